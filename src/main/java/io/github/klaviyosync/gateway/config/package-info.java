@@ -1,0 +1,2 @@
+/** The gateway's typed configuration ({@code gateway.*}, one environment variable per value). */
+package io.github.klaviyosync.gateway.config;

@@ -1,0 +1,22 @@
+package io.github.klaviyosync.gateway.list;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/** The lists of each account. */
+@ApplicationScoped
+@WithSession
+public class ListRepository implements PanacheRepository<KlaviyoList> {
+
+    public Uni<List<KlaviyoList>> listByAccount(UUID accountId) {
+        return list("accountId = ?1 order by name, id", accountId);
+    }
+
+    public Uni<KlaviyoList> findByKlaviyoId(UUID accountId, String klaviyoListId) {
+        return find("accountId = ?1 and klaviyoListId = ?2", accountId, klaviyoListId).firstResult();
+    }
+}

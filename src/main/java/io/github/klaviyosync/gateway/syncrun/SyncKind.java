@@ -1,0 +1,36 @@
+package io.github.klaviyosync.gateway.syncrun;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.github.klaviyosync.gateway.db.WireValue;
+import io.github.klaviyosync.gateway.db.WireValueConverter;
+import jakarta.persistence.Converter;
+
+/** What a sync run does: find the account's lists, or fetch a list's members. */
+public enum SyncKind implements WireValue {
+    DISCOVERY("discovery"),
+    MEMBERS("members");
+
+    private final String wire;
+
+    SyncKind(String wire) {
+        this.wire = wire;
+    }
+
+    @Override
+    @JsonValue
+    public String wire() {
+        return wire;
+    }
+
+    public static SyncKind fromWire(String wire) {
+        return WireValue.parse(SyncKind.class, wire);
+    }
+
+    /** Stores the constant as its word. */
+    @Converter(autoApply = true)
+    public static class DbConverter extends WireValueConverter<SyncKind> {
+        public DbConverter() {
+            super(SyncKind.class);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.github.klaviyosync.gateway.syncrun;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/** Sync runs, newest first. */
+@ApplicationScoped
+@WithSession
+public class SyncRunRepository implements PanacheRepository<SyncRun> {
+
+    public Uni<List<SyncRun>> recentForAccount(UUID accountId, int limit) {
+        return find("accountId = ?1 order by startedAt desc, id desc", accountId).page(0, limit).list();
+    }
+
+    public Uni<List<SyncRun>> recentForList(UUID accountId, long listId, int limit) {
+        return find("accountId = ?1 and listId = ?2 order by startedAt desc, id desc", accountId, listId)
+                .page(0, limit)
+                .list();
+    }
+}
