@@ -1,7 +1,9 @@
 package io.github.klaviyosync.gateway.crypto;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,8 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Encrypts the secrets the gateway must be able to read back (Klaviyo API keys, webhook secrets)
  * with AES-256-GCM: a fresh 12-byte nonce per value, stored in front of the ciphertext, and a
  * context (the account id) as associated data, so a value copied to another account's row does
- * not decrypt.
+ * not decrypt. Created at start-up, so a malformed {@code GATEWAY_CRYPTO_KEY} stops the start rather
+ * than the first request that needs it.
  */
+@Startup
 @ApplicationScoped
 public class SecretBox {
 
@@ -26,6 +30,8 @@ public class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
+    // Without @Inject, two constructors make this class no CDI bean at all.
+    @Inject
     SecretBox(GatewayConfig config) {
         this(decodeKey(config.crypto().key()));
     }

@@ -1,0 +1,144 @@
+package io.github.klaviyosync.gateway.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The packaged application as Kubernetes runs it: {@code java -jar quarkus-run.jar} in the prod
+ * profile, configured by CONTRACT.md's variables only, against an empty external PostgreSQL (an
+ * embedded one stands in for it).
+ */
+class PackagedAppIT {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final String API_TOKEN = "it-token-0f6c2b9e";
+    private static final String CRYPTO_KEY = "Qm9vdHN0cmFwS2V5Rm9yVGhlUGFja2FnZWRBcHBJVDE=";
+
+    /** The database of the start-up failure tests, which must stop before they touch it. */
+    private static EmbeddedPostgresServer sharedDatabase;
+
+    @BeforeAll
+    static void startDatabase() {
+        sharedDatabase = EmbeddedPostgresServer.startFresh();
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        sharedDatabase.close();
+    }
+
+    @Test
+    void migratesAnEmptyDatabaseAndReportsReady() throws Exception {
+        try (EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh()) {
+            int port = freePort();
+            try (PackagedApp app = PackagedApp.start(variables(database, port))) {
+                String readiness = app.awaitOk("http://localhost:" + port + "/q/health/ready", START_TIMEOUT);
+
+                assertTrue(readiness.contains("\"status\": \"UP\"") || readiness.contains("\"status\":\"UP\""), readiness);
+                assertTrue(readiness.contains("Reactive PostgreSQL connections health check"), readiness);
+                assertEquals(List.of("1"), appliedMigrations(database));
+                assertTrue(tables(database).containsAll(List.of("account", "klaviyo_list", "subscriber", "list_membership",
+                        "sync_run", "webhook_event")), () -> "tables: " + tables(database));
+                app.awaitOk("http://localhost:" + port + "/q/health/live", START_TIMEOUT);
+                assertTrue(app.awaitOk("http://localhost:" + port + "/q/metrics", START_TIMEOUT).contains("jvm_memory_used_bytes"));
+                assertTrue(app.output().contains("Profile prod activated"), app.output());
+                assertSecretsNotLogged(app.output());
+                assertEquals(List.of(), app.filesWrittenToTheWorkingDirectory(),
+                        "a container's root file system is read-only: only /tmp may be written");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GATEWAY_CRYPTO_KEY", "GATEWAY_API_TOKENS", "QUARKUS_DATASOURCE_REACTIVE_URL", "QUARKUS_DATASOURCE_JDBC_URL"})
+    void refusesToStartWithoutARequiredVariableAndNamesIt(String missing) throws Exception {
+        Map<String, String> variables = variables(sharedDatabase, freePort());
+        variables.remove(missing);
+
+        try (PackagedApp app = PackagedApp.start(variables)) {
+            assertNotEquals(0, app.awaitExit(START_TIMEOUT), app.output());
+            assertTrue(app.output().contains(missing), () -> "the failure does not name " + missing + ":\n" + app.output());
+        }
+        assertTrue(!tables(sharedDatabase).contains("flyway_schema_history"), "it stopped before migrating anything");
+    }
+
+    @Test
+    void refusesToStartWithACryptoKeyThatIsNot32Bytes() throws Exception {
+        // Its own database: the key is checked when the beans start, after the migrations.
+        try (EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh()) {
+            Map<String, String> variables = variables(database, freePort());
+            String shortKey = "c2hvcnQta2V5LW9mLTE2Yg==";
+            variables.put("GATEWAY_CRYPTO_KEY", shortKey);
+
+            try (PackagedApp app = PackagedApp.start(variables)) {
+                assertNotEquals(0, app.awaitExit(START_TIMEOUT), app.output());
+                assertTrue(app.output().contains("GATEWAY_CRYPTO_KEY must be base64 of 32 bytes"), app.output());
+                assertTrue(!app.output().contains(shortKey), "the rejected key itself must not be logged");
+            }
+        }
+    }
+
+    private static Map<String, String> variables(EmbeddedPostgresServer database, int httpPort) {
+        Map<String, String> variables = new HashMap<>();
+        variables.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        variables.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
+        variables.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        variables.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);
+        variables.put("GATEWAY_API_TOKENS", API_TOKEN);
+        variables.put("GATEWAY_CRYPTO_KEY", CRYPTO_KEY);
+        return variables;
+    }
+
+    private static void assertSecretsNotLogged(String output) {
+        assertTrue(!output.contains(API_TOKEN), "an API token reached the log");
+        assertTrue(!output.contains(CRYPTO_KEY), "the crypto key reached the log");
+    }
+
+    private static List<String> appliedMigrations(EmbeddedPostgresServer database) throws SQLException {
+        return column(database, "select version from flyway_schema_history where success order by installed_rank");
+    }
+
+    private static List<String> tables(EmbeddedPostgresServer database) {
+        try {
+            return column(database, "select table_name from information_schema.tables where table_schema = 'public'");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> column(EmbeddedPostgresServer database, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+                ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
