@@ -1,0 +1,157 @@
+package io.github.klaviyosync.gateway.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The migrations, applied by Flyway to an empty PostgreSQL of their own (not the shared test
+ * database, which the application has already migrated), build the schema the code relies on.
+ */
+class MigrationsTest {
+
+    private static EmbeddedPostgresServer database;
+    private static MigrateResult firstMigration;
+
+    @BeforeAll
+    static void migrateAnEmptyDatabase() {
+        database = EmbeddedPostgresServer.startFresh();
+        firstMigration = flyway().migrate();
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        database.close();
+    }
+
+    @Test
+    void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
+        assertTrue(firstMigration.success);
+        assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
+        assertEquals("1", firstMigration.targetSchemaVersion);
+        assertEquals(0, flyway().migrate().migrationsExecuted);
+        flyway().validate();
+    }
+
+    @Test
+    void createEveryTableOfTheModel() throws SQLException {
+        assertEquals(Set.of("account", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "flyway_schema_history"),
+                new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
+    }
+
+    @Test
+    void createTheIndexesTheQueriesNeed() throws SQLException {
+        List<String> indexes = strings("select indexname || ': ' || indexdef from pg_indexes where schemaname = 'public'");
+        assertHas(indexes, "klaviyo_list_due: CREATE INDEX klaviyo_list_due ON public.klaviyo_list USING btree (next_sync_at) WHERE (status = 'active'::text)");
+        assertHas(indexes, "account_discovery_due: CREATE INDEX account_discovery_due ON public.account USING btree (next_discovery_at) WHERE (status = 'active'::text)");
+        assertHas(indexes, "webhook_event_pending: CREATE INDEX webhook_event_pending ON public.webhook_event USING btree (next_attempt_at, account_id, id) WHERE (status = 'received'::text)");
+        assertHas(indexes, "list_membership_page: CREATE INDEX list_membership_page ON public.list_membership USING btree (list_id, joined_at, subscriber_id)");
+        assertHas(indexes, "sync_run_account_recent: CREATE INDEX sync_run_account_recent ON public.sync_run USING btree (account_id, started_at DESC, id DESC)");
+        assertHas(indexes, "sync_run_running: CREATE INDEX sync_run_running ON public.sync_run USING btree (list_id) WHERE (status = 'running'::text)");
+    }
+
+    @Test
+    void createTheKeysThatMakeDuplicatesImpossible() throws SQLException {
+        List<String> keys = strings("""
+                select conrelid::regclass::text || ' ' || contype::text || ' ' || pg_get_constraintdef(oid)
+                from pg_constraint where contype in ('p', 'u') and connamespace = 'public'::regnamespace""");
+        assertHas(keys, "webhook_event u UNIQUE (account_id, external_id)");
+        assertHas(keys, "klaviyo_list u UNIQUE (account_id, klaviyo_list_id)");
+        assertHas(keys, "subscriber u UNIQUE (account_id, klaviyo_profile_id)");
+        assertHas(keys, "list_membership p PRIMARY KEY (list_id, subscriber_id)");
+    }
+
+    @Test
+    void refuseASecondCopyOfOneSystemWebhookEventButAcceptFlowPushesWithoutId() throws SQLException {
+        String account = newAccount();
+        String event = "insert into webhook_event (account_id, kind, external_id, payload) values ('" + account + "', '%s', %s, '{}')";
+        execute(event.formatted("system", "'01JEXTERNAL'"));
+
+        SQLException duplicate = assertThrows(SQLException.class, () -> execute(event.formatted("system", "'01JEXTERNAL'")));
+        assertEquals("23505", duplicate.getSQLState(), "unique_violation");
+        execute(event.formatted("flow", "null"));
+        execute(event.formatted("flow", "null"));
+    }
+
+    @Test
+    void refuseWordsOutsideTheContract() throws SQLException {
+        String account = newAccount();
+        SQLException status = assertThrows(SQLException.class,
+                () -> execute("update account set status = 'ACTIVE' where id = '" + account + "'"));
+        assertEquals("23514", status.getSQLState(), "check_violation");
+        SQLException kind = assertThrows(SQLException.class, () -> execute(
+                "insert into sync_run (account_id, kind, trigger) values ('" + account + "', 'members', 'cron')"));
+        assertEquals("23514", kind.getSQLState(), "check_violation");
+    }
+
+    @Test
+    void deleteEverythingOfAnAccountWithIt() throws SQLException {
+        String account = newAccount();
+        execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via) values ('" + account + "', 'L1', 'n', 'discovery')");
+        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + account + "', 'P1')");
+        execute("""
+                insert into list_membership (list_id, subscriber_id, account_id, source)
+                select l.id, s.id, l.account_id, 'poll' from klaviyo_list l join subscriber s using (account_id)
+                where l.account_id = '%s'""".formatted(account));
+
+        execute("delete from account where id = '" + account + "'");
+
+        for (String table : List.of("klaviyo_list", "subscriber", "list_membership")) {
+            assertEquals(List.of("0"), strings("select count(*) from " + table + " where account_id = '" + account + "'"), table);
+        }
+    }
+
+    private static Flyway flyway() {
+        return Flyway.configure()
+                .dataSource(database.jdbcUrl(), EmbeddedPostgresServer.USER, "")
+                .locations("classpath:db/migration")
+                .load();
+    }
+
+    private static String newAccount() throws SQLException {
+        String id = UUID.randomUUID().toString();
+        execute("insert into account (id, name, api_key_enc) values ('" + id + "', 'test', '\\x00')");
+        return id;
+    }
+
+    private static void assertHas(List<String> actual, String expected) {
+        assertTrue(actual.contains(expected), () -> "missing " + expected + " in\n" + String.join("\n", actual));
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        try (Connection connection = connect(); ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+    }
+}
