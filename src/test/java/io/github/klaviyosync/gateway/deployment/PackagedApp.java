@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) run as a child process in
- * the prod profile, configured only by the environment given, with its output in a log file. It is
+ * The packaged application ({@code target/quarkus-app/quarkus-run.jar}, or the native executable in
+ * a {@code -Dnative} build) run as a child process in the prod profile, configured only by the environment given, with its output in a log file. It is
  * always stopped: by {@link #close()}, and by a shutdown hook should the test JVM end first, so no
  * orphan outlives a failed test.
  */
@@ -45,15 +45,10 @@ final class PackagedApp implements AutoCloseable {
      * (none inherited from the test JVM's environment), in an empty working directory of its own.
      */
     static PackagedApp start(Map<String, String> variables) {
-        Path jar = APP_DIR.resolve("quarkus-run.jar").toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: integration tests run after `package` (bin/mvn verify)");
-        }
         try {
             Path workDir = Files.createTempDirectory("gateway-it-");
             Path log = Files.createTempFile("gateway-it-", ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-Djava.io.tmpdir=" + workDir.resolve("tmp"), "-jar", jar.toString())
+            ProcessBuilder builder = new ProcessBuilder(command(workDir.resolve("tmp")))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -65,6 +60,25 @@ final class PackagedApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether this is a native build ({@code -Dnative}): then the native executable is tested. */
+    static boolean isNativeBuild() {
+        return "true".equals(System.getProperty("quarkus.native.enabled"));
+    }
+
+    private static List<String> command(Path tmp) {
+        Path executable = isNativeBuild()
+                ? Path.of(System.getProperty("native.image.path"))
+                : APP_DIR.resolve("quarkus-run.jar").toAbsolutePath();
+        if (!Files.isRegularFile(executable)) {
+            throw new IllegalStateException(executable + " is missing: integration tests run after `package` (bin/mvn verify)");
+        }
+        if (isNativeBuild()) {
+            return List.of(executable.toAbsolutePath().toString(), "-Djava.io.tmpdir=" + tmp);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-jar", executable.toString());
     }
 
     /** Polls {@code url} until it answers 200 and returns the body; fails when the process ends first or time runs out. */

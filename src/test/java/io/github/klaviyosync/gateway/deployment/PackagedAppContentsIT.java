@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * What the packaged application carries: nothing of dev mode's and the tests' embedded PostgreSQL
  * (zonky and its binaries) and no class of the Klaviyo simulator.
  */
+@DisabledIfSystemProperty(named = "quarkus.native.enabled", matches = "true",
+        disabledReason = "a native build has no target/quarkus-app to inspect")
 class PackagedAppContentsIT {
 
     @Test
