@@ -17,8 +17,12 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 public class EmbeddedPostgresConfigSource implements ConfigSourceFactory {
 
     static final String SWITCH = "gateway.dev.embedded-postgres";
-    /** Survives dev mode's class loaders across live reloads: the server is started only once. */
-    static final String STARTED_PORT = "gateway.dev.embedded-postgres.started-port";
+    /**
+     * Survives dev mode's class loaders across live reloads: the server is started only once. A
+     * system property is also configuration, so it stays outside the {@code gateway} prefix, where
+     * GatewayConfig's validation would refuse an unknown name.
+     */
+    static final String STARTED_PORT = "klaviyo-sync-gateway.embedded-postgres.started-port";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
