@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.webhook;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -25,6 +26,7 @@ public class SignatureVerifier {
 
     private final Duration tolerance;
 
+    @Inject
     SignatureVerifier(GatewayConfig config) {
         this(config.webhook().tolerance());
     }
