@@ -50,7 +50,7 @@ public class SignatureVerifier {
 
     /** Verifies a system webhook's headers against its body, or throws a 401 rejection. */
     public void verifySystem(String secret, byte[] body, SystemHeaders headers, Instant now) {
-        if (secret == null) {
+        if (secret == null || secret.isEmpty()) {
             throw WebhookRejection.unauthorized("no_secret");
         }
         if (headers.timestamp() == null || headers.signature() == null || headers.webhookId() == null) {
