@@ -49,6 +49,11 @@ public class EventClaims {
             update webhook_event set claimed_by = null, claimed_until = null
             where claimed_by = any(?1) and status = 'received'""";
 
+    private static final String RESET = """
+            update webhook_event set status = 'received', attempts = 0, next_attempt_at = now(), error = null,
+                claimed_by = null, claimed_until = null
+            where id = ?1 and account_id = ?2""";
+
     private final Duration lease;
     private final int maxAttempts;
     private final Duration backoffInitial;
@@ -104,6 +109,17 @@ public class EventClaims {
                 .chain(session -> session.createNativeQuery(RELEASE_PASSES)
                         .setParameter(1, passes.toArray(String[]::new))
                         .executeUpdate());
+    }
+
+    /** Replay: the event is due now, as if just received; false when the account has no such event. */
+    @WithTransaction
+    public Uni<Boolean> reset(UUID accountId, long eventId) {
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery(RESET)
+                        .setParameter(1, eventId)
+                        .setParameter(2, accountId)
+                        .executeUpdate())
+                .map(updated -> updated > 0);
     }
 
     private static double seconds(Duration duration) {

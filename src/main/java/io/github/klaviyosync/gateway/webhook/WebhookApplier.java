@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 public class WebhookApplier {
 
     private static final Logger LOG = Logger.getLogger(WebhookApplier.class);
+    private static final long NOT_APPLIED = -1L;
 
     private final EventClaims claims;
     private final ApplyPlanner planner;
@@ -47,11 +48,11 @@ public class WebhookApplier {
         this.concurrency = config.webhook().applyConcurrency();
     }
 
-    /** Applies every due event; the item is how many this pass applied. */
-    public Uni<Integer> applyDue() {
+    /** Applies every due event; the item is the ids of the events this pass applied. */
+    public Uni<List<Long>> applyDue() {
         String pass = UUID.randomUUID().toString();
         return SafeContexts.onNewContext(vertx, () -> releaseAbandoned()
-                        .chain(() -> drain(pass, 0)))
+                        .chain(() -> drain(pass, List.of())))
                 .onFailure().invoke(failure -> abandonedPasses.add(pass));
     }
 
@@ -65,34 +66,38 @@ public class WebhookApplier {
                 .replaceWithVoid();
     }
 
-    private Uni<Integer> drain(String pass, int appliedSoFar) {
+    private Uni<List<Long>> drain(String pass, List<Long> appliedSoFar) {
         return claims.claim(pass, batchSize)
                 .chain(batch -> applyBatch(pass, batch)
-                        .chain(applied -> batch.size() < batchSize
-                                ? Uni.createFrom().item(appliedSoFar + applied)
-                                : drain(pass, appliedSoFar + applied)));
+                        .chain(applied -> {
+                            List<Long> all = new ArrayList<>(appliedSoFar);
+                            all.addAll(applied);
+                            return batch.size() < batchSize ? Uni.createFrom().item(all) : drain(pass, all);
+                        }));
     }
 
-    private Uni<Integer> applyBatch(String pass, List<ClaimedEvent> batch) {
-        if (batch.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
+    private Uni<List<Long>> applyBatch(String pass, List<ClaimedEvent> batch) {
         return Multi.createFrom().iterable(byAccount(batch))
                 .onItem().transformToUni(events -> SafeContexts.onNewContext(vertx, () -> applyInOrder(pass, events)))
                 .merge(concurrency)
-                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue));
+                .onItem().<Long>disjoint()
+                .collect().asList();
     }
 
-    private Uni<Integer> applyInOrder(String pass, List<ClaimedEvent> events) {
+    /** One account's events, one after another; the item is the ids of those this pass applied. */
+    private Uni<List<Long>> applyInOrder(String pass, List<ClaimedEvent> events) {
         return Multi.createFrom().iterable(events)
                 .onItem().transformToUniAndConcatenate(event -> applyOne(pass, event))
-                .collect().with(java.util.stream.Collectors.summingInt(applied -> applied ? 1 : 0));
+                .select().where(id -> id >= 0)
+                .collect().asList();
     }
 
-    private Uni<Boolean> applyOne(String pass, ClaimedEvent claimed) {
+    /** The event's id once applied, else {@link #NOT_APPLIED}. */
+    private Uni<Long> applyOne(String pass, ClaimedEvent claimed) {
         return planner.plan(claimed.id())
                 .chain(plan -> application.apply(pass, plan)
                         .invoke(applied -> countApplied(plan, applied)))
+                .map(applied -> applied ? claimed.id() : NOT_APPLIED)
                 .onFailure().recoverWithUni(failure -> attemptFailed(pass, claimed, failure));
     }
 
@@ -102,7 +107,7 @@ public class WebhookApplier {
         }
     }
 
-    private Uni<Boolean> attemptFailed(String pass, ClaimedEvent claimed, Throwable failure) {
+    private Uni<Long> attemptFailed(String pass, ClaimedEvent claimed, Throwable failure) {
         if (Failures.isConnectionFailure(failure)) {
             // The database is gone: nothing to record; the pass ends and its claims are given back later.
             return Uni.createFrom().failure(failure);
@@ -110,7 +115,7 @@ public class WebhookApplier {
         String error = Failures.describe(failure);
         return claims.releaseFailed(pass, claimed.id(), error)
                 .invoke(failed -> countFailure(claimed, failed, error))
-                .replaceWith(false);
+                .replaceWith(NOT_APPLIED);
     }
 
     private void countFailure(ClaimedEvent claimed, boolean failed, String error) {

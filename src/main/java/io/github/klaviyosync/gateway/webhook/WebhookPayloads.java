@@ -124,7 +124,7 @@ public class WebhookPayloads {
         try {
             return mapper.readValue(stored, type);
         } catch (IOException e) {
-            throw new IllegalStateException("a stored webhook payload does not parse as " + type.getSimpleName());
+            throw new ApplyException("the stored payload does not parse as a " + type.getSimpleName());
         }
     }
 
