@@ -27,8 +27,9 @@ public class IntakeAccounts {
 
     /** The account's verification material, or null when there is no such account. */
     public Uni<IntakeAccount> find(UUID accountId) {
-        return pool.preparedQuery(SELECT)
-                .execute(Tuple.of(accountId))
+        // Through an acquired connection rather than Pool#preparedQuery: the latter leaves a timer
+        // behind when the database is unreachable (vertx-sql-client#1706), which logs an error later.
+        return pool.withConnection(connection -> connection.preparedQuery(SELECT).execute(Tuple.of(accountId)))
                 .map(rows -> first(accountId, rows));
     }
 

@@ -46,7 +46,7 @@ class GroupCommitInboxWriterTest {
     @Test
     void theSameEventStoredByRequestsSharingACommitIsStoredOnceAndCountedAsADuplicate() throws Exception {
         TestAccount account = WebhookFixtures.account(secretBox);
-        NewEvent event = systemEvent(account, "ev-shared", "the event");
+        NewEvent event = systemEvent(account, "ev-shared", "{}");
         List<CompletableFuture<StoreResult>> results = IntStream.range(0, 20)
                 .mapToObj(i -> inbox.store(List.of(event)).subscribeAsCompletionStage())
                 .toList();

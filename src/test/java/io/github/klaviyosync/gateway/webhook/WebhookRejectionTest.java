@@ -32,7 +32,7 @@ class WebhookRejectionTest {
         String webhookId = "wh-1";
         String now = WebhookFixtures.httpDate(Instant.now());
         byte[] body = bytes(WebhookFixtures.systemBody(account.klaviyoAccountId(), webhookId,
-                WebhookFixtures.consentEvent("ev-1", TOPIC, WebhookFixtures.profileId(), Instant.now())));
+                WebhookFixtures.consentEvent("ev-1", TOPIC, WebhookFixtures.knownSubscriber(account.id()), Instant.now())));
         String signature = SignatureVerifier.sign(account.webhookSecret(), body, now);
 
         refused(WebhookRequests.signed(id, "whsec-SECRETMARK-wrong", webhookId, now, body));
