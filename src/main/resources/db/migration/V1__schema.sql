@@ -117,6 +117,8 @@ create table webhook_event (
     attempts           integer not null default 0,
     next_attempt_at    timestamptz not null default now(),
     error              text,
+    claimed_by         text,                       -- the apply pass holding the event, until claimed_until
+    claimed_until      timestamptz,
     received_at        timestamptz not null default now(),
     applied_at         timestamptz,
     unique (account_id, external_id)               -- duplicates of one system event are one row

@@ -120,6 +120,42 @@ public interface GatewayConfig {
         /** Attempts to apply one stored event before it is marked failed. */
         @WithDefault("5")
         int maxApplyAttempts();
+
+        /** How often an instance looks for stored events to apply (a commit also wakes it at once). */
+        @WithDefault("1s")
+        Duration applyInterval();
+
+        /** Events one instance claims at a time. */
+        @WithDefault("100")
+        int applyBatchSize();
+
+        /** Accounts whose claimed events one instance applies at once (each account's in order). */
+        @WithDefault("4")
+        int applyConcurrency();
+
+        /** How long claimed events stay with the instance that claimed them, Klaviyo calls included. */
+        @WithDefault("5m")
+        Duration claimLease();
+
+        /** Wait before the second attempt to apply an event; doubled for each further attempt. */
+        @WithDefault("2s")
+        Duration applyBackoffInitial();
+
+        /** Upper bound of the wait between two attempts. */
+        @WithDefault("5m")
+        Duration applyBackoffMax();
+
+        /** {@code Retry-After} sent with a 503 while the database is unreachable. */
+        @WithDefault("5s")
+        Duration retryAfter();
+
+        /** Most events written to the inbox in one transaction (requests arriving together share one). */
+        @WithDefault("256")
+        int inboxMaxBatch();
+
+        /** Inbox transactions in flight at once; further requests join the next one. */
+        @WithDefault("2")
+        int inboxMaxConcurrentWrites();
     }
 
     /** Switches that only the dev profile turns on. */

@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * Normalises the phone numbers Klaviyo gives (meant to be E.164, not always) with libphonenumber.
@@ -18,6 +19,7 @@ public class PhoneNumbers {
 
     private final String defaultRegion;
 
+    @Inject
     PhoneNumbers(GatewayConfig config) {
         this(config.sync().defaultPhoneRegion());
     }

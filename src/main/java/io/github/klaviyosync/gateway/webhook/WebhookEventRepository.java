@@ -12,6 +12,10 @@ import java.util.UUID;
 @WithSession
 public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
 
+    public Uni<List<WebhookEvent>> listRecent(UUID accountId, int limit) {
+        return find("accountId = ?1 order by id desc", accountId).page(0, limit).list();
+    }
+
     public Uni<List<WebhookEvent>> listByStatus(UUID accountId, WebhookStatus status, int limit) {
         return find("accountId = ?1 and status = ?2 order by id desc", accountId, status).page(0, limit).list();
     }

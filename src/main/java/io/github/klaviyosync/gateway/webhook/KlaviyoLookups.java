@@ -1,0 +1,54 @@
+package io.github.klaviyosync.gateway.webhook;
+
+import io.github.klaviyosync.gateway.account.Account;
+import io.github.klaviyosync.gateway.account.AccountRepository;
+import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
+import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
+import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * What applying an event may need from Klaviyo: an unknown list's name, a profile the gateway has
+ * not seen (or the real id behind a pushed id that is not one). Called outside any transaction; a
+ * failure (including a client that throws at once) is a failed, retryable apply attempt.
+ */
+@ApplicationScoped
+public class KlaviyoLookups {
+
+    private final AccountRepository accounts;
+    private final SecretBox secretBox;
+    private final KlaviyoClient client;
+
+    KlaviyoLookups(AccountRepository accounts, SecretBox secretBox, KlaviyoClient client) {
+        this.accounts = accounts;
+        this.secretBox = secretBox;
+        this.client = client;
+    }
+
+    public Uni<ListItem> list(UUID accountId, String listId) {
+        return credentials(accountId)
+                .chain(credentials -> Uni.createFrom().deferred(() -> client.list(credentials, listId)))
+                .onItem().ifNull().failWith(() -> new ApplyException("Klaviyo returned no list"));
+    }
+
+    public Uni<MemberProfile> profile(UUID accountId, String profileId) {
+        return credentials(accountId)
+                .chain(credentials -> Uni.createFrom().deferred(() -> client.profile(credentials, profileId)))
+                .onItem().ifNull().failWith(() -> new ApplyException("Klaviyo returned no profile"));
+    }
+
+    private Uni<KlaviyoCredentials> credentials(UUID accountId) {
+        return accounts.findById(accountId)
+                .onItem().ifNull().failWith(() -> new ApplyException("the account no longer exists"))
+                .map(this::credentials);
+    }
+
+    private KlaviyoCredentials credentials(Account account) {
+        String accountKey = account.id.toString();
+        return new KlaviyoCredentials(accountKey, secretBox.open(account.apiKeySealed, accountKey));
+    }
+}

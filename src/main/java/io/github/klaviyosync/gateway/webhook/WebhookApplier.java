@@ -1,0 +1,138 @@
+package io.github.klaviyosync.gateway.webhook;
+
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies stored events off the request path. A pass claims due events in batches until none are
+ * left; each account's events are applied one after another in arrival order (accounts side by
+ * side, each on a context and session of its own), each event planned outside and applied inside its
+ * own transaction. A failed attempt is recorded with a back-off; the last one marks the event failed.
+ */
+@ApplicationScoped
+public class WebhookApplier {
+
+    private static final Logger LOG = Logger.getLogger(WebhookApplier.class);
+    private static final long NOT_APPLIED = -1L;
+
+    private final EventClaims claims;
+    private final ApplyPlanner planner;
+    private final EventApplication application;
+    private final WebhookMetrics metrics;
+    private final Vertx vertx;
+    private final int batchSize;
+    private final int concurrency;
+    /** Passes that ended with claims they could not give back (the database went away): released next time. */
+    private final Set<String> abandonedPasses = ConcurrentHashMap.newKeySet();
+
+    WebhookApplier(EventClaims claims, ApplyPlanner planner, EventApplication application, WebhookMetrics metrics,
+            Vertx vertx, GatewayConfig config) {
+        this.claims = claims;
+        this.planner = planner;
+        this.application = application;
+        this.metrics = metrics;
+        this.vertx = vertx;
+        this.batchSize = config.webhook().applyBatchSize();
+        this.concurrency = config.webhook().applyConcurrency();
+    }
+
+    /** Applies every due event; the item is the ids of the events this pass applied. */
+    public Uni<List<Long>> applyDue() {
+        String pass = UUID.randomUUID().toString();
+        return SafeContexts.onNewContext(vertx, () -> releaseAbandoned()
+                        .chain(() -> drain(pass, List.of())))
+                .onFailure().invoke(failure -> abandonedPasses.add(pass));
+    }
+
+    private Uni<Void> releaseAbandoned() {
+        if (abandonedPasses.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> passes = List.copyOf(abandonedPasses);
+        return claims.releasePasses(passes)
+                .invoke(() -> passes.forEach(abandonedPasses::remove))
+                .replaceWithVoid();
+    }
+
+    private Uni<List<Long>> drain(String pass, List<Long> appliedSoFar) {
+        return claims.claim(pass, batchSize)
+                .chain(batch -> applyBatch(pass, batch)
+                        .chain(applied -> {
+                            List<Long> all = new ArrayList<>(appliedSoFar);
+                            all.addAll(applied);
+                            return batch.size() < batchSize ? Uni.createFrom().item(all) : drain(pass, all);
+                        }));
+    }
+
+    private Uni<List<Long>> applyBatch(String pass, List<ClaimedEvent> batch) {
+        return Multi.createFrom().iterable(byAccount(batch))
+                .onItem().transformToUni(events -> SafeContexts.onNewContext(vertx, () -> applyInOrder(pass, events)))
+                .merge(concurrency)
+                .onItem().<Long>disjoint()
+                .collect().asList();
+    }
+
+    /** One account's events, one after another; the item is the ids of those this pass applied. */
+    private Uni<List<Long>> applyInOrder(String pass, List<ClaimedEvent> events) {
+        return Multi.createFrom().iterable(events)
+                .onItem().transformToUniAndConcatenate(event -> applyOne(pass, event))
+                .select().where(id -> id >= 0)
+                .collect().asList();
+    }
+
+    /** The event's id once applied, else {@link #NOT_APPLIED}. */
+    private Uni<Long> applyOne(String pass, ClaimedEvent claimed) {
+        return planner.plan(claimed.id())
+                .chain(plan -> application.apply(pass, plan)
+                        .invoke(applied -> countApplied(plan, applied)))
+                .map(applied -> applied ? claimed.id() : NOT_APPLIED)
+                .onFailure().recoverWithUni(failure -> attemptFailed(pass, claimed, failure));
+    }
+
+    private void countApplied(ApplyPlan plan, boolean applied) {
+        if (applied) {
+            metrics.applied(plan.kind(), plan.receivedAt(), Instant.now());
+        }
+    }
+
+    private Uni<Long> attemptFailed(String pass, ClaimedEvent claimed, Throwable failure) {
+        if (Failures.isConnectionFailure(failure)) {
+            // The database is gone: nothing to record; the pass ends and its claims are given back later.
+            return Uni.createFrom().failure(failure);
+        }
+        String error = Failures.describe(failure);
+        return claims.releaseFailed(pass, claimed.id(), error)
+                .invoke(failed -> countFailure(claimed, failed, error))
+                .replaceWith(NOT_APPLIED);
+    }
+
+    private void countFailure(ClaimedEvent claimed, boolean failed, String error) {
+        WebhookKind kind = claimed.kind();
+        if (failed) {
+            metrics.failed(kind);
+            LOG.warnf("webhook event %d of account %s failed for good: %s", claimed.id(), claimed.accountId(), error);
+        } else {
+            metrics.retried(kind);
+            LOG.infof("webhook event %d of account %s will be retried: %s", claimed.id(), claimed.accountId(), error);
+        }
+    }
+
+    /** The batch grouped by account, each group in id order (the batch is sorted by id). */
+    private static List<List<ClaimedEvent>> byAccount(List<ClaimedEvent> batch) {
+        Map<UUID, List<ClaimedEvent>> groups = new LinkedHashMap<>();
+        batch.forEach(event -> groups.computeIfAbsent(event.accountId(), id -> new ArrayList<>()).add(event));
+        return List.copyOf(groups.values());
+    }
+}

@@ -1,0 +1,20 @@
+package io.github.klaviyosync.gateway.webhook;
+
+import java.time.Instant;
+
+/** CONTRACT.md's {@code WebhookEvent}: a stored event as the status API shows it (never its payload). */
+public record WebhookEventView(
+        long id,
+        WebhookKind kind,
+        String externalId,
+        String topic,
+        WebhookStatus status,
+        int attempts,
+        Instant receivedAt,
+        String error) {
+
+    static WebhookEventView of(WebhookEvent event) {
+        return new WebhookEventView(event.id, event.kind, event.externalId, event.topic, event.status, event.attempts,
+                event.receivedAt, event.error);
+    }
+}

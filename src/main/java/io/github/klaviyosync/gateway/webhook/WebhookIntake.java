@@ -1,0 +1,139 @@
+package io.github.klaviyosync.gateway.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.webhook.IntakeAccounts.IntakeAccount;
+import io.github.klaviyosync.gateway.webhook.SignatureVerifier.SystemHeaders;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Store-then-acknowledge for both kinds of webhook: find the account, verify the raw bytes, parse,
+ * and write every event of the request in one transaction. The returned Uni completes only after
+ * that commit; it fails with a {@link WebhookRejection} (400/401/404/413) or, when the database
+ * cannot be used, a {@link WebhookStorageUnavailable} (503), never with anything else.
+ */
+@ApplicationScoped
+public class WebhookIntake {
+
+    private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
+
+    private final IntakeAccounts accounts;
+    private final SecretBox secretBox;
+    private final SignatureVerifier verifier;
+    private final WebhookPayloads payloads;
+    private final InboxWriter inbox;
+    private final WebhookMetrics metrics;
+    private final ApplyTrigger applyTrigger;
+    private final int maxBodyBytes;
+
+    WebhookIntake(IntakeAccounts accounts, SecretBox secretBox, SignatureVerifier verifier, WebhookPayloads payloads,
+            InboxWriter inbox, WebhookMetrics metrics, ApplyTrigger applyTrigger, GatewayConfig config) {
+        this.accounts = accounts;
+        this.secretBox = secretBox;
+        this.verifier = verifier;
+        this.payloads = payloads;
+        this.inbox = inbox;
+        this.metrics = metrics;
+        this.applyTrigger = applyTrigger;
+        this.maxBodyBytes = config.webhook().maxBodyBytes();
+    }
+
+    public Uni<StoreResult> receiveSystem(String accountId, SystemHeaders headers, byte[] body) {
+        return account(accountId, body)
+                .map(account -> systemEvents(account, headers, body))
+                .chain(events -> store(WebhookKind.SYSTEM, events))
+                .onFailure().transform(failure -> rejected(WebhookKind.SYSTEM, failure));
+    }
+
+    public Uni<StoreResult> receiveFlow(String accountId, String token, byte[] body) {
+        return account(accountId, body)
+                .map(account -> flowEvent(account, token, body))
+                .chain(events -> store(WebhookKind.FLOW, events))
+                .onFailure().transform(failure -> rejected(WebhookKind.FLOW, failure));
+    }
+
+    private Uni<IntakeAccount> account(String accountId, byte[] body) {
+        if (body.length > maxBodyBytes) {
+            return Uni.createFrom().failure(WebhookRejection.tooLarge(maxBodyBytes));
+        }
+        UUID id = parseId(accountId);
+        if (id == null) {
+            return Uni.createFrom().failure(WebhookRejection.unknownAccount());
+        }
+        return accounts.find(id)
+                .onItem().ifNull().failWith(WebhookRejection::unknownAccount);
+    }
+
+    private List<NewEvent> systemEvents(IntakeAccount account, SystemHeaders headers, byte[] body) {
+        String secret = account.webhookSecretSealed() == null
+                ? null
+                : secretBox.open(account.webhookSecretSealed(), account.id().toString());
+        verifier.verifySystem(secret, body, headers, Instant.now());
+        SystemWebhook webhook = payloads.parseSystem(body);
+        if (!webhook.meta().klaviyoWebhookId().equals(headers.webhookId())) {
+            throw WebhookRejection.unauthorized("webhook_id");
+        }
+        if (account.klaviyoAccountId() != null && !account.klaviyoAccountId().equals(webhook.meta().klaviyoAccountId())) {
+            throw WebhookRejection.unauthorized("klaviyo_account");
+        }
+        List<NewEvent> events = new ArrayList<>();
+        for (JsonNode element : webhook.data()) {
+            SystemWebhook.Event event = payloads.parseEvent(element);
+            events.add(new NewEvent(account.id(), WebhookKind.SYSTEM, event.externalId(), event.topic(),
+                    payloads.toJson(element), WebhookPayloads.occurredAt(event)));
+        }
+        return events;
+    }
+
+    private List<NewEvent> flowEvent(IntakeAccount account, String token, byte[] body) {
+        verifier.verifyFlowToken(token, account.flowTokenHash());
+        payloads.parseFlow(body);
+        // Stored as received: parseFlow proved it is valid UTF-8 JSON of the documented shape.
+        String payload = new String(body, StandardCharsets.UTF_8);
+        return List.of(new NewEvent(account.id(), WebhookKind.FLOW, null, null, payload, null));
+    }
+
+    private Uni<StoreResult> store(WebhookKind kind, List<NewEvent> events) {
+        metrics.received(kind, events.size());
+        return inbox.store(events)
+                .invoke(result -> stored(kind, result));
+    }
+
+    private void stored(WebhookKind kind, StoreResult result) {
+        metrics.duplicates(kind, result.duplicates());
+        if (result.stored() > 0) {
+            applyTrigger.wakeUp();
+        }
+    }
+
+    private Throwable rejected(WebhookKind kind, Throwable failure) {
+        if (failure instanceof WebhookRejection rejection) {
+            metrics.rejected(kind, rejection.reason());
+            return rejection;
+        }
+        String description = Failures.describe(failure);
+        if (Failures.isConnectionFailure(failure)) {
+            LOG.warnf("%s webhook answered 503: %s", kind.wire(), description);
+        } else {
+            LOG.errorf("%s webhook answered 503 after an unexpected failure: %s", kind.wire(), description);
+        }
+        metrics.rejected(kind, "unavailable");
+        return new WebhookStorageUnavailable(description);
+    }
+
+    private static UUID parseId(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.klaviyosync.gateway.webhook;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class FlowWebhookTest {
+
+    private static final String MEMBERSHIP = """
+            select count(*) from list_membership m
+            join klaviyo_list l on l.id = m.list_id join subscriber s on s.id = m.subscriber_id
+            where l.account_id = ? and l.klaviyo_list_id = ? and s.klaviyo_profile_id = ? and m.removed_at is null""";
+
+    @Inject
+    SecretBox secretBox;
+
+    @Test
+    void aPushedMemberIsOnTheListWithinASecondOfTheAcknowledgement() {
+        TestAccount account = WebhookFixtures.account(secretBox);
+        String listId = WebhookFixtures.knownList(account.id());
+        String profileId = WebhookFixtures.profileId();
+
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, "ada@example.com", "(415) 555-2671"))
+                .then().statusCode(202).body("stored", equalTo(1));
+
+        assertTrue(TestDatabase.eventually(Duration.ofSeconds(1),
+                () -> TestDatabase.count(MEMBERSHIP, account.id(), listId, profileId) == 1));
+        assertEquals("+14155552671", TestDatabase.value(
+                "select phone_e164 from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profileId));
+        assertEquals("webhook", TestDatabase.value("""
+                select m.source from list_membership m join subscriber s on s.id = m.subscriber_id
+                where s.account_id = ? and s.klaviyo_profile_id = ?""", account.id(), profileId));
+        assertNull(TestDatabase.value(
+                "select sms_consent from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profileId),
+                "being on a list is not consent");
+    }
+
+    @Test
+    void theSamePushThreeTimesLeavesOneMembershipCountedOnce() {
+        TestAccount account = WebhookFixtures.account(secretBox);
+        String listId = WebhookFixtures.knownList(account.id());
+        String profileId = WebhookFixtures.profileId();
+        String body = WebhookFixtures.flowBody(listId, profileId, "grace@example.com", "");
+
+        for (int i = 0; i < 3; i++) {
+            WebhookRequests.flow(account, body).then().statusCode(202);
+        }
+
+        awaitApplied(account, 3);
+        assertEquals(1, TestDatabase.count(MEMBERSHIP, account.id(), listId, profileId));
+        assertEquals(1, memberCount(account, listId));
+    }
+
+    @Test
+    void aMemberWhoLeftAndIsPushedAgainIsActiveAgainAndCounted() {
+        TestAccount account = WebhookFixtures.account(secretBox);
+        String listId = WebhookFixtures.knownList(account.id());
+        String profileId = WebhookFixtures.profileId();
+        String body = WebhookFixtures.flowBody(listId, profileId, "", "");
+        WebhookRequests.flow(account, body).then().statusCode(202);
+        awaitApplied(account, 1);
+        TestDatabase.update("""
+                update list_membership set removed_at = now() where list_id =
+                (select id from klaviyo_list where account_id = ? and klaviyo_list_id = ?)""", account.id(), listId);
+        TestDatabase.update("update klaviyo_list set member_count = 0 where account_id = ?", account.id());
+
+        WebhookRequests.flow(account, body).then().statusCode(202);
+
+        awaitApplied(account, 2);
+        assertEquals(1, TestDatabase.count(MEMBERSHIP, account.id(), listId, profileId));
+        assertEquals(1, memberCount(account, listId));
+    }
+
+    @Test
+    void emptyPushedValuesNeverEraseKnownOnes() {
+        TestAccount account = WebhookFixtures.account(secretBox);
+        String listId = WebhookFixtures.knownList(account.id());
+        String profileId = WebhookFixtures.profileId();
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, "lin@example.com", "+442071838750"))
+                .then().statusCode(202);
+        awaitApplied(account, 1);
+
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, "", "")).then().statusCode(202);
+
+        awaitApplied(account, 2);
+        assertEquals("lin@example.com", TestDatabase.value(
+                "select email from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profileId));
+        assertEquals("+442071838750", TestDatabase.value(
+                "select phone_e164 from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profileId));
+    }
+
+    @Test
+    void fiveHundredDistinctConcurrentPushesAreAllStoredAndApplied() throws Exception {
+        TestAccount account = WebhookFixtures.account(secretBox);
+        String listId = WebhookFixtures.knownList(account.id());
+        ExecutorService clients = Executors.newFixedThreadPool(32);
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(clients).build();
+            java.net.URI uri = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                    + "/webhooks/klaviyo/" + account.id() + "/flow");
+            List<CompletableFuture<Integer>> answers = IntStream.range(0, 500)
+                    .mapToObj(i -> http.sendAsync(java.net.http.HttpRequest.newBuilder(uri)
+                            .header("X-Gateway-Token", account.flowToken())
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(WebhookFixtures.flowBody(
+                                    listId, WebhookFixtures.profileId(), "p" + i + "@example.com", "")))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                            .thenApply(java.net.http.HttpResponse::statusCode))
+                    .toList();
+            for (CompletableFuture<Integer> answer : answers) {
+                assertEquals(202, answer.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        assertEquals(500, TestDatabase.count("select count(*) from webhook_event where account_id = ?", account.id()));
+        awaitApplied(account, 500);
+        assertEquals(500, TestDatabase.count(
+                "select count(*) from list_membership where account_id = ? and removed_at is null", account.id()));
+        assertEquals(500, memberCount(account, listId));
+    }
+
+    private static long memberCount(TestAccount account, String listId) {
+        return TestDatabase.count("select member_count from klaviyo_list where account_id = ? and klaviyo_list_id = ?",
+                account.id(), listId);
+    }
+
+    private static void awaitApplied(TestAccount account, int events) {
+        assertTrue(TestDatabase.eventually(Duration.ofSeconds(20), () -> TestDatabase.count(
+                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == events),
+                "all " + events + " events applied");
+    }
+}
