@@ -41,6 +41,9 @@ public class ProblemMappers {
         if (status >= 500) {
             return unexpected(exception);
         }
+        if (exception.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         return answer(Problem.of(status, title, refusalDetail(status)), null);
@@ -53,7 +56,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> unparsableJson(JsonParseException exception) {
-        return answer(Problem.of(400, "Bad Request", "the body is not valid JSON"), null);
+        return badJson(exception);
     }
 
     @ServerExceptionMapper
@@ -77,6 +80,11 @@ public class ProblemMappers {
     }
 
     private static RestResponse<Problem> badJson(JsonProcessingException exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof JsonParseException) {
+                return answer(Problem.of(400, "Bad Request", "the body is not valid JSON"), null);
+            }
+        }
         String field = exception instanceof JsonMappingException mapping ? fieldPath(mapping) : "";
         String detail = field.isEmpty()
                 ? "the body does not have the documented JSON shape"
