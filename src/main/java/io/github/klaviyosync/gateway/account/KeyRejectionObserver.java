@@ -2,8 +2,7 @@ package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthRejected;
 import io.github.klaviyosync.gateway.privacy.LogMask;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Vertx;
+import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -12,8 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Marks an account {@code auth_failed} when Klaviyo refuses its key, whether the Klaviyo client fires
- * {@link KlaviyoAuthRejected} synchronously or asynchronously. The update runs on a fresh duplicated
- * Vert.x context, so it never shares a reactive session with the call that fired the event.
+ * {@link KlaviyoAuthRejected} synchronously or asynchronously. The update runs on a fresh, safe
+ * duplicated Vert.x context, so it never shares a reactive session with the call that fired the event.
  */
 @ApplicationScoped
 class KeyRejectionObserver {
@@ -21,11 +20,9 @@ class KeyRejectionObserver {
     private static final Logger LOG = Logger.getLogger(KeyRejectionObserver.class);
 
     private final AccountService accounts;
-    private final Vertx vertx;
 
-    KeyRejectionObserver(AccountService accounts, Vertx vertx) {
+    KeyRejectionObserver(AccountService accounts) {
         this.accounts = accounts;
-        this.vertx = vertx;
     }
 
     void onRejected(@Observes KlaviyoAuthRejected event) {
@@ -46,10 +43,9 @@ class KeyRejectionObserver {
         // A key checked on connect has an id no row has yet: the update then changes nothing.
         String reason = "Klaviyo refused the API key (HTTP " + event.status() + ")"
                 + (event.reason() == null ? "" : ": " + LogMask.scrub(event.reason()));
-        VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext()).runOnContext(ignored -> accounts
-                .markAuthFailed(accountId, reason)
-                .subscribe()
-                .with(marked -> {
+        VertxContextSupport.subscribe(
+                () -> accounts.markAuthFailed(accountId, reason).toMulti(),
+                subscription -> subscription.with(marked -> {
                     if (marked) {
                         LOG.warnf("account %s marked auth_failed: Klaviyo refused its key (HTTP %d)", accountId, event.status());
                     }
