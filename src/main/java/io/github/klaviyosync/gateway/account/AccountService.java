@@ -55,22 +55,26 @@ public class AccountService {
                     }
                 })
                 .chain(ignored -> {
-                    Instant now = now();
                     String flowToken = Tokens.newToken();
-                    Account account = new Account();
-                    account.id = id;
-                    account.name = name;
-                    account.klaviyoAccountId = owner.id();
-                    account.apiKeySealed = secretBox.seal(apiKey, id.toString());
-                    account.webhookSecretSealed = webhookSecret == null ? null : secretBox.seal(webhookSecret, id.toString());
-                    account.flowTokenHash = Tokens.hash(flowToken);
-                    account.status = AccountStatus.ACTIVE;
-                    account.createdAt = now;
-                    account.updatedAt = now;
-                    account.nextDiscoveryAt = now;
-                    return accounts.persist(account)
+                    return accounts.persist(newAccount(id, name, apiKey, webhookSecret, owner, flowToken))
                             .map(stored -> new ConnectedAccount(stored, flowToken));
                 });
+    }
+
+    private Account newAccount(UUID id, String name, String apiKey, String webhookSecret, AccountInfo owner, String flowToken) {
+        Instant now = now();
+        Account account = new Account();
+        account.id = id;
+        account.name = name;
+        account.klaviyoAccountId = owner.id();
+        account.apiKeySealed = secretBox.seal(apiKey, id.toString());
+        account.webhookSecretSealed = webhookSecret == null ? null : secretBox.seal(webhookSecret, id.toString());
+        account.flowTokenHash = Tokens.hash(flowToken);
+        account.status = AccountStatus.ACTIVE;
+        account.createdAt = now;
+        account.updatedAt = now;
+        account.nextDiscoveryAt = now;
+        return account;
     }
 
     /**
