@@ -96,6 +96,26 @@ public interface GatewayConfig {
     interface Api {
         /** Bearer tokens accepted on {@code /api/*}; required in prod ({@code GATEWAY_API_TOKENS}). */
         List<String> tokens();
+
+        /** Members per page of {@code GET .../members} when the caller gives no {@code limit}. */
+        @WithDefault("100")
+        int membersPageSize();
+
+        /** Runs answered by {@code GET .../runs} when the caller gives no {@code limit}. */
+        @WithDefault("50")
+        int runsPageSize();
+
+        /** Largest {@code limit} any list call accepts. */
+        @WithDefault("500")
+        int maxPageSize();
+
+        /** {@code Retry-After} of the 503 answered while the database is unreachable. */
+        @WithDefault("5s")
+        Duration unavailableRetryAfter();
+
+        /** How often the per-list and per-account gauges are refreshed from the database. */
+        @WithDefault("30s")
+        Duration metricsRefresh();
     }
 
     /** Encryption of the secrets the gateway stores. */

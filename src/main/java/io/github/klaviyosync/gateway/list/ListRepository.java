@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,5 +19,12 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
 
     public Uni<KlaviyoList> findByKlaviyoId(UUID accountId, String klaviyoListId) {
         return find("accountId = ?1 and klaviyoListId = ?2", accountId, klaviyoListId).firstResult();
+    }
+
+    /** The list row locked until the transaction ends, so concurrent changes of its sync state queue up. */
+    public Uni<KlaviyoList> findByKlaviyoIdForUpdate(UUID accountId, String klaviyoListId) {
+        return find("accountId = ?1 and klaviyoListId = ?2", accountId, klaviyoListId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
     }
 }

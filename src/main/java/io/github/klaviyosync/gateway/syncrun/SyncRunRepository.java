@@ -12,6 +12,11 @@ import java.util.UUID;
 @WithSession
 public class SyncRunRepository implements PanacheRepository<SyncRun> {
 
+    /** Whether a run of the list is recorded as running (it may be a crashed one: check the list's lease too). */
+    public Uni<Boolean> hasRunning(long listId) {
+        return count("listId = ?1 and status = ?2", listId, SyncStatus.RUNNING).map(running -> running > 0);
+    }
+
     public Uni<List<SyncRun>> recentForAccount(UUID accountId, int limit) {
         return find("accountId = ?1 order by startedAt desc, id desc", accountId).page(0, limit).list();
     }

@@ -1,0 +1,50 @@
+package io.github.klaviyosync.gateway.account;
+
+import io.github.klaviyosync.gateway.problem.ApiProblem;
+
+/** Checks of what callers send before anything is asked of Klaviyo or stored (400 otherwise). */
+final class AccountInput {
+
+    static final int MAX_NAME_LENGTH = 200;
+    static final int MAX_SECRET_LENGTH = 1000;
+
+    private AccountInput() {
+    }
+
+    static void requireConnect(String name, String apiKey, String webhookSecret) {
+        requirePresent("name", name);
+        requirePresent("apiKey", apiKey);
+        checkName(name);
+        checkSecret("apiKey", apiKey);
+        checkSecret("webhookSecret", webhookSecret);
+    }
+
+    static void requireUpdate(String name, String apiKey, String webhookSecret) {
+        if (name == null && apiKey == null && webhookSecret == null) {
+            throw ApiProblem.badRequest("give at least one of name, apiKey, webhookSecret");
+        }
+        checkName(name);
+        checkSecret("apiKey", apiKey);
+        checkSecret("webhookSecret", webhookSecret);
+    }
+
+    private static void requirePresent(String field, String value) {
+        if (value == null) {
+            throw ApiProblem.badRequest("field '" + field + "' is required");
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name != null && (name.isBlank() || name.length() > MAX_NAME_LENGTH)) {
+            throw ApiProblem.badRequest("field 'name' must be 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+    }
+
+    /** Says what is wrong with a secret without ever repeating it. */
+    private static void checkSecret(String field, String value) {
+        if (value != null && (value.isBlank() || value.length() > MAX_SECRET_LENGTH || !value.strip().equals(value))) {
+            throw ApiProblem.badRequest("field '" + field + "' must be 1 to " + MAX_SECRET_LENGTH
+                    + " characters without surrounding spaces");
+        }
+    }
+}

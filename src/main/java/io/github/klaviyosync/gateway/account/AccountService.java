@@ -1,0 +1,195 @@
+package io.github.klaviyosync.gateway.account;
+
+import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.Tokens;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
+import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
+import io.github.klaviyosync.gateway.problem.ApiProblem;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Connects, updates, rotates and deletes accounts. Keys are checked against Klaviyo before any
+ * transaction opens, then stored sealed by {@link SecretBox} with the account id as context; flow
+ * tokens are stored as their hash and returned in plaintext only by the call that made them.
+ */
+@ApplicationScoped
+public class AccountService {
+
+    private final AccountRepository accounts;
+    private final SecretBox secretBox;
+    private final KlaviyoKeyCheck keyCheck;
+    private final KlaviyoClient klaviyo;
+
+    AccountService(AccountRepository accounts, SecretBox secretBox, KlaviyoKeyCheck keyCheck, KlaviyoClient klaviyo) {
+        this.accounts = accounts;
+        this.secretBox = secretBox;
+        this.keyCheck = keyCheck;
+        this.klaviyo = klaviyo;
+    }
+
+    /** Checks the key with Klaviyo (422 when refused), then stores the account, due for discovery now. */
+    public Uni<ConnectedAccount> connect(String name, String apiKey, String webhookSecret) {
+        AccountInput.requireConnect(name, apiKey, webhookSecret);
+        UUID id = UUID.randomUUID();
+        return keyCheck.accountOf(id, apiKey)
+                .chain(owner -> storeNew(id, name.trim(), apiKey, webhookSecret, owner));
+    }
+
+    /**
+     * The discovery engine reads {@code last_discovery_at is null} as trigger {@code connect}: the
+     * first discovery of a new account, due at once through {@code next_discovery_at}.
+     */
+    @WithTransaction
+    Uni<ConnectedAccount> storeNew(UUID id, String name, String apiKey, String webhookSecret, AccountInfo owner) {
+        return accounts.findVisibleByKlaviyoId(owner.id())
+                .invoke(existing -> {
+                    if (existing != null) {
+                        throw ApiProblem.conflict("this Klaviyo account is already connected as " + existing.id);
+                    }
+                })
+                .chain(ignored -> {
+                    String flowToken = Tokens.newToken();
+                    return accounts.persist(newAccount(id, name, apiKey, webhookSecret, owner, flowToken))
+                            .map(stored -> new ConnectedAccount(stored, flowToken));
+                });
+    }
+
+    private Account newAccount(UUID id, String name, String apiKey, String webhookSecret, AccountInfo owner, String flowToken) {
+        Instant now = now();
+        Account account = new Account();
+        account.id = id;
+        account.name = name;
+        account.klaviyoAccountId = owner.id();
+        account.apiKeySealed = secretBox.seal(apiKey, id.toString());
+        account.webhookSecretSealed = webhookSecret == null ? null : secretBox.seal(webhookSecret, id.toString());
+        account.flowTokenHash = Tokens.hash(flowToken);
+        account.status = AccountStatus.ACTIVE;
+        account.createdAt = now;
+        account.updatedAt = now;
+        account.nextDiscoveryAt = now;
+        return account;
+    }
+
+    /**
+     * Renames the account and replaces its key or webhook secret. A new key is checked with Klaviyo
+     * first and must belong to the same Klaviyo account; it makes an {@code auth_failed} account
+     * active again and lets the Klaviyo client call for it again.
+     */
+    public Uni<Account> update(UUID id, String name, String apiKey, String webhookSecret) {
+        AccountInput.requireUpdate(name, apiKey, webhookSecret);
+        return accounts.findById(id)
+                .map(account -> AccountChecks.requireNotDeleted(id, account))
+                .chain(account -> apiKey == null
+                        ? Uni.createFrom().<AccountInfo>nullItem()
+                        : keyCheck.accountOf(id, apiKey).invoke(owner -> requireSameOwner(account, owner)))
+                .chain(owner -> applyUpdate(id, name, apiKey, webhookSecret))
+                .invoke(account -> {
+                    if (apiKey != null) {
+                        klaviyo.resume(id.toString());
+                    }
+                });
+    }
+
+    @WithTransaction
+    Uni<Account> applyUpdate(UUID id, String name, String apiKey, String webhookSecret) {
+        return accounts.findById(id)
+                .map(account -> AccountChecks.requireNotDeleted(id, account))
+                .invoke(account -> {
+                    if (name != null) {
+                        account.name = name.trim();
+                    }
+                    if (apiKey != null) {
+                        account.apiKeySealed = secretBox.seal(apiKey, id.toString());
+                        account.status = AccountStatus.ACTIVE;
+                        account.statusReason = null;
+                    }
+                    if (webhookSecret != null) {
+                        account.webhookSecretSealed = secretBox.seal(webhookSecret, id.toString());
+                    }
+                    account.updatedAt = now();
+                });
+    }
+
+    /** A new flow token; the old one stops working at once. */
+    @WithTransaction
+    public Uni<ConnectedAccount> rotateFlowToken(UUID id) {
+        return accounts.findById(id)
+                .map(account -> AccountChecks.requireNotDeleted(id, account))
+                .map(account -> {
+                    String flowToken = Tokens.newToken();
+                    account.flowTokenHash = Tokens.hash(flowToken);
+                    account.updatedAt = now();
+                    return new ConnectedAccount(account, flowToken);
+                });
+    }
+
+    /** Makes the account's discovery due now; the engine picks it up at its next tick. */
+    @WithTransaction
+    public Uni<Instant> discoverNow(UUID id) {
+        return accounts.findById(id)
+                .map(account -> AccountChecks.requireActive(id, account))
+                .map(account -> {
+                    Instant now = now();
+                    account.nextDiscoveryAt = now;
+                    account.updatedAt = now;
+                    return now;
+                });
+    }
+
+    /**
+     * Stops all syncing of the account: it becomes {@code deleted} (the engine syncs only lists of
+     * active accounts) and its list leases are released. With {@code purge} its row goes, and with
+     * it (by cascade) its lists, subscribers, memberships, runs and webhook events.
+     */
+    @WithTransaction
+    public Uni<Void> delete(UUID id, boolean purge) {
+        return accounts.findById(id)
+                .map(account -> AccountChecks.requireExisting(id, account))
+                .chain(account -> purge ? accounts.delete(account) : markDeleted(account));
+    }
+
+    private Uni<Void> markDeleted(Account account) {
+        Instant now = now();
+        account.status = AccountStatus.DELETED;
+        account.statusReason = "deleted through the API";
+        account.nextDiscoveryAt = null;
+        account.discoveryLeaseOwner = null;
+        account.discoveryLeaseUntil = null;
+        account.updatedAt = now;
+        return accounts.releaseListLeases(account.id).replaceWithVoid();
+    }
+
+    /** Klaviyo refused the account's key: it stays {@code auth_failed} until the key is replaced. */
+    @WithTransaction
+    public Uni<Boolean> markAuthFailed(UUID id, String reason) {
+        return accounts.markAuthFailed(id, reason, now());
+    }
+
+    /** The account's Klaviyo credentials for one call, its key decrypted. */
+    public KlaviyoCredentials credentials(Account account) {
+        return new KlaviyoCredentials(account.id.toString(), secretBox.open(account.apiKeySealed, account.id.toString()));
+    }
+
+    /** The account's system webhook secret, or null when it has none. */
+    public String webhookSecret(Account account) {
+        return account.webhookSecretSealed == null ? null : secretBox.open(account.webhookSecretSealed, account.id.toString());
+    }
+
+    private static void requireSameOwner(Account account, AccountInfo owner) {
+        if (account.klaviyoAccountId != null && !Objects.equals(account.klaviyoAccountId, owner.id())) {
+            throw ApiProblem.unprocessable("the API key belongs to another Klaviyo account (" + owner.id()
+                    + ") than this account's (" + account.klaviyoAccountId + ")");
+        }
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.klaviyosync.gateway.account;
+
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthException;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoBadRequestException;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
+import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
+import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
+import io.github.klaviyosync.gateway.privacy.LogMask;
+import io.github.klaviyosync.gateway.problem.ApiProblem;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * Asks Klaviyo whom a private key belongs to ({@code GET /api/accounts}) before the gateway stores
+ * it. Klaviyo's refusal becomes a 422 carrying Klaviyo's reason; Klaviyo out of reach, a 503.
+ */
+@ApplicationScoped
+class KlaviyoKeyCheck {
+
+    private final KlaviyoClient klaviyo;
+    private final GatewayConfig config;
+
+    KlaviyoKeyCheck(KlaviyoClient klaviyo, GatewayConfig config) {
+        this.klaviyo = klaviyo;
+        this.config = config;
+    }
+
+    Uni<AccountInfo> accountOf(UUID accountId, String apiKey) {
+        return Uni.createFrom()
+                .deferred(() -> klaviyo.account(new KlaviyoCredentials(accountId.toString(), apiKey)))
+                .onFailure(KlaviyoAuthException.class)
+                .transform(failure -> ApiProblem.unprocessable(reason("Klaviyo refused the API key", failure)))
+                .onFailure(KlaviyoBadRequestException.class)
+                .transform(failure -> ApiProblem.unprocessable(reason("Klaviyo rejected the request", failure)))
+                .onFailure(KlaviyoException.class)
+                .transform(failure -> ApiProblem.unavailable(
+                        "Klaviyo could not be reached to check the API key; retry later",
+                        config.api().unavailableRetryAfter().toSeconds()));
+    }
+
+    /** Klaviyo's own words when it gave some, scrubbed in case they quote the key. */
+    private static String reason(String prefix, Throwable failure) {
+        KlaviyoException klaviyoFailure = (KlaviyoException) failure;
+        String detail = klaviyoFailure.detail();
+        String status = klaviyoFailure.status() > 0 ? " (HTTP " + klaviyoFailure.status() + ")" : "";
+        return detail == null || detail.isBlank()
+                ? prefix + status
+                : prefix + status + ": " + LogMask.scrub(detail);
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.klaviyosync.gateway.status;
+
+import io.github.klaviyosync.gateway.member.Consent;
+import io.github.klaviyosync.gateway.problem.ApiProblem;
+import java.util.UUID;
+
+/**
+ * Path and query values as the API reads them. They arrive as text and are parsed here, so a bad one
+ * is a clear 400 (or a 404 for an id that cannot name anything) instead of JAX-RS's bare 404.
+ */
+final class ApiParams {
+
+    private ApiParams() {
+    }
+
+    /** An account id that is not a UUID names no account: 404. */
+    static UUID accountId(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.notFound("no account " + text);
+        }
+    }
+
+    static int limit(String text, int defaultLimit, int maxLimit) {
+        if (text == null || text.isEmpty()) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= maxLimit) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the same answer as an out-of-range number.
+        }
+        throw ApiProblem.badRequest("'limit' must be a whole number from 1 to " + maxLimit);
+    }
+
+    static boolean flag(String name, String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw ApiProblem.badRequest("'" + name + "' must be true or false");
+    }
+
+    static Consent consent(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        for (Consent consent : Consent.values()) {
+            if (consent.wire().equalsIgnoreCase(text)) {
+                return consent;
+            }
+        }
+        throw ApiProblem.badRequest("'smsConsent' must be one of SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED");
+    }
+
+    static <T> T body(T body) {
+        if (body == null) {
+            throw ApiProblem.badRequest("a JSON body is required");
+        }
+        return body;
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.klaviyosync.gateway.status;
+
+import io.github.klaviyosync.gateway.status.api.StatusView;
+import io.github.klaviyosync.gateway.status.query.StatusCounts;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The gateway at a glance. */
+@Path("/api/status")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Status", description = "The gateway at a glance")
+public class StatusResource {
+
+    private final StatusCounts counts;
+
+    StatusResource(StatusCounts counts) {
+        this.counts = counts;
+    }
+
+    @GET
+    @Operation(summary = "Overall status", description = "Counts over accounts that are not deleted, the latest discovery "
+            + "and the oldest last successful sync of an active list.")
+    @APIResponse(responseCode = "200", description = "The counts",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusView.class)))
+    public Uni<StatusView> status() {
+        return counts.counts()
+                .map(found -> new StatusView(found.accounts, found.lists, found.subscribers, found.memberships,
+                        new StatusView.WebhookCounts(found.webhooksReceived, found.webhooksApplied, found.webhooksFailed),
+                        found.lastDiscoveryAt, found.oldestListSyncAt));
+    }
+}

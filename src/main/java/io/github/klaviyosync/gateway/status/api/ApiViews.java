@@ -1,0 +1,82 @@
+package io.github.klaviyosync.gateway.status.api;
+
+import io.github.klaviyosync.gateway.account.Account;
+import io.github.klaviyosync.gateway.db.WireValue;
+import io.github.klaviyosync.gateway.list.KlaviyoList;
+import io.github.klaviyosync.gateway.member.ListMembership;
+import io.github.klaviyosync.gateway.member.Subscriber;
+import io.github.klaviyosync.gateway.syncrun.SyncRun;
+
+/** From entities to the API's answers. The only place that decides what of an entity is shown. */
+public final class ApiViews {
+
+    private static final String WEBHOOK_ROOT = "/webhooks/klaviyo/";
+
+    private ApiViews() {
+    }
+
+    /** The account without secrets; {@code flowToken} only when it was just made. */
+    public static AccountView account(Account account, String newFlowToken) {
+        String systemUrl = WEBHOOK_ROOT + account.id;
+        return new AccountView(
+                account.id,
+                account.name,
+                account.klaviyoAccountId,
+                wire(account.status),
+                account.statusReason,
+                account.createdAt,
+                new AccountView.WebhookEndpoints(systemUrl, systemUrl + "/flow", newFlowToken, account.webhookSecretSealed != null));
+    }
+
+    public static AccountView account(Account account) {
+        return account(account, null);
+    }
+
+    public static ListStatusView list(KlaviyoList list, SyncRun lastRun) {
+        return new ListStatusView(
+                list.klaviyoListId,
+                list.name,
+                list.discoveredAt,
+                wire(list.discoveredVia),
+                wire(list.status),
+                list.memberCount,
+                list.lastSyncedAt,
+                list.nextSyncAt,
+                wire(list.pendingTrigger),
+                lastRun == null ? null : run(lastRun, list.klaviyoListId));
+    }
+
+    public static SyncRunView run(SyncRun run, String klaviyoListId) {
+        return new SyncRunView(
+                run.id,
+                klaviyoListId,
+                wire(run.kind),
+                wire(run.trigger),
+                wire(run.status),
+                run.fullSync,
+                run.startedAt,
+                run.finishedAt,
+                run.pages,
+                run.profilesSeen,
+                run.profilesAdded,
+                run.profilesRemoved,
+                run.error);
+    }
+
+    public static MemberView member(ListMembership membership, Subscriber subscriber) {
+        return new MemberView(
+                subscriber.klaviyoProfileId,
+                subscriber.email,
+                subscriber.phoneE164,
+                subscriber.phoneRaw,
+                wire(subscriber.smsConsent),
+                wire(subscriber.emailConsent),
+                membership.joinedAt,
+                wire(membership.source),
+                membership.removedAt);
+    }
+
+    private static String wire(WireValue value) {
+        return value == null ? null : value.wire();
+    }
+}

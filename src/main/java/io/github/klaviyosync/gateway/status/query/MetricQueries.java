@@ -1,0 +1,46 @@
+package io.github.klaviyosync.gateway.status.query;
+
+import io.github.klaviyosync.gateway.account.AccountStatus;
+import io.github.klaviyosync.gateway.list.ListStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** What the gauges show, read in one go on their refresh schedule (never from a gauge's callback). */
+@ApplicationScoped
+@WithSession
+public class MetricQueries {
+
+    private static final String LIST_SYNCS = "select l.accountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt"
+            + " from KlaviyoList l where l.status = :active"
+            + " and l.accountId in (select a.id from Account a where a.status <> :deleted)";
+    private static final String ACCOUNTS_BY_STATUS = "select a.status, count(a) from Account a group by a.status";
+
+    /** When a list was last synced successfully (null: never) and when it was found. */
+    public record ListSync(UUID accountId, String klaviyoListId, Instant lastSyncedAt, Instant discoveredAt) {
+    }
+
+    /** Active lists of accounts that are not deleted. */
+    public Uni<List<ListSync>> listSyncs() {
+        return Panache.getSession()
+                .chain(session -> session.createSelectionQuery(LIST_SYNCS, Object[].class)
+                        .setParameter("active", ListStatus.ACTIVE)
+                        .setParameter("deleted", AccountStatus.DELETED)
+                        .getResultList())
+                .map(rows -> rows.stream()
+                        .map(row -> new ListSync((UUID) row[0], (String) row[1], (Instant) row[2], (Instant) row[3]))
+                        .toList());
+    }
+
+    public Uni<Map<AccountStatus, Long>> accountsByStatus() {
+        return Panache.getSession()
+                .chain(session -> session.createSelectionQuery(ACCOUNTS_BY_STATUS, Object[].class).getResultList())
+                .map(rows -> rows.stream().collect(Collectors.toMap(row -> (AccountStatus) row[0], row -> (Long) row[1])));
+    }
+}

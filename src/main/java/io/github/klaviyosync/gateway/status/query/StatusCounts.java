@@ -1,0 +1,83 @@
+package io.github.klaviyosync.gateway.status.query;
+
+import io.github.klaviyosync.gateway.account.AccountStatus;
+import io.github.klaviyosync.gateway.list.ListStatus;
+import io.github.klaviyosync.gateway.webhook.WebhookStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/** The gateway at a glance, over accounts that are not deleted; the queries run one after another in one session. */
+@ApplicationScoped
+@WithSession
+public class StatusCounts {
+
+    private static final String OF_VISIBLE_ACCOUNTS = " in (select a.id from Account a where a.status <> :deleted)";
+    private static final String ACCOUNTS = "select count(a) from Account a where a.status <> :deleted";
+    private static final String LISTS = "select count(l) from KlaviyoList l where l.status = :active and l.accountId"
+            + OF_VISIBLE_ACCOUNTS;
+    private static final String SUBSCRIBERS = "select count(s) from Subscriber s where s.accountId" + OF_VISIBLE_ACCOUNTS;
+    private static final String MEMBERSHIPS = "select count(m) from ListMembership m where m.removedAt is null and m.accountId"
+            + OF_VISIBLE_ACCOUNTS;
+    private static final String WEBHOOKS = "select w.status, count(w) from WebhookEvent w where w.accountId"
+            + OF_VISIBLE_ACCOUNTS + " group by w.status";
+    private static final String LAST_DISCOVERY = "select max(a.lastDiscoveryAt) from Account a where a.status <> :deleted";
+    private static final String OLDEST_SYNC = "select min(l.lastSyncedAt) from KlaviyoList l where l.status = :active"
+            + " and l.accountId" + OF_VISIBLE_ACCOUNTS;
+
+    /** What {@code GET /api/status} shows. */
+    public static final class Counts {
+        public long accounts;
+        public long lists;
+        public long subscribers;
+        public long memberships;
+        public long webhooksReceived;
+        public long webhooksApplied;
+        public long webhooksFailed;
+        public Instant lastDiscoveryAt;
+        public Instant oldestListSyncAt;
+    }
+
+    public Uni<Counts> counts() {
+        Counts counts = new Counts();
+        return Panache.getSession()
+                .call(session -> single(session, Long.class, ACCOUNTS).invoke(found -> counts.accounts = found))
+                .call(session -> single(session, Long.class, LISTS).invoke(found -> counts.lists = found))
+                .call(session -> single(session, Long.class, SUBSCRIBERS).invoke(found -> counts.subscribers = found))
+                .call(session -> single(session, Long.class, MEMBERSHIPS).invoke(found -> counts.memberships = found))
+                .call(session -> webhooks(session).invoke(rows -> addWebhooks(counts, rows)))
+                .call(session -> single(session, Instant.class, LAST_DISCOVERY).invoke(found -> counts.lastDiscoveryAt = found))
+                .call(session -> single(session, Instant.class, OLDEST_SYNC).invoke(found -> counts.oldestListSyncAt = found))
+                .map(session -> counts);
+    }
+
+    private static Uni<List<Object[]>> webhooks(Mutiny.Session session) {
+        return session.createSelectionQuery(WEBHOOKS, Object[].class)
+                .setParameter("deleted", AccountStatus.DELETED)
+                .getResultList();
+    }
+
+    private static void addWebhooks(Counts counts, List<Object[]> rows) {
+        for (Object[] row : rows) {
+            long found = (Long) row[1];
+            counts.webhooksReceived += found;
+            if (row[0] == WebhookStatus.APPLIED) {
+                counts.webhooksApplied = found;
+            } else if (row[0] == WebhookStatus.FAILED) {
+                counts.webhooksFailed = found;
+            }
+        }
+    }
+
+    private static <T> Uni<T> single(Mutiny.Session session, Class<T> type, String hql) {
+        var query = session.createSelectionQuery(hql, type).setParameter("deleted", AccountStatus.DELETED);
+        if (hql.contains(":active")) {
+            query.setParameter("active", ListStatus.ACTIVE);
+        }
+        return query.getSingleResult();
+    }
+}

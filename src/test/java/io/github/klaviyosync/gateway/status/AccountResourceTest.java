@@ -1,0 +1,220 @@
+package io.github.klaviyosync.gateway.status;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.Tokens;
+import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
+import io.github.klaviyosync.gateway.testsupport.TestSecrets;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class AccountResourceTest {
+
+    @Inject
+    SecretBox secretBox;
+
+    ApiFixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new ApiFixtures(secretBox);
+    }
+
+    private static RequestSpecification api() {
+        return given().auth().oauth2(ApiFixtures.TOKEN);
+    }
+
+    @Test
+    void showsAnAccountWithItsWebhookUrlsAndNoSecret() {
+        FixtureAccount account = fixtures.account();
+        Response response = api().when().get("/api/accounts/" + account.id());
+        response.then().statusCode(200)
+                .contentType(ContentType.JSON)
+                .body("id", equalTo(account.id().toString()))
+                .body("klaviyoAccountId", equalTo(account.klaviyoAccountId()))
+                .body("status", equalTo("active"))
+                .body("createdAt", notNullValue())
+                .body("webhooks.systemUrl", equalTo("/webhooks/klaviyo/" + account.id()))
+                .body("webhooks.flowUrl", equalTo("/webhooks/klaviyo/" + account.id() + "/flow"))
+                .body("webhooks.flowToken", nullValue())
+                .body("webhooks.systemWebhooksEnabled", equalTo(true));
+        String body = response.asString();
+        assertTrue(!body.contains(account.apiKey()) && !body.contains(account.webhookSecret())
+                && !body.contains(account.flowToken()) && !body.contains(TestSecrets.MARKER), body);
+        assertTrue(!body.contains("apiKey") && !body.contains("Sealed") && !body.contains("Hash"), body);
+    }
+
+    @Test
+    void answers404ForAnUnknownOrMalformedAccountId() {
+        api().when().get("/api/accounts/" + UUID.randomUUID())
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("status", equalTo(404)).body("title", equalTo("Not Found")).body("detail", containsString("no account"));
+        api().when().get("/api/accounts/not-a-uuid").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void listsAccountsWithoutDeletedOnesUnlessAsked() {
+        FixtureAccount active = fixtures.account();
+        FixtureAccount failing = fixtures.account("auth_failed");
+        FixtureAccount deleted = fixtures.account("deleted");
+        api().when().get("/api/accounts").then().statusCode(200)
+                .body("id", hasItem(active.id().toString()))
+                .body("id", hasItem(failing.id().toString()))
+                .body("id", not(hasItem(deleted.id().toString())))
+                .body("webhooks.flowToken", not(hasItem(notNullValue())));
+        api().queryParam("includeDeleted", "true").when().get("/api/accounts").then().statusCode(200)
+                .body("id", hasItem(deleted.id().toString()));
+        api().queryParam("includeDeleted", "maybe").when().get("/api/accounts").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void replacesTheFlowTokenAndShowsTheNewOneOnce() {
+        FixtureAccount account = fixtures.account();
+        String token = api().when().post("/api/accounts/" + account.id() + "/flow-token")
+                .then().statusCode(200)
+                .body("id", equalTo(account.id().toString()))
+                .body("webhooks.flowToken", notNullValue())
+                .extract().path("webhooks.flowToken");
+        TestSecrets.remember(token);
+        assertNotEquals(account.flowToken(), token);
+        String storedHash = (String) TestDatabase.row("select flow_token_hash from account where id = ?", account.id())
+                .get("flow_token_hash");
+        assertEquals(Tokens.hash(token), storedHash);
+        assertTrue(!Tokens.matchesHash(account.flowToken(), storedHash), "the old token must stop working");
+        api().when().get("/api/accounts/" + account.id()).then().body("webhooks.flowToken", nullValue());
+    }
+
+    @Test
+    void renamesAnAccountAndKeepsWhatWasNotGiven() {
+        FixtureAccount account = fixtures.account();
+        api().contentType(ContentType.JSON).body("{\"name\":\"Renamed shop\"}")
+                .when().patch("/api/accounts/" + account.id())
+                .then().statusCode(200).body("name", equalTo("Renamed shop")).body("status", equalTo("active"));
+        Map<String, Object> row = TestDatabase.row("select name, api_key_enc from account where id = ?", account.id());
+        assertEquals("Renamed shop", row.get("name"));
+        assertEquals(account.apiKey(), secretBox.open((byte[]) row.get("api_key_enc"), account.id().toString()));
+    }
+
+    @Test
+    void replacesTheWebhookSecretSealedUnderTheAccountId() {
+        FixtureAccount account = fixtures.account();
+        String newSecret = TestSecrets.secret("whsec");
+        api().contentType(ContentType.JSON).body(Map.of("webhookSecret", newSecret))
+                .when().patch("/api/accounts/" + account.id())
+                .then().statusCode(200).body(not(containsString(newSecret)));
+        byte[] sealed = (byte[]) TestDatabase.row("select webhook_secret_enc from account where id = ?", account.id())
+                .get("webhook_secret_enc");
+        assertEquals(newSecret, secretBox.open(sealed, account.id().toString()));
+    }
+
+    @Test
+    void refusesAPatchWithoutFieldsOrWithBadOnes() {
+        FixtureAccount account = fixtures.account();
+        String path = "/api/accounts/" + account.id();
+        api().contentType(ContentType.JSON).body("{}").when().patch(path)
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("at least one"));
+        api().contentType(ContentType.JSON).body("{\"name\":\"  \"}").when().patch(path).then().statusCode(400);
+        api().contentType(ContentType.JSON).body("{\"name\":{\"first\":1}}").when().patch(path)
+                .then().statusCode(400).body("detail", equalTo("field 'name' is missing or has the wrong type"));
+        api().contentType(ContentType.JSON).body("{\"name\": \"unterminated").when().patch(path)
+                .then().statusCode(400).body("detail", equalTo("the body is not valid JSON"));
+        api().contentType(ContentType.JSON).when().patch(path).then().statusCode(400);
+        api().contentType(ContentType.JSON).body("{\"name\":\"x\"}").when().patch("/api/accounts/" + UUID.randomUUID())
+                .then().statusCode(404);
+        FixtureAccount deleted = fixtures.account("deleted");
+        api().contentType(ContentType.JSON).body("{\"name\":\"x\"}").when().patch("/api/accounts/" + deleted.id())
+                .then().statusCode(409).contentType("application/problem+json");
+    }
+
+    @Test
+    void refusesAConnectWithoutNameOrKeyBeforeAskingKlaviyo() {
+        api().contentType(ContentType.JSON).body("{\"name\":\"Shop\"}").when().post("/api/accounts")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("apiKey"));
+        api().contentType(ContentType.JSON).body(Map.of("apiKey", TestSecrets.apiKey())).when().post("/api/accounts")
+                .then().statusCode(400).body("detail", containsString("name"));
+        String key = TestSecrets.apiKey();
+        api().contentType(ContentType.JSON).body(Map.of("name", "Shop", "apiKey", " " + key)).when().post("/api/accounts")
+                .then().statusCode(400).body(not(containsString(key)));
+    }
+
+    @Test
+    void makesDiscoveryDueNow() {
+        FixtureAccount account = fixtures.account();
+        Instant before = Instant.now().minusSeconds(1);
+        api().when().post("/api/accounts/" + account.id() + "/discover")
+                .then().statusCode(202).body("accountId", equalTo(account.id().toString())).body("requestedAt", notNullValue());
+        Instant due = (Instant) TestDatabase.row("select next_discovery_at from account where id = ?", account.id())
+                .get("next_discovery_at");
+        assertTrue(due != null && due.isAfter(before) && !due.isAfter(Instant.now()), "due now, was " + due);
+    }
+
+    @Test
+    void refusesDiscoveryOfAnAccountThatCannotCallKlaviyo() {
+        FixtureAccount failing = fixtures.account("auth_failed");
+        api().when().post("/api/accounts/" + failing.id() + "/discover")
+                .then().statusCode(409).body("detail", containsString("PATCH"));
+        api().when().post("/api/accounts/" + UUID.randomUUID() + "/discover").then().statusCode(404);
+    }
+
+    @Test
+    void deletingStopsSyncingAndKeepsTheData() {
+        FixtureAccount account = fixtures.account();
+        long list = fixtures.list(account.id(), fixtures.newListId());
+        TestDatabase.execute("update klaviyo_list set lease_owner = 'node-1', lease_until = now() + interval '1 minute',"
+                + " pending_trigger = 'manual' where id = ?", list);
+        api().when().delete("/api/accounts/" + account.id()).then().statusCode(204);
+
+        Map<String, Object> stored = TestDatabase.row("select status, next_discovery_at from account where id = ?", account.id());
+        assertEquals("deleted", stored.get("status"));
+        assertNull(stored.get("next_discovery_at"));
+        Map<String, Object> listRow = TestDatabase.row("select lease_owner, pending_trigger from klaviyo_list where id = ?", list);
+        assertNull(listRow.get("lease_owner"));
+        assertNull(listRow.get("pending_trigger"));
+        api().when().get("/api/accounts/" + account.id()).then().statusCode(200).body("status", equalTo("deleted"));
+        api().when().get("/api/accounts/" + account.id() + "/lists").then().statusCode(200).body("size()", equalTo(1));
+        api().when().post("/api/accounts/" + account.id() + "/flow-token").then().statusCode(409);
+        api().when().delete("/api/accounts/" + account.id()).then().statusCode(204);
+    }
+
+    @Test
+    void purgingDeletesTheAccountWithAllItsData() {
+        FixtureAccount account = fixtures.account();
+        long list = fixtures.list(account.id(), fixtures.newListId());
+        long subscriber = fixtures.subscriber(account.id(), "SUBSCRIBED");
+        fixtures.membership(list, subscriber, account.id(), Instant.now(), null);
+        fixtures.run(account.id(), list, "succeeded", Instant.now());
+        fixtures.webhookEvent(account.id(), "failed");
+
+        api().queryParam("purge", "true").when().delete("/api/accounts/" + account.id()).then().statusCode(204);
+
+        for (String table : new String[] {"account where id", "klaviyo_list where account_id", "subscriber where account_id",
+                "list_membership where account_id", "sync_run where account_id", "webhook_event where account_id"}) {
+            assertEquals(0L, TestDatabase.row("select count(*) as n from " + table + " = ?", account.id()).get("n"), table);
+        }
+        api().when().get("/api/accounts/" + account.id()).then().statusCode(404);
+        api().when().delete("/api/accounts/" + account.id()).then().statusCode(404);
+        api().queryParam("purge", "yes").when().delete("/api/accounts/" + UUID.randomUUID()).then().statusCode(400);
+    }
+}

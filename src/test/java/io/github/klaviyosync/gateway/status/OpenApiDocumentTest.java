@@ -1,0 +1,144 @@
+package io.github.klaviyosync.gateway.status;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /q/openapi} documents every call of CONTRACT.md's status API that this package serves, with
+ * its answer schemas, its problem answers and the bearer scheme. (The two webhook-event calls are
+ * documented by the webhook package; add them to {@link #CALLS} once it is merged.)
+ */
+@QuarkusTest
+class OpenApiDocumentTest {
+
+    /** Path, method, success status, and the schema of the success answer (null for none; "[]X" for an array). */
+    private static final List<List<String>> CALLS = List.of(
+            List.of("/api/accounts", "get", "200", "[]Account"),
+            List.of("/api/accounts", "post", "201", "Account"),
+            List.of("/api/accounts/{id}", "get", "200", "Account"),
+            List.of("/api/accounts/{id}", "patch", "200", "Account"),
+            List.of("/api/accounts/{id}", "delete", "204", ""),
+            List.of("/api/accounts/{id}/flow-token", "post", "200", "Account"),
+            List.of("/api/accounts/{id}/lists", "get", "200", "[]ListStatus"),
+            List.of("/api/accounts/{id}/lists/{listId}/members", "get", "200", "MemberPage"),
+            List.of("/api/accounts/{id}/runs", "get", "200", "[]SyncRun"),
+            List.of("/api/accounts/{id}/lists/{listId}/sync", "post", "202", "SyncRequested"),
+            List.of("/api/accounts/{id}/discover", "post", "202", "DiscoveryRequested"),
+            List.of("/api/status", "get", "200", "Status"));
+
+    private static final Map<String, List<String>> SCHEMA_FIELDS = Map.of(
+            "Account", List.of("id", "name", "klaviyoAccountId", "status", "createdAt", "webhooks"),
+            "AccountWebhooks", List.of("systemUrl", "flowUrl", "flowToken"),
+            "ListStatus", List.of("listId", "name", "discoveredAt", "discoveredVia", "status", "memberCount", "lastSyncedAt",
+                    "nextSyncAt", "lastRun"),
+            "Member", List.of("profileId", "email", "phone", "phoneRaw", "smsConsent", "emailConsent", "joinedAt", "source",
+                    "removedAt"),
+            "MemberPage", List.of("data", "next"),
+            "SyncRun", List.of("id", "listId", "kind", "trigger", "status", "startedAt", "finishedAt", "pages", "profilesSeen",
+                    "profilesAdded", "error"),
+            "Status", List.of("accounts", "lists", "subscribers", "memberships", "webhooks", "lastDiscoveryAt", "oldestListSyncAt"),
+            "WebhookCounts", List.of("received", "applied", "failed"),
+            "Problem", List.of("type", "title", "status", "detail"));
+
+    private static JsonPath document() {
+        return given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void documentsEveryCallWithItsAnswerSchemaProblemsAndTheBearerToken() {
+        JsonPath document = document();
+        Map<String, Object> paths = document.getMap("paths");
+        for (List<String> call : CALLS) {
+            String path = call.get(0);
+            String method = call.get(1);
+            String name = method.toUpperCase() + " " + path;
+            Map<String, Object> operation = operation(paths, path, method);
+            assertNotNull(operation, name + " is documented");
+            assertNotNull(operation.get("summary"), name + " has a summary");
+            assertNotNull(operation.get("description"), name + " has a description");
+            assertTrue(String.valueOf(operation.get("security")).contains("bearer"), name + " requires the bearer token");
+
+            Map<String, Object> responses = map(operation.get("responses"));
+            Map<String, Object> success = map(responses.get(call.get(2)));
+            assertNotNull(success, name + " documents " + call.get(2));
+            assertEquals(call.get(3), schemaName(success), name + " answer schema");
+            for (String error : List.of("401", "500", "503")) {
+                assertEquals("Problem", problemSchema(map(responses.get(error))), name + " documents " + error + " as a problem");
+            }
+            responses.keySet().stream().filter(code -> code.startsWith("4") || code.startsWith("5"))
+                    .forEach(code -> assertEquals("Problem", problemSchema(map(responses.get(code))), name + " " + code));
+        }
+    }
+
+    @Test
+    void documentsTheErrorAnswersEachCallCanGive() {
+        Map<String, Object> paths = document().getMap("paths");
+        assertTrue(map(operation(paths, "/api/accounts", "post").get("responses")).containsKey("422"));
+        assertTrue(map(operation(paths, "/api/accounts/{id}", "patch").get("responses")).containsKey("422"));
+        Map<String, Object> sync = map(operation(paths, "/api/accounts/{id}/lists/{listId}/sync", "post").get("responses"));
+        assertTrue(sync.containsKey("404") && sync.containsKey("409") && sync.containsKey("429"));
+        assertTrue(String.valueOf(sync.get("429")).contains("Retry-After"));
+        Map<String, Object> members = map(operation(paths, "/api/accounts/{id}/lists/{listId}/members", "get").get("responses"));
+        assertTrue(members.containsKey("400") && members.containsKey("404"));
+        assertTrue(String.valueOf(operation(paths, "/api/accounts/{id}/lists/{listId}/members", "get").get("parameters"))
+                .contains("smsConsent"));
+    }
+
+    @Test
+    void describesTheSchemasWithTheContractsFieldsAndTheBearerScheme() {
+        JsonPath document = document();
+        for (var schema : SCHEMA_FIELDS.entrySet()) {
+            Map<String, Object> properties = document.getMap("components.schemas." + schema.getKey() + ".properties");
+            assertNotNull(properties, schema.getKey() + " is in components");
+            for (String field : schema.getValue()) {
+                assertTrue(properties.containsKey(field), schema.getKey() + "." + field);
+            }
+        }
+        Map<String, Object> accountFields = document.getMap("components.schemas.Account.properties");
+        assertFalse(accountFields.containsKey("apiKey") || accountFields.containsKey("webhookSecret"), "no secret in Account");
+        assertEquals("http", document.getString("components.securitySchemes.bearer.type"));
+        assertEquals("bearer", document.getString("components.securitySchemes.bearer.scheme"));
+        assertTrue(document.getList("components.schemas.Account.properties.status.enum").contains("auth_failed"));
+    }
+
+    private static Map<String, Object> operation(Map<String, Object> paths, String path, String method) {
+        Map<String, Object> item = map(paths.get(path));
+        return item == null ? null : map(item.get(method));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    private static String schemaName(Map<String, Object> response) {
+        Map<String, Object> content = map(response.get("content"));
+        if (content == null) {
+            return "";
+        }
+        Map<String, Object> schema = map(map(content.get("application/json")).get("schema"));
+        if ("array".equals(schema.get("type"))) {
+            return "[]" + refName(map(schema.get("items")));
+        }
+        return refName(schema);
+    }
+
+    private static String problemSchema(Map<String, Object> response) {
+        assertNotNull(response, "documented");
+        return refName(map(map(map(response.get("content")).get("application/problem+json")).get("schema")));
+    }
+
+    private static String refName(Map<String, Object> schema) {
+        String ref = String.valueOf(schema.get("$ref"));
+        return ref.substring(ref.lastIndexOf('/') + 1);
+    }
+}
