@@ -2,8 +2,11 @@ package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthRejected;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.vertx.VertxContextSupport;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
@@ -12,8 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Marks an account {@code auth_failed} when Klaviyo refuses its key, with Klaviyo's reason, so the
- * dashboard shows it and syncing skips it until the key is replaced. The client's event may come on
- * any thread: the write runs on a fresh Vert.x context of its own.
+ * dashboard shows it and syncing skips it until the key is replaced. The client's event comes on
+ * whatever thread had the answer: the write runs on a fresh (safe, duplicated) Vert.x context of its own.
  */
 @ApplicationScoped
 public class AuthFailureRecorder {
@@ -21,9 +24,11 @@ public class AuthFailureRecorder {
     private static final Logger LOG = Logger.getLogger(AuthFailureRecorder.class);
 
     private final AccountRepository accounts;
+    private final Vertx vertx;
 
-    AuthFailureRecorder(AccountRepository accounts) {
+    AuthFailureRecorder(AccountRepository accounts, Vertx vertx) {
         this.accounts = accounts;
+        this.vertx = vertx;
     }
 
     void onAuthRejected(@Observes KlaviyoAuthRejected rejected) {
@@ -32,9 +37,10 @@ public class AuthFailureRecorder {
             return;
         }
         String reason = "Klaviyo refused the API key (" + rejected.status() + "): " + rejected.reason();
-        VertxContextSupport.subscribe(
-                () -> markAuthFailed(accountId, reason).toMulti(),
-                subscription -> subscription.with(
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> markAuthFailed(accountId, reason)
+                .subscribe().with(
                         marked -> LOG.infof("Account %s marked auth_failed", accountId),
                         failure -> LOG.errorf(failure, "Could not mark account %s auth_failed", accountId)));
     }

@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.crypto;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,6 +27,7 @@ public class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
+    @Inject
     SecretBox(GatewayConfig config) {
         this(decodeKey(config.crypto().key()));
     }

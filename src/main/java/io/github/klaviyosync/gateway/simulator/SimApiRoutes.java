@@ -70,11 +70,15 @@ final class SimApiRoutes {
                     "Missing or invalid authorization scheme. Please use Klaviyo-API-Key.", null);
         }
         SimulatedAccount account = simulator.account(authorization.substring(KEY_PREFIX.length()).trim());
-        if (account == null || account.revoked()) {
-            throw new SimulatorRequestException(401, "authentication_failed", "Incorrect authentication credentials.",
-                    "Incorrect authentication credentials.", null);
+        if (account == null) {
+            throw incorrectKey();
         }
         return account;
+    }
+
+    private static SimulatorRequestException incorrectKey() {
+        return new SimulatorRequestException(401, "authentication_failed", "Incorrect authentication credentials.",
+                "Incorrect authentication credentials.", null);
     }
 
     private SimAnswer answer(RoutingContext ctx, SimulatedAccount account, SimOperation operation,
@@ -82,6 +86,9 @@ final class SimApiRoutes {
         String pathId = ctx.pathParam("id");
         boolean aboutList = pathId != null && ctx.request().path().contains("/api/lists/");
         account.counters().request(operation, aboutList ? pathId : null, ctx.request().path() + query(ctx));
+        if (account.revoked()) {
+            throw incorrectKey();
+        }
         checkRequestContract(account, operation, ctx);
         if (account.faults().takeHtmlChallenge()) {
             return SimAnswer.cloudflareChallenge();
