@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Serves the Klaviyo API on a Vert.x router: revision header, API key, the installed
@@ -18,6 +19,7 @@ import java.util.function.Function;
  */
 final class SimApiRoutes {
 
+    private static final Logger LOG = Logger.getLogger(SimApiRoutes.class);
     private static final String KEY_PREFIX = "Klaviyo-API-Key ";
 
     private final KlaviyoSimulator simulator;
@@ -54,6 +56,9 @@ final class SimApiRoutes {
             answer = answer(ctx, account, operation, handler);
         } catch (SimulatorRequestException refused) {
             answer = checked(account, operation, SimAnswer.error(refused));
+        } catch (RuntimeException bug) {
+            LOG.errorf(bug, "The Klaviyo simulator failed on %s", ctx.request().path());
+            answer = SimAnswer.error(500, "simulator_error", "The simulator failed.", String.valueOf(bug));
         }
         Duration latency = account == null ? Duration.ZERO : account.faults().takeDelay();
         SimAnswer finalAnswer = answer;

@@ -147,8 +147,8 @@ final class SimHandlers {
         SimProfile person = member.profile().person();
         return switch (condition.field()) {
             case "joined_group_at" -> compare(member.joinedAt(), condition);
-            case "email" -> condition.values().contains(person.email());
-            case "phone_number" -> condition.values().contains(person.phone());
+            case "email" -> person.email() != null && condition.values().contains(person.email());
+            case "phone_number" -> person.phone() != null && condition.values().contains(person.phone());
             default -> false;
         };
     }
