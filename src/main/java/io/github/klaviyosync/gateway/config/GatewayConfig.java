@@ -67,7 +67,7 @@ public interface GatewayConfig {
          * After a 429 lowered an operation's pace, how long without another 429 before the pace
          * is raised one step again (additive increase).
          */
-        @WithDefault("30s")
+        @WithDefault("60s")
         Duration rateRecoveryInterval();
 
         /** How long the governor keeps the pacing state of an account that makes no calls. */

@@ -5,13 +5,16 @@ package io.github.klaviyosync.gateway.klaviyo;
  * under limits that start at the tier's and adapt to what Klaviyo says. A {@code RateLimit-Limit}
  * header lowers the steady limit (and the burst limit in proportion); a 429 lowers the limit of
  * the window it most likely hit to just under what was sent in it (multiplicative decrease,
- * bounded by half), and each quiet recovery interval raises both by one (additive increase).
+ * bounded by half), and each quiet recovery interval raises both by one (additive increase), but
+ * not back to a limit that drew a 429 within the last ten intervals, so probing costs few 429s.
  * Thread-safe; a few hundred bytes.
  */
 final class OperationPace {
 
     private static final long SECOND = 1_000;
     private static final long MINUTE = 60_000;
+    /** Recovery intervals during which a limit that drew a 429 is not tried again. */
+    private static final int FAILED_LIMIT_MEMORY = 10;
 
     private final int tierBurst;
     private final int tierSteady;
@@ -23,6 +26,10 @@ final class OperationPace {
     private int steadyLimit;
     /** The steady limit Klaviyo announced last; additive increase never goes above it. */
     private int announcedSteady;
+    /** The limits that last drew a 429, and until when additive increase stays below them. */
+    private int failedBurst = Integer.MAX_VALUE;
+    private int failedSteady = Integer.MAX_VALUE;
+    private long failedUntil;
     private long blockedUntil;
     private long lastChange;
     private long lastUsed;
@@ -80,10 +87,13 @@ final class OperationPace {
         int sentLastSecond = burstCounts.count(now);
         boolean steadyHit = retryAfterMillis >= 0 ? retryAfterMillis > SECOND : sentLastSecond <= 1;
         if (steadyHit) {
+            failedSteady = steadyLimit;
             steadyLimit = decrease(steadyLimit, steadyCounts.count(now));
         } else {
+            failedBurst = burstLimit;
             burstLimit = decrease(burstLimit, sentLastSecond);
         }
+        failedUntil = now + FAILED_LIMIT_MEMORY * recoveryMillis;
         blockedUntil = Math.max(blockedUntil, now + pauseMillis);
         lastChange = now;
     }
@@ -105,9 +115,12 @@ final class OperationPace {
         if (now - lastChange < recoveryMillis) {
             return;
         }
-        if (burstLimit < tierBurst || steadyLimit < announcedSteady) {
-            burstLimit = Math.min(tierBurst, burstLimit + 1);
-            steadyLimit = Math.min(announcedSteady, steadyLimit + 1);
+        boolean remembersFailure = now < failedUntil;
+        int burstCap = remembersFailure ? Math.min(tierBurst, failedBurst - 1) : tierBurst;
+        int steadyCap = remembersFailure ? Math.min(announcedSteady, failedSteady - 1) : announcedSteady;
+        if (burstLimit < burstCap || steadyLimit < steadyCap) {
+            burstLimit = Math.max(burstLimit, Math.min(burstCap, burstLimit + 1));
+            steadyLimit = Math.max(steadyLimit, Math.min(steadyCap, steadyLimit + 1));
             lastChange = now;
         }
     }

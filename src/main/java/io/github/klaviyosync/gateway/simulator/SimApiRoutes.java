@@ -90,7 +90,8 @@ final class SimApiRoutes {
             Function<SimHandlers.Call, JsonObject> handler) {
         String pathId = ctx.pathParam("id");
         boolean aboutList = pathId != null && ctx.request().path().contains("/api/lists/");
-        account.counters().request(operation, aboutList ? pathId : null, ctx.request().path() + query(ctx));
+        account.counters().request(operation, aboutList ? pathId : null,
+                ctx.request().path().substring(mountPoint(ctx).length()), query(ctx));
         if (account.revoked()) {
             throw incorrectKey();
         }

@@ -17,19 +17,21 @@ public final class SimCounters {
 
     private final Map<String, AtomicLong> byOperation = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byList = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> byPath = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong violations = new AtomicLong();
     private final Deque<String> recent = new ArrayDeque<>();
 
-    void request(SimOperation operation, String listId, String pathAndQuery) {
+    void request(SimOperation operation, String listId, String path, String query) {
         total.incrementAndGet();
+        byPath.computeIfAbsent(path, key -> new AtomicLong()).incrementAndGet();
         byOperation.computeIfAbsent(operation.operationId(), key -> new AtomicLong()).incrementAndGet();
         if (listId != null) {
             byList.computeIfAbsent(listId, key -> new AtomicLong()).incrementAndGet();
         }
         synchronized (recent) {
-            recent.addLast(operation.operationId() + " " + pathAndQuery);
+            recent.addLast(operation.operationId() + " " + path + query);
             if (recent.size() > RECENT) {
                 recent.removeFirst();
             }
@@ -61,6 +63,12 @@ public final class SimCounters {
         return count == null ? 0 : count.get();
     }
 
+    /** Requests to one path below the mount point, e.g. {@code /api/lists/Y6nRLr/profiles}. */
+    public long requestsForPath(String path) {
+        AtomicLong count = byPath.get(path);
+        return count == null ? 0 : count.get();
+    }
+
     /** 429 answers. */
     public long throttledCount() {
         return throttled.get();
@@ -75,17 +83,6 @@ public final class SimCounters {
     public List<String> recentRequests() {
         synchronized (recent) {
             return List.copyOf(recent);
-        }
-    }
-
-    void reset() {
-        byOperation.clear();
-        byList.clear();
-        total.set(0);
-        throttled.set(0);
-        violations.set(0);
-        synchronized (recent) {
-            recent.clear();
         }
     }
 }

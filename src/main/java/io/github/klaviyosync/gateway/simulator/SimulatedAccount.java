@@ -28,6 +28,7 @@ public final class SimulatedAccount {
     private final SimRateLimiter rateLimiter = new SimRateLimiter();
     private final SimFaults faults = new SimFaults();
     private final SimCounters counters = new SimCounters();
+    private long generatedPhones;
     private boolean revoked;
     private boolean retryAfter = true;
     private LastPageLinks lastPageLinks = LastPageLinks.NULL;
@@ -93,14 +94,15 @@ public final class SimulatedAccount {
     }
 
     /**
-     * Adds {@code count} SMS subscribers with distinct US phone numbers, joined one second apart
-     * from {@code firstJoinedAt}; returns their ids in joining order.
+     * Adds {@code count} SMS subscribers with distinct, valid US phone numbers ({@code +1415...}),
+     * joined one second apart from {@code firstJoinedAt}; returns their ids in joining order.
      */
     public synchronized List<String> addMembers(String listId, int count, Instant firstJoinedAt) {
         List<String> added = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String phone = String.format("+1555%07d", Math.floorMod(profiles.size() + i * 7919L, 10_000_000L));
-            SimProfile person = SimProfile.sms(phone).names("Member", Integer.toString(profiles.size() + 1));
+            long number = generatedPhones++;
+            String phone = "+1415" + (2_000_000 + number % 8_000_000);
+            SimProfile person = SimProfile.sms(phone).names("Member", Long.toString(number + 1));
             added.add(addMember(listId, person, firstJoinedAt.plusSeconds(i)));
         }
         return added;

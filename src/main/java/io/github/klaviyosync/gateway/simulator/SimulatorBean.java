@@ -3,7 +3,6 @@ package io.github.klaviyosync.gateway.simulator;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -14,7 +13,7 @@ import jakarta.inject.Singleton;
  * {@value #MOUNT_PATH}{@code /__admin}), where the dev and test profiles point
  * {@code gateway.klaviyo.base-url}.
  */
-@ApplicationScoped
+@Singleton
 @IfBuildProfile(anyOf = {"dev", "test"})
 public class SimulatorBean {
 

@@ -108,7 +108,7 @@ class KlaviyoClientPagingTest {
         assertEquals(ids, members.stream().map(MemberProfile::id).toList());
         assertEquals(T0, members.get(0).joinedGroupAt());
         assertEquals(T0.plusSeconds(249), members.get(249).joinedGroupAt());
-        assertThat(members.get(0).phoneNumber(), startsWith("+1555"));
+        assertThat(members.get(0).phoneNumber(), startsWith("+1415"));
         assertEquals("SUBSCRIBED", members.get(0).smsConsent().consent());
         assertEquals("NEVER_SUBSCRIBED", members.get(0).emailConsent().consent());
         assertEquals(3, account.counters().requests("get_profiles_for_list"));

@@ -134,4 +134,21 @@ class OperationPaceTest {
         pace.reserve(10 + 2 * RECOVERY);
         assertEquals(7, pace.burstLimit());
     }
+
+    @Test
+    void aLimitThatDrewA429IsNotTriedAgainForTenIntervals() {
+        OperationPace pace = new OperationPace(6, 750, RECOVERY, 0);
+        for (int i = 0; i < 6; i++) {
+            pace.reserve(i);
+        }
+        pace.onThrottled(10, 1_000, 1_000);
+        assertEquals(5, pace.burstLimit());
+
+        for (int interval = 1; interval < 10; interval++) {
+            pace.reserve(10 + interval * RECOVERY);
+            assertEquals(5, pace.burstLimit());
+        }
+        pace.reserve(10 + 10 * RECOVERY);
+        assertEquals(6, pace.burstLimit());
+    }
 }

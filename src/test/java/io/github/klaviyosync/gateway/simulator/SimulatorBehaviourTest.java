@@ -56,6 +56,8 @@ class SimulatorBehaviourTest {
         }
         assertEquals(3, pages);
         assertEquals(ids, seen);
+        assertEquals(3, account.counters().requestsForPath("/api/lists/" + listId + "/profiles"));
+        assertEquals(3, account.counters().requestsForList(listId));
     }
 
     @Test
