@@ -55,6 +55,51 @@ public interface GatewayConfig {
         /** Upper bound of one back-off. */
         @WithDefault("60s")
         Duration backoffMax();
+
+        /**
+         * Per-account request limits of Klaviyo's rate-limit tiers, from {@code x-klaviyo-ratelimit}
+         * in Klaviyo's OpenAPI spec. The governor paces each operation under its tier's limits and
+         * lowers them further when Klaviyo's {@code RateLimit-*} headers or 429s say so.
+         */
+        RateLimits rateLimits();
+
+        /**
+         * After a 429 lowered an operation's pace, how long without another 429 before the pace
+         * is raised one step again (additive increase).
+         */
+        @WithDefault("60s")
+        Duration rateRecoveryInterval();
+
+        /** How long the governor keeps the pacing state of an account that makes no calls. */
+        @WithDefault("10m")
+        Duration governorIdleEviction();
+    }
+
+    /** Klaviyo's rate-limit tiers (requests per account and operation). */
+    interface RateLimits {
+        /** Tier XS: {@code GET /api/accounts}. */
+        @WithDefault("1")
+        int xsBurstPerSecond();
+
+        /** Tier XS, steady window. */
+        @WithDefault("15")
+        int xsSteadyPerMinute();
+
+        /** Tier S: {@code GET /api/profiles/{id}/relationships/lists}. */
+        @WithDefault("3")
+        int sBurstPerSecond();
+
+        /** Tier S, steady window. */
+        @WithDefault("60")
+        int sSteadyPerMinute();
+
+        /** Tier L: lists, one list, list members and member ids, one profile. */
+        @WithDefault("75")
+        int lBurstPerSecond();
+
+        /** Tier L, steady window. */
+        @WithDefault("750")
+        int lSteadyPerMinute();
     }
 
     /** When lists and their members are synced. */

@@ -1,39 +1,83 @@
 package io.github.klaviyosync.gateway.klaviyo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * The gateway's only view of Klaviyo. Every call goes through the account's rate governor, is
  * retried when Klaviyo says so, and fails with a typed {@link KlaviyoException}. Paged operations are
- * streams of pages that follow {@code links.next}, so callers can checkpoint after each page.
- *
- * <p>SKELETON: signatures fixed by the foundation; the implementation arrives with issue 3.
+ * streams of pages that follow {@code links.next}, so callers can checkpoint after each page; a page
+ * is fetched only when the subscriber asks for it.
  */
 @ApplicationScoped
 public class KlaviyoClient {
 
+    private static final Logger LOG = Logger.getLogger(KlaviyoClient.class);
+    /** Klaviyo's filter datetimes: unquoted RFC 3339 with an offset, second precision. */
+    private static final DateTimeFormatter FILTER_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
+    private static final int LISTS_PAGE_SIZE = 10;
+    private static final int MEMBERS_PAGE_SIZE = 100;
+    private static final String SUBSCRIPTIONS = "subscriptions";
+    private static final String BY_JOINED_AT = "joined_group_at";
+
+    private final KlaviyoApi api;
+    private final KlaviyoCalls calls;
+    private final AccountStops stops;
+    private final URI baseUri;
+    private final String revision;
+
+    KlaviyoClient(GatewayConfig config, KlaviyoCalls calls, AccountStops stops) {
+        GatewayConfig.Klaviyo klaviyo = config.klaviyo();
+        this.baseUri = URI.create(klaviyo.baseUrl());
+        this.revision = klaviyo.revision();
+        this.calls = calls;
+        this.stops = stops;
+        this.api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(baseUri)
+                .connectTimeout(klaviyo.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(klaviyo.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .followRedirects(false)
+                .build(KlaviyoApi.class);
+    }
+
     /** The key's own account ({@code GET /api/accounts}). 401/403 → {@link KlaviyoAuthException}. */
     public Uni<AccountInfo> account(KlaviyoCredentials credentials) {
-        throw new UnsupportedOperationException("issue 3");
+        return calls.send(credentials, KlaviyoOperation.GET_ACCOUNTS, auth -> api.getAccounts(auth, revision))
+                .map(JsonApiReader::account);
     }
 
     /** All the account's lists, 10 a page; {@code createdAfter} (nullable) filters on {@code created}. */
     public Multi<Page<ListItem>> lists(KlaviyoCredentials credentials, Instant createdAfter) {
-        throw new UnsupportedOperationException("issue 3");
+        String filter = createdAfter == null ? null : "greater-than(created," + FILTER_TIME.format(createdAfter) + ")";
+        return pages(credentials, KlaviyoOperation.GET_LISTS, JsonApiReader::list,
+                first(credentials, KlaviyoOperation.GET_LISTS, JsonApiReader::list,
+                        auth -> api.getLists(auth, revision, filter, LISTS_PAGE_SIZE)));
     }
 
     /** One list. 404 → {@link KlaviyoNotFoundException}: the list was deleted. */
     public Uni<ListItem> list(KlaviyoCredentials credentials, String listId) {
-        throw new UnsupportedOperationException("issue 3");
+        return calls.send(credentials, KlaviyoOperation.GET_LIST, auth -> api.getList(auth, revision, listId))
+                .map(document -> JsonApiReader.list(document.path("data")));
     }
 
     /**
@@ -44,26 +88,106 @@ public class KlaviyoClient {
      */
     public Multi<Page<MemberProfile>> members(
             KlaviyoCredentials credentials, String listId, Instant joinedAtOrAfter, String resumeFrom) {
-        throw new UnsupportedOperationException("issue 3");
+        KlaviyoOperation operation = KlaviyoOperation.GET_PROFILES_FOR_LIST;
+        String filter = joinedAtOrAfter == null ? null
+                : "greater-or-equal(joined_group_at," + FILTER_TIME.format(joinedAtOrAfter.truncatedTo(ChronoUnit.SECONDS)) + ")";
+        Uni<Page<MemberProfile>> fromStart = first(credentials, operation, JsonApiReader::profile,
+                auth -> api.getProfilesForList(auth, revision, listId, filter, BY_JOINED_AT, SUBSCRIPTIONS, MEMBERS_PAGE_SIZE));
+        Uni<Page<MemberProfile>> firstPage = resumeFrom == null ? fromStart
+                : resume(credentials, operation, listId, resumeFrom, fromStart);
+        return pages(credentials, operation, JsonApiReader::profile, firstPage);
     }
 
     /** Every member id of a list ({@code relationships/profiles}), 100 a page. */
     public Multi<Page<String>> memberIds(KlaviyoCredentials credentials, String listId) {
-        throw new UnsupportedOperationException("issue 3");
+        KlaviyoOperation operation = KlaviyoOperation.GET_PROFILE_IDS_FOR_LIST;
+        return pages(credentials, operation, JsonApiReader::id,
+                first(credentials, operation, JsonApiReader::id,
+                        auth -> api.getProfileIdsForList(auth, revision, listId, MEMBERS_PAGE_SIZE)));
     }
 
     /** One profile with subscriptions. 404 → {@link KlaviyoNotFoundException}. */
     public Uni<MemberProfile> profile(KlaviyoCredentials credentials, String profileId) {
-        throw new UnsupportedOperationException("issue 3");
+        return calls.send(credentials, KlaviyoOperation.GET_PROFILE,
+                        auth -> api.getProfile(auth, revision, profileId, SUBSCRIPTIONS))
+                .map(document -> JsonApiReader.profile(document.path("data")));
     }
 
     /** The ids of the lists a profile is on. */
     public Uni<List<String>> profileListIds(KlaviyoCredentials credentials, String profileId) {
-        throw new UnsupportedOperationException("issue 3");
+        KlaviyoOperation operation = KlaviyoOperation.GET_LIST_IDS_FOR_PROFILE;
+        return pages(credentials, operation, JsonApiReader::id,
+                        first(credentials, operation, JsonApiReader::id,
+                                auth -> api.getListIdsForProfile(auth, revision, profileId)))
+                .onItem().transformToIterable(Page::items)
+                .collect().asList();
     }
 
     /** The account's key was replaced: its calls, stopped after a 401/403, may go again. */
     public void resume(String accountKey) {
-        throw new UnsupportedOperationException("issue 3");
+        stops.resume(accountKey);
+    }
+
+    /** Whether the account's calls are stopped because Klaviyo refused its key. */
+    public boolean isStopped(String accountKey) {
+        return stops.reason(accountKey) != null;
+    }
+
+    private <T> Uni<Page<T>> first(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<JsonNode, T> reader, Function<String, Uni<jakarta.ws.rs.core.Response>> request) {
+        return calls.send(credentials, operation, request)
+                .map(document -> JsonApiReader.page(document, reader));
+    }
+
+    /** The page at {@code nextUrl}; the URL must point under the configured base URL. */
+    private <T> Uni<Page<T>> follow(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<JsonNode, T> reader, String nextUrl) {
+        NextLink link = NextLink.under(baseUri, nextUrl);
+        if (link == null) {
+            return Uni.createFrom().failure(new KlaviyoException(
+                    operation.operationId() + ": links.next does not point under the configured Klaviyo base URL", 0, List.of()));
+        }
+        return first(credentials, operation, reader, auth -> api.follow(auth, revision, link.path(), link.query()));
+    }
+
+    /** Starts at a checkpointed page; a refused or foreign cursor starts again from {@code fromStart}. */
+    private Uni<Page<MemberProfile>> resume(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            String listId, String resumeFrom, Uni<Page<MemberProfile>> fromStart) {
+        if (NextLink.under(baseUri, resumeFrom) == null) {
+            LOG.warnf("A checkpointed cursor of list %s points elsewhere than the configured base URL; starting over", listId);
+            return fromStart;
+        }
+        return follow(credentials, operation, JsonApiReader::profile, resumeFrom)
+                .onFailure(KlaviyoClient::isRefusedCursor)
+                .recoverWithUni(refused -> restart(listId, fromStart));
+    }
+
+    private static Uni<Page<MemberProfile>> restart(String listId, Uni<Page<MemberProfile>> fromStart) {
+        LOG.infof("Klaviyo refused the checkpointed cursor of list %s; starting again from the joined_group_at filter", listId);
+        return fromStart;
+    }
+
+    private static boolean isRefusedCursor(Throwable failure) {
+        return failure instanceof KlaviyoBadRequestException badRequest
+                && badRequest.errors().stream().anyMatch(error -> "page[cursor]".equals(error.source()));
+    }
+
+    /** The first page, then each {@code links.next} in turn, one request per page asked for. */
+    private <T> Multi<Page<T>> pages(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<JsonNode, T> reader, Uni<Page<T>> firstPage) {
+        return Multi.createBy().repeating()
+                .uni(PageCursor<T>::new, cursor -> cursor.advance(firstPage,
+                        nextUrl -> follow(credentials, operation, reader, nextUrl)))
+                .whilst(page -> !page.isLast());
+    }
+
+    /** Where a page stream stands: before the first page, or at the last page fetched. */
+    private static final class PageCursor<T> {
+        private Page<T> last;
+
+        Uni<Page<T>> advance(Uni<Page<T>> firstPage, Function<String, Uni<Page<T>>> follow) {
+            Uni<Page<T>> next = last == null ? firstPage : follow.apply(last.nextUrl());
+            return next.invoke(page -> last = page);
+        }
     }
 }

@@ -1,0 +1,169 @@
+package io.github.klaviyosync.gateway.klaviyo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
+import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoError;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one Klaviyo call to its end: waits for the account's rate governor, sends, retries what is
+ * transient (429 after {@code Retry-After} or a back-off, 503/504/524, Cloudflare pages, no
+ * answer) up to {@code gateway.klaviyo.max-attempts}, and turns everything else into a typed
+ * {@link KlaviyoException}. A refused key stops the account's calls and is reported once.
+ */
+@ApplicationScoped
+class KlaviyoCalls {
+
+    private static final Logger LOG = Logger.getLogger(KlaviyoCalls.class);
+
+    private final GatewayConfig.Klaviyo config;
+    private final RateGovernor governor;
+    private final AccountStops stops;
+    private final KlaviyoMetrics metrics;
+    private final Timers timers;
+    private final Event<KlaviyoAuthRejected> authRejected;
+    private final ObjectMapper mapper;
+    private final Backoff backoff;
+
+    KlaviyoCalls(GatewayConfig config, RateGovernor governor, AccountStops stops, KlaviyoMetrics metrics,
+            Timers timers, Event<KlaviyoAuthRejected> authRejected, ObjectMapper mapper) {
+        this.config = config.klaviyo();
+        this.governor = governor;
+        this.stops = stops;
+        this.metrics = metrics;
+        this.timers = timers;
+        this.authRejected = authRejected;
+        this.mapper = mapper;
+        this.backoff = new Backoff(this.config.backoffInitial(), this.config.backoffMax());
+    }
+
+    /** Sends {@code request} (given the Authorization header value) and returns the answer's JSON. */
+    Uni<JsonNode> send(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request) {
+        return Uni.createFrom().deferred(() -> attempt(credentials, operation, request, 0));
+    }
+
+    private Uni<JsonNode> attempt(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request, int attempt) {
+        String stopped = stops.reason(credentials.accountKey());
+        if (stopped != null) {
+            return Uni.createFrom().failure(new KlaviyoAuthException(
+                    "calls for account " + credentials.accountKey() + " are stopped until its key is replaced: " + stopped,
+                    401, List.of()));
+        }
+        return governor.acquire(credentials.accountKey(), operation)
+                .chain(() -> exchange(credentials, operation, request))
+                .chain(answer -> outcome(credentials, operation, request, attempt, answer));
+    }
+
+    private Uni<Answer> exchange(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request) {
+        long started = System.nanoTime();
+        return Uni.createFrom().deferred(() -> request.apply("Klaviyo-API-Key " + credentials.apiKey()))
+                .map(Answer::of)
+                .onFailure().recoverWithItem(Answer::failed)
+                .invoke(answer -> metrics.request(credentials.accountKey(), operation, answer.status(),
+                        System.nanoTime() - started));
+    }
+
+    private Uni<JsonNode> outcome(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request, int attempt, Answer answer) {
+        String accountKey = credentials.accountKey();
+        if (answer.isSuccess()) {
+            governor.onRateLimitHeaders(accountKey, operation, answer.steadyLimit(), answer.remaining(),
+                    answer.resetSeconds());
+            return parse(operation, answer);
+        }
+        if (answer.status() == 429) {
+            long retryAfter = answer.retryAfterMillis();
+            long pause = retryAfter >= 0 ? retryAfter : backoff.delayMillis(attempt);
+            governor.onThrottled(accountKey, operation, retryAfter, pause);
+            return retryOrGiveUp(credentials, operation, request, attempt, answer, 0);
+        }
+        if (answer.isTransient()) {
+            long retryAfter = answer.retryAfterMillis();
+            long pause = retryAfter >= 0 ? retryAfter : backoff.delayMillis(attempt);
+            return retryOrGiveUp(credentials, operation, request, attempt, answer, pause);
+        }
+        return Uni.createFrom().failure(failure(accountKey, operation, answer));
+    }
+
+    private Uni<JsonNode> retryOrGiveUp(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request, int attempt, Answer answer, long pauseMillis) {
+        if (attempt + 1 >= config.maxAttempts()) {
+            String what = answer.status() == 0 ? "no answer" : "status " + answer.status();
+            return Uni.createFrom().failure(new KlaviyoUnavailableException(
+                    operation.operationId() + " failed after " + (attempt + 1) + " attempts (last: " + what + ")",
+                    answer.status(), errorsOf(answer), answer.failure()));
+        }
+        metrics.retry(credentials.accountKey(), operation);
+        return timers.sleep(pauseMillis)
+                .chain(() -> attempt(credentials, operation, request, attempt + 1));
+    }
+
+    private KlaviyoException failure(String accountKey, KlaviyoOperation operation, Answer answer) {
+        List<KlaviyoError> errors = errorsOf(answer);
+        String details = errors.stream()
+                .map(error -> error.detail() + (error.source() == null ? "" : " (" + error.source() + ")"))
+                .collect(Collectors.joining("; "));
+        String message = operation.operationId() + " answered " + answer.status() + (details.isEmpty() ? "" : ": " + details);
+        return switch (answer.status()) {
+            case 400 -> badRequest(accountKey, message, errors);
+            case 401, 403 -> refused(accountKey, answer.status(), message, errors);
+            case 404 -> new KlaviyoNotFoundException(message, errors);
+            default -> new KlaviyoException(message, answer.status(), errors);
+        };
+    }
+
+    /** 400 is the gateway's bug: said loudly, never retried. */
+    private KlaviyoException badRequest(String accountKey, String message, List<KlaviyoError> errors) {
+        LOG.errorf("Klaviyo refused a request of account %s as malformed (a gateway bug): %s", accountKey, message);
+        return new KlaviyoBadRequestException(message, errors);
+    }
+
+    private KlaviyoException refused(String accountKey, int status, String message, List<KlaviyoError> errors) {
+        String reason = errors.isEmpty() || errors.get(0).detail() == null
+                ? "Klaviyo refused the API key (" + status + ")"
+                : errors.get(0).detail();
+        if (stops.stop(accountKey, reason)) {
+            LOG.warnf("Klaviyo refused the key of account %s (%d): its calls stop until the key is replaced", accountKey, status);
+            try {
+                authRejected.fire(new KlaviyoAuthRejected(accountKey, status, reason));
+            } catch (RuntimeException observerFailure) {
+                LOG.errorf(observerFailure, "An observer of the refused key of account %s failed", accountKey);
+            }
+        }
+        return new KlaviyoAuthException(message, status, errors);
+    }
+
+    private Uni<JsonNode> parse(KlaviyoOperation operation, Answer answer) {
+        try {
+            return Uni.createFrom().item(mapper.readTree(answer.body()));
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new KlaviyoException(
+                    operation.operationId() + " answered " + answer.status() + " with a body that is not JSON",
+                    answer.status(), List.of()));
+        }
+    }
+
+    private List<KlaviyoError> errorsOf(Answer answer) {
+        if (answer.isHtml() || answer.body() == null || answer.body().isBlank()) {
+            return List.of();
+        }
+        try {
+            return JsonApiReader.errors(mapper.readTree(answer.body()));
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+}

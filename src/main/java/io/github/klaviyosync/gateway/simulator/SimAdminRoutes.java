@@ -1,0 +1,162 @@
+package io.github.klaviyosync.gateway.simulator;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * The simulator's admin API, so that a benchmark in another process can drive it (JSON in and out):
+ * <ul>
+ * <li>{@code POST /seed} {@code {"accounts":2,"listsPerAccount":3,"membersPerList":1000}} → keys and list ids</li>
+ * <li>{@code POST /accounts} {@code {"apiKey"?,"klaviyoAccountId"?,"organizationName"?}} → the account</li>
+ * <li>{@code POST /accounts/{key}/lists} {@code {"name"}} → {@code {"id"}}</li>
+ * <li>{@code DELETE /accounts/{key}/lists/{listId}}</li>
+ * <li>{@code POST /accounts/{key}/lists/{listId}/members} {@code {"count","firstJoinedAt"?}} or one person
+ * {@code {"phone","email","firstName","lastName","smsConsent","emailConsent","joinedAt"?}}</li>
+ * <li>{@code DELETE /accounts/{key}/lists/{listId}/members/{profileId}}</li>
+ * <li>{@code POST /accounts/{key}/rate-limits} {@code {"burstPerSecond","steadyPerMinute","retryAfter"}}</li>
+ * <li>{@code POST /accounts/{key}/faults} {@code {"unavailableRatio","latencyMillis","unavailable","cloudflareChallenges"}}</li>
+ * <li>{@code GET /accounts/{key}/counters} · {@code POST /reset}</li>
+ * </ul>
+ */
+final class SimAdminRoutes {
+
+    private final KlaviyoSimulator simulator;
+
+    SimAdminRoutes(KlaviyoSimulator simulator) {
+        this.simulator = simulator;
+    }
+
+    Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+        router.post("/seed").handler(ctx -> respond(ctx, 201, this::seed));
+        router.post("/reset").handler(ctx -> respond(ctx, 200, body -> {
+            simulator.reset();
+            return new JsonObject();
+        }));
+        router.post("/accounts").handler(ctx -> respond(ctx, 201, this::createAccount));
+        router.post("/accounts/:key/lists").handler(ctx -> respond(ctx, 201,
+                body -> new JsonObject().put("id", account(ctx).createList(body.getString("name", "List")))));
+        router.delete("/accounts/:key/lists/:listId").handler(ctx -> respond(ctx, 200, body -> {
+            account(ctx).deleteList(ctx.pathParam("listId"));
+            return new JsonObject();
+        }));
+        router.post("/accounts/:key/lists/:listId/members").handler(ctx -> respond(ctx, 201, body -> addMembers(ctx, body)));
+        router.delete("/accounts/:key/lists/:listId/members/:profileId").handler(ctx -> respond(ctx, 200, body ->
+                new JsonObject().put("removed", account(ctx).removeMember(ctx.pathParam("listId"), ctx.pathParam("profileId")))));
+        router.post("/accounts/:key/rate-limits").handler(ctx -> respond(ctx, 200, body -> {
+            account(ctx).setRateLimits(body.getInteger("burstPerSecond"), body.getInteger("steadyPerMinute"),
+                    body.getBoolean("retryAfter", true));
+            return new JsonObject();
+        }));
+        router.post("/accounts/:key/faults").handler(ctx -> respond(ctx, 200, body -> faults(ctx, body)));
+        router.get("/accounts/:key/counters").handler(ctx -> respond(ctx, 200, body -> counters(account(ctx))));
+        return router;
+    }
+
+    private JsonObject seed(JsonObject body) {
+        int accounts = body.getInteger("accounts", 1);
+        int lists = body.getInteger("listsPerAccount", 1);
+        int members = body.getInteger("membersPerList", 100);
+        Instant firstJoinedAt = Instant.parse(body.getString("firstJoinedAt", "2026-01-01T00:00:00Z"));
+        JsonArray seeded = new JsonArray();
+        for (int a = 0; a < accounts; a++) {
+            SimulatedAccount account = simulator.createAccount();
+            JsonArray listIds = new JsonArray();
+            for (int l = 0; l < lists; l++) {
+                String listId = account.createList("Seeded list " + (l + 1));
+                account.addMembers(listId, members, firstJoinedAt);
+                listIds.add(listId);
+            }
+            seeded.add(describe(account).put("lists", listIds));
+        }
+        return new JsonObject().put("accounts", seeded);
+    }
+
+    private JsonObject createAccount(JsonObject body) {
+        SimulatedAccount account = body.getString("apiKey") == null ? simulator.createAccount()
+                : simulator.createAccount(body.getString("apiKey"), body.getString("klaviyoAccountId", "SIM001"),
+                        body.getString("organizationName", "Simulated store"));
+        return describe(account);
+    }
+
+    private JsonObject addMembers(RoutingContext ctx, JsonObject body) {
+        SimulatedAccount account = account(ctx);
+        String listId = ctx.pathParam("listId");
+        if (body.containsKey("count")) {
+            Instant first = Instant.parse(body.getString("firstJoinedAt", Instant.now().toString()));
+            return new JsonObject().put("added", account.addMembers(listId, body.getInteger("count"), first).size());
+        }
+        SimProfile person = SimProfile.empty()
+                .phone(body.getString("phone"))
+                .email(body.getString("email"))
+                .names(body.getString("firstName"), body.getString("lastName"))
+                .smsConsent(body.getString("smsConsent", SimProfile.SUBSCRIBED))
+                .emailConsent(body.getString("emailConsent", SimProfile.NEVER_SUBSCRIBED));
+        Instant joinedAt = Instant.parse(body.getString("joinedAt", Instant.now().toString()));
+        return new JsonObject().put("id", account.addMember(listId, person, joinedAt));
+    }
+
+    private JsonObject faults(RoutingContext ctx, JsonObject body) {
+        SimFaults faults = account(ctx).faults();
+        if (body.containsKey("unavailableRatio")) {
+            faults.unavailableRatio(body.getDouble("unavailableRatio"));
+        }
+        if (body.containsKey("latencyMillis")) {
+            faults.latency(Duration.ofMillis(body.getLong("latencyMillis")));
+        }
+        if (body.containsKey("unavailable")) {
+            faults.unavailable(body.getInteger("unavailable"));
+        }
+        if (body.containsKey("cloudflareChallenges")) {
+            faults.cloudflareChallenges(body.getInteger("cloudflareChallenges"));
+        }
+        return new JsonObject();
+    }
+
+    private static JsonObject counters(SimulatedAccount account) {
+        SimCounters counters = account.counters();
+        JsonObject byOperation = new JsonObject();
+        for (SimOperation operation : SimOperation.values()) {
+            byOperation.put(operation.operationId(), counters.requests(operation.operationId()));
+        }
+        return new JsonObject().put("requests", counters.requests()).put("throttled", counters.throttledCount())
+                .put("contractViolations", counters.contractViolations()).put("byOperation", byOperation);
+    }
+
+    private static JsonObject describe(SimulatedAccount account) {
+        return new JsonObject().put("apiKey", account.apiKey()).put("klaviyoAccountId", account.klaviyoAccountId())
+                .put("organizationName", account.organizationName());
+    }
+
+    private SimulatedAccount account(RoutingContext ctx) {
+        SimulatedAccount account = simulator.account(ctx.pathParam("key"));
+        if (account == null) {
+            throw SimulatorRequestException.notFound("No simulated account with that key.");
+        }
+        return account;
+    }
+
+    private static void respond(RoutingContext ctx, int status, Function<JsonObject, JsonObject> action) {
+        JsonObject answer;
+        int code = status;
+        try {
+            JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+            answer = action.apply(body);
+        } catch (SimulatorRequestException refused) {
+            code = refused.status();
+            answer = new JsonObject().put("error", refused.getMessage());
+        } catch (RuntimeException bad) {
+            code = 400;
+            answer = new JsonObject().put("error", bad.getClass().getSimpleName() + ": " + bad.getMessage());
+        }
+        ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(answer.encode());
+    }
+}
