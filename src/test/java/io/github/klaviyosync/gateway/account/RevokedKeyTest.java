@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** A key Klaviyo refuses marks its account auth_failed, and the account's calls stop. */
 @QuarkusTest
-class AuthFailureRecorderTest {
+class RevokedKeyTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
