@@ -40,15 +40,15 @@ public class SyncRunRecorder {
     }
 
     private Uni<Integer> closeInterrupted(UUID accountId, Long listId, SyncKind kind) {
-        String sameWork = listId == null ? "accountId = ?1 and listId is null" : "accountId = ?1 and listId = ?4";
-        return runs.update("status = ?2, finishedAt = ?3, error = 'interrupted: the instance running it stopped' where "
-                        + sameWork + " and kind = ?5 and status = ?6",
-                        accountId, SyncStatus.FAILED, Instant.now(), listId, kind, SyncStatus.RUNNING)
-                .invoke(closed -> {
-                    for (int i = 0; i < closed; i++) {
-                        metrics.counter("gateway_sync_runs_total", "kind", kind.wire(), "status", "failed").increment();
-                    }
-                });
+        String close = "status = ?1, finishedAt = ?2, error = 'interrupted: the instance running it stopped'"
+                + " where accountId = ?3 and kind = ?4 and status = ?5 and ";
+        Uni<Integer> closed = listId == null
+                ? runs.update(close + "listId is null",
+                        SyncStatus.FAILED, Instant.now(), accountId, kind, SyncStatus.RUNNING)
+                : runs.update(close + "listId = ?6",
+                        SyncStatus.FAILED, Instant.now(), accountId, kind, SyncStatus.RUNNING, listId);
+        return closed.invoke(count -> metrics.counter("gateway_sync_runs_total", "kind", kind.wire(), "status", "failed")
+                .increment(count));
     }
 
     private Uni<StartedRun> open(UUID accountId, Long listId, SyncKind kind, SyncTrigger trigger, boolean full, String owner) {
