@@ -14,6 +14,7 @@ create table account (
     updated_at            timestamptz not null default now(),
     last_discovery_at     timestamptz,
     next_discovery_at     timestamptz,             -- discovery is claimed once across instances
+    discovery_trigger     text check (discovery_trigger in ('schedule', 'manual', 'connect')),
     discovery_lease_owner text,
     discovery_lease_until timestamptz
 );
@@ -74,6 +75,7 @@ create table list_membership (
     joined_at          timestamptz,                -- Klaviyo's joined_group_at
     source             text not null check (source in ('poll', 'webhook')),
     removed_at         timestamptz,
+    seen_in_run        bigint,                     -- the last full sync whose member ids included it
     first_seen_at      timestamptz not null default now(),
     updated_at         timestamptz not null default now(),
     primary key (list_id, subscriber_id)
@@ -98,6 +100,8 @@ create table sync_run (
     profiles_seen      integer not null default 0,
     profiles_added     integer not null default 0,
     profiles_removed   integer not null default 0,
+    lists_seen         integer not null default 0, -- discovery only
+    lists_added        integer not null default 0, -- discovery only
     error              text
 );
 

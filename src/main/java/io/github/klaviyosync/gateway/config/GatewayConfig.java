@@ -120,9 +120,28 @@ public interface GatewayConfig {
         @WithDefault("5s")
         Duration tick();
 
-        /** How long a claimed list stays with the instance that claimed it without renewal. */
-        @WithDefault("2m")
+        /**
+         * How long a claimed list stays with its instance without renewal (renewed every tick while
+         * the sync runs); after a crash, its list is taken over this long after the last renewal.
+         */
+        @WithDefault("30s")
         Duration leaseDuration();
+
+        /** How long a claimed discovery stays with its instance (discoveries are short; not renewed). */
+        @WithDefault("10m")
+        Duration discoveryLeaseDuration();
+
+        /** How long after a failed sync its list is tried again (it resumes where it stopped). */
+        @WithDefault("30s")
+        Duration failureRetry();
+
+        /** How long after a failed discovery it is tried again. */
+        @WithDefault("5m")
+        Duration discoveryRetry();
+
+        /** How long sync runs are kept. */
+        @WithDefault("7d")
+        Duration runRetention();
 
         /** Lists synced at once by one instance. */
         @WithDefault("16")

@@ -58,5 +58,13 @@ public class SyncRun extends PanacheEntityBase {
     @Column(nullable = false)
     public int profilesRemoved;
 
+    /** Discovery: lists Klaviyo listed. */
+    @Column(nullable = false)
+    public int listsSeen;
+
+    /** Discovery: lists the gateway did not know yet. */
+    @Column(nullable = false)
+    public int listsAdded;
+
     public String error;
 }

@@ -1,0 +1,51 @@
+package io.github.klaviyosync.gateway.list;
+
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.db.SessionScopes;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * Every tick, claims the accounts whose discovery is due (nightly on the cron, at once after a
+ * connect or a "discover now") and discovers their lists, each in its own session.
+ */
+@ApplicationScoped
+public class ListDiscoveryJob {
+
+    /** Accounts one instance discovers per tick; discovery is rare and cheap. */
+    private static final int ACCOUNTS_PER_TICK = 8;
+
+    private final DiscoveryStore store;
+    private final ListDiscoveryService discovery;
+    private final SessionScopes scopes;
+    private final LeaseOwner owner;
+    private final GatewayConfig.Sync config;
+
+    ListDiscoveryJob(DiscoveryStore store, ListDiscoveryService discovery, SessionScopes scopes, LeaseOwner owner,
+            GatewayConfig config) {
+        this.store = store;
+        this.discovery = discovery;
+        this.scopes = scopes;
+        this.owner = owner;
+        this.config = config.sync();
+    }
+
+    @Scheduled(identity = "list-discovery", every = "${gateway.sync.tick}", delayed = "${gateway.sync.tick}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        return store.claim(owner.id(), ACCOUNTS_PER_TICK, config.discoveryLeaseDuration())
+                .chain(this::discoverAll);
+    }
+
+    private Uni<Void> discoverAll(List<DiscoveryLease> leases) {
+        if (leases.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> discoveries = leases.stream()
+                .map(lease -> scopes.isolated(() -> discovery.discover(lease)))
+                .toList();
+        return Uni.join().all(discoveries).andCollectFailures().replaceWithVoid();
+    }
+}

@@ -1,0 +1,29 @@
+package io.github.klaviyosync.gateway.list;
+
+import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A list this instance has claimed for one sync, with what the sync needs: where the last one
+ * stopped ({@code memberCursor}, and {@code pageCursor} when it stopped mid-way), why it is due, and
+ * {@code dueAt}, the {@code next_sync_at} it was claimed at (a later one means a new request arrived
+ * while it ran).
+ */
+public record ListLease(
+        long listId,
+        UUID accountId,
+        String klaviyoListId,
+        Instant memberCursor,
+        String pageCursor,
+        SyncTrigger trigger,
+        boolean full,
+        Instant dueAt,
+        byte[] apiKeySealed,
+        String owner) {
+
+    @Override
+    public String toString() {
+        return "ListLease[" + listId + ", " + klaviyoListId + ", " + owner + "]";
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.klaviyosync.gateway.syncrun;
+
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+
+/**
+ * Deletes finished runs older than {@code gateway.sync.run-retention}: a list synced every 15
+ * minutes makes 96 runs a day. Deletes in bounded batches so no statement holds locks for long.
+ */
+@ApplicationScoped
+public class SyncRunCleanupJob {
+
+    private static final int BATCH = 5000;
+
+    private final GatewayConfig.Sync config;
+
+    SyncRunCleanupJob(GatewayConfig config) {
+        this.config = config.sync();
+    }
+
+    @Scheduled(identity = "sync-run-cleanup", every = "1h", delayed = "5m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> deleteOldRuns() {
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .chain(session -> session.createNativeQuery("""
+                                        delete from sync_run where id in (
+                                            select id from sync_run
+                                             where started_at < :before and status <> 'running'
+                                             limit :batch)
+                                        """)
+                                .setParameter("before", Instant.now().minus(config.runRetention()))
+                                .setParameter("batch", BATCH)
+                                .executeUpdate()))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.klaviyosync.gateway.testsupport;
+
+import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
+import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * Accounts for tests, in the simulator and in the gateway's database as a connect would leave
+ * them (sealed key, Klaviyo account id, discovery due now). Keys follow {@link TestSecrets}.
+ */
+@ApplicationScoped
+public class TestAccounts {
+
+    private final KlaviyoSimulator simulator;
+    private final SecretBox secretBox;
+
+    TestAccounts(KlaviyoSimulator simulator, SecretBox secretBox) {
+        this.simulator = simulator;
+        this.secretBox = secretBox;
+    }
+
+    /** A Klaviyo account in the simulator only, to fill with lists before the gateway learns of it. */
+    public SimulatedAccount klaviyoAccount() {
+        String klaviyoId = "K" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        return simulator.createAccount(TestSecrets.apiKey(), klaviyoId, "Test shop " + klaviyoId);
+    }
+
+    /** The gateway's account for a simulated one, active, with its discovery due now; returns its id. */
+    public UUID register(SimulatedAccount klaviyo) {
+        UUID id = UUID.randomUUID();
+        TestDatabase.execute("""
+                insert into account (id, name, klaviyo_account_id, api_key_enc, status, next_discovery_at)
+                values (?, ?, ?, ?, 'active', now())
+                """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), id.toString()));
+        return id;
+    }
+
+    /** The gateway's row of a list, by Klaviyo's list id. */
+    public long listRowId(UUID accountId, String klaviyoListId) {
+        return ((Number) TestDatabase.row("select id from klaviyo_list where account_id = ? and klaviyo_list_id = ?",
+                accountId, klaviyoListId).get("id")).longValue();
+    }
+}
