@@ -2,7 +2,7 @@ package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthRejected;
 import io.github.klaviyosync.gateway.privacy.LogMask;
-import io.quarkus.vertx.VertxContextSupport;
+import io.github.klaviyosync.gateway.db.SessionScopes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -11,8 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Marks an account {@code auth_failed} when Klaviyo refuses its key, whether the Klaviyo client fires
- * {@link KlaviyoAuthRejected} synchronously or asynchronously. The update runs on a fresh, safe
- * duplicated Vert.x context, so it never shares a reactive session with the call that fired the event.
+ * {@link KlaviyoAuthRejected} synchronously or asynchronously. The update runs in a session of its
+ * own ({@link SessionScopes}), never the one of the call that fired the event.
  */
 @ApplicationScoped
 class KeyRejectionObserver {
@@ -20,9 +20,11 @@ class KeyRejectionObserver {
     private static final Logger LOG = Logger.getLogger(KeyRejectionObserver.class);
 
     private final AccountService accounts;
+    private final SessionScopes scopes;
 
-    KeyRejectionObserver(AccountService accounts) {
+    KeyRejectionObserver(AccountService accounts, SessionScopes scopes) {
         this.accounts = accounts;
+        this.scopes = scopes;
     }
 
     void onRejected(@Observes KlaviyoAuthRejected event) {
@@ -43,13 +45,12 @@ class KeyRejectionObserver {
         // A key checked on connect has an id no row has yet: the update then changes nothing.
         String reason = "Klaviyo refused the API key (HTTP " + event.status() + ")"
                 + (event.reason() == null ? "" : ": " + LogMask.scrub(event.reason()));
-        VertxContextSupport.subscribe(
-                () -> accounts.markAuthFailed(accountId, reason).toMulti(),
-                subscription -> subscription.with(marked -> {
+        scopes.isolated(() -> accounts.markAuthFailed(accountId, reason))
+                .subscribe().with(marked -> {
                     if (marked) {
                         LOG.warnf("account %s marked auth_failed: Klaviyo refused its key (HTTP %d)", accountId, event.status());
                     }
                 }, failure -> LOG.errorf("account %s could not be marked auth_failed: %s", accountId,
-                        failure.getClass().getSimpleName())));
+                        failure.getClass().getSimpleName()));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.klaviyosync.gateway.db;
 
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -21,11 +22,15 @@ public class SessionScopes {
         this.vertx = vertx;
     }
 
-    /** Subscribes to {@code work} on a new duplicated context of its own. */
-    public <T> Uni<T> isolated(Supplier<Uni<T>> work) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored -> work.get()
-                .subscribe()
-                .with(emitter::complete, emitter::fail)));
+    /** Subscribes to {@code work} on a new duplicated context of its own, created at subscription. */
+    public <T> Uni<T> isolated(Supplier<Uni<? extends T>> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            // Panache only opens sessions on a context flagged safe (used by this work alone).
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> Uni.createFrom().<T>deferred(work)
+                    .subscribe()
+                    .with(emitter::complete, emitter::fail));
+        });
     }
 }

@@ -43,7 +43,7 @@ public class DiscoveryStore {
 
     private static final String UPSERT_LISTS = """
             with v as (
-                select * from jsonb_to_recordset(cast(:lists as jsonb)) as x(id text, name text)
+                select * from jsonb_to_recordset(cast(cast(:lists as text) as jsonb)) as x(id text, name text)
             ), saved as (
                 insert into klaviyo_list as l (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
                 select :account, id, name, 'discovery', now(), :trigger from v
@@ -61,7 +61,7 @@ public class DiscoveryStore {
                set status = 'deleted', lease_owner = null, lease_until = null, updated_at = now()
              where account_id = :account
                and status = 'active'
-               and klaviyo_list_id not in (select jsonb_array_elements_text(cast(:ids as jsonb)))
+               and klaviyo_list_id not in (select jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)))
             """;
 
     private static final String COMPLETE = """

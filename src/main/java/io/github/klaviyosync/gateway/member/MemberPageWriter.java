@@ -29,7 +29,7 @@ public class MemberPageWriter {
      */
     private static final String COMMIT_PAGE = """
             with v as (
-                select * from jsonb_to_recordset(cast(:rows as jsonb)) as x(
+                select * from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as x(
                     pid text, email text, phone text, raw text, invalid boolean, first text, last text,
                     sms text, "smsAt" timestamptz, em text, "emAt" timestamptz, upd timestamptz, joined timestamptz)
             ), s as (

@@ -26,7 +26,7 @@ public class RemovedMemberMarker {
              where m.list_id = :list
                and m.subscriber_id = s.id
                and s.account_id = :account
-               and s.klaviyo_profile_id in (select jsonb_array_elements_text(cast(:ids as jsonb)))
+               and s.klaviyo_profile_id in (select jsonb_array_elements_text(cast(cast(:ids as text) as jsonb)))
             """;
 
     private static final String MARK_UNSTAMPED = """

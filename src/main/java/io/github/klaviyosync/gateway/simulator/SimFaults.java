@@ -23,6 +23,7 @@ public final class SimFaults {
     private int failureStatus = 503;
     private double unavailableRatio;
     private boolean refuseCursors;
+    private long cursorsValidFromMillis;
     private final Map<String, PageFault> pageFaults = new HashMap<>();
 
     /** Every answer waits this long first. */
@@ -77,6 +78,12 @@ public final class SimFaults {
         return this;
     }
 
+    /** Every cursor issued until now is refused with 400 from now on, as expired ones are; new ones work. */
+    public synchronized SimFaults expireIssuedCursors() {
+        this.cursorsValidFromMillis = System.currentTimeMillis() + 1;
+        return this;
+    }
+
     /** Removes every fault. */
     public synchronized SimFaults clear() {
         latency = Duration.ZERO;
@@ -85,6 +92,7 @@ public final class SimFaults {
         failures = 0;
         unavailableRatio = 0;
         refuseCursors = false;
+        cursorsValidFromMillis = 0;
         pageFaults.clear();
         return this;
     }
@@ -122,6 +130,10 @@ public final class SimFaults {
         }
         pageFaults.put(listId, new PageFault(fault.page(), fault.status(), fault.remaining() - 1));
         return fault.status();
+    }
+
+    synchronized boolean expired(long issuedAtMillis) {
+        return issuedAtMillis < cursorsValidFromMillis;
     }
 
     synchronized boolean refusesCursors() {

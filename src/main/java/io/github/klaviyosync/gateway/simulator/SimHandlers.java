@@ -107,7 +107,11 @@ final class SimHandlers {
         if (call.account().faults().refusesCursors()) {
             throw PageCursor.invalid();
         }
-        return PageCursor.decode(cursor, scope);
+        PageCursor decoded = PageCursor.decode(cursor, scope);
+        if (call.account().faults().expired(decoded.issuedAtMillis())) {
+            throw PageCursor.invalid();
+        }
+        return decoded;
     }
 
     private static int page(PageCursor cursor) {

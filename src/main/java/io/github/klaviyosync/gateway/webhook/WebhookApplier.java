@@ -1,9 +1,9 @@
 package io.github.klaviyosync.gateway.webhook;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.db.SessionScopes;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,19 +31,19 @@ public class WebhookApplier {
     private final ApplyPlanner planner;
     private final EventApplication application;
     private final WebhookMetrics metrics;
-    private final Vertx vertx;
+    private final SessionScopes scopes;
     private final int batchSize;
     private final int concurrency;
     /** Passes that ended with claims they could not give back (the database went away): released next time. */
     private final Set<String> abandonedPasses = ConcurrentHashMap.newKeySet();
 
     WebhookApplier(EventClaims claims, ApplyPlanner planner, EventApplication application, WebhookMetrics metrics,
-            Vertx vertx, GatewayConfig config) {
+            SessionScopes scopes, GatewayConfig config) {
         this.claims = claims;
         this.planner = planner;
         this.application = application;
         this.metrics = metrics;
-        this.vertx = vertx;
+        this.scopes = scopes;
         this.batchSize = config.webhook().applyBatchSize();
         this.concurrency = config.webhook().applyConcurrency();
     }
@@ -51,7 +51,7 @@ public class WebhookApplier {
     /** Applies every due event; the item is the ids of the events this pass applied. */
     public Uni<List<Long>> applyDue() {
         String pass = UUID.randomUUID().toString();
-        return SafeContexts.onNewContext(vertx, () -> releaseAbandoned()
+        return scopes.isolated(() -> releaseAbandoned()
                         .chain(() -> drain(pass, List.of())))
                 .onFailure().invoke(failure -> abandonedPasses.add(pass));
     }
@@ -78,7 +78,7 @@ public class WebhookApplier {
 
     private Uni<List<Long>> applyBatch(String pass, List<ClaimedEvent> batch) {
         return Multi.createFrom().iterable(byAccount(batch))
-                .onItem().transformToUni(events -> SafeContexts.onNewContext(vertx, () -> applyInOrder(pass, events)))
+                .onItem().transformToUni(events -> scopes.isolated(() -> applyInOrder(pass, events)))
                 .merge(concurrency)
                 .onItem().<Long>disjoint()
                 .collect().asList();

@@ -49,7 +49,7 @@ class RevokedKeyTest {
         assertThrows(KlaviyoAuthException.class, () -> client.account(credentials).await().atMost(WAIT));
 
         Account marked = awaitStatus(accountId, AccountStatus.AUTH_FAILED);
-        assertThat(marked.statusReason, containsString("Klaviyo refused the API key (401)"));
+        assertThat(marked.statusReason, containsString("Klaviyo refused the API key (HTTP 401)"));
         assertThat(marked.statusReason, containsString("Incorrect authentication credentials."));
         assertThrows(KlaviyoAuthException.class,
                 () -> client.lists(credentials, null).collect().asList().await().atMost(WAIT));

@@ -69,7 +69,7 @@ class ResumeAfterFailureTest {
         Eventually.until(Duration.ofSeconds(90), "the backfill fails at page 3", () -> runs(accountId, listId, "failed") >= 1);
         assertEquals(200, activeMembers(accountId, listId));
 
-        klaviyo.faults().clear().refuseCursors(true);
+        klaviyo.faults().clear().expireIssuedCursors();
         long requestsBefore = klaviyo.counters().requests(MEMBERS);
         makeDue(accountId, listId);
         Eventually.until(Duration.ofSeconds(60), "the resumed sync completes", () -> runs(accountId, listId, "succeeded") == 1);
