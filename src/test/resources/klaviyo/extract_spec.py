@@ -11,7 +11,7 @@ import sys
 
 DEFAULT_OPERATIONS = [
     "get_accounts", "get_lists", "get_list", "get_profiles_for_list",
-    "get_profile_ids_for_list", "get_profile", "get_list_ids_for_profile",
+    "get_profile_ids_for_list", "get_profile", "get_profiles", "get_list_ids_for_profile",
 ]
 
 

@@ -130,17 +130,14 @@ public class AccountService {
                 });
     }
 
-    /** Makes the account's discovery due now; the engine picks it up at its next tick. */
+    /** Makes the account's discovery due now, trigger {@code manual}; the engine picks it up at its next tick. */
     @WithTransaction
     public Uni<Instant> discoverNow(UUID id) {
+        Instant now = now();
         return accounts.findById(id)
                 .map(account -> AccountChecks.requireActive(id, account))
-                .map(account -> {
-                    Instant now = now();
-                    account.nextDiscoveryAt = now;
-                    account.updatedAt = now;
-                    return now;
-                });
+                .chain(account -> accounts.requestDiscovery(id, now))
+                .replaceWith(now);
     }
 
     /**

@@ -20,6 +20,9 @@ import java.util.UUID;
 @ApplicationScoped
 class KlaviyoKeyCheck {
 
+    /** Appended to the account id for the client's account key of a check (not a UUID: no account is marked). */
+    static final String CHECK_SUFFIX = ":key-check";
+
     private final KlaviyoClient klaviyo;
     private final GatewayConfig config;
 
@@ -28,9 +31,17 @@ class KlaviyoKeyCheck {
         this.config = config;
     }
 
+    /**
+     * The candidate key is checked under a client account key of its own, never the account's: a key
+     * Klaviyo refuses must not stop the calls of an account whose stored key still works (nor mark it
+     * {@code auth_failed}), and a replacement for a refused key must reach Klaviyo although the
+     * account's own calls are stopped. The check's stop is lifted once it ends, whatever its outcome.
+     */
     Uni<AccountInfo> accountOf(UUID accountId, String apiKey) {
+        String checkKey = accountId + CHECK_SUFFIX;
         return Uni.createFrom()
-                .deferred(() -> klaviyo.account(new KlaviyoCredentials(accountId.toString(), apiKey)))
+                .deferred(() -> klaviyo.account(new KlaviyoCredentials(checkKey, apiKey)))
+                .onTermination().invoke(() -> klaviyo.resume(checkKey))
                 .onFailure(KlaviyoAuthException.class)
                 .transform(failure -> ApiProblem.unprocessable(reason("Klaviyo refused the API key", failure)))
                 .onFailure(KlaviyoBadRequestException.class)

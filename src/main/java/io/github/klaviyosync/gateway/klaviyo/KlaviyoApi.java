@@ -78,6 +78,16 @@ interface KlaviyoApi {
             @PathParam("id") String profileId,
             @QueryParam("additional-fields[profile]") String additionalFields);
 
+    /** {@code get_profiles}: profiles matching a filter (the gateway looks one up by email or phone). */
+    @GET
+    @Path("/api/profiles")
+    Uni<Response> getProfiles(
+            @HeaderParam(AUTHORIZATION) String authorization,
+            @HeaderParam(REVISION) String revision,
+            @QueryParam("filter") String filter,
+            @QueryParam("additional-fields[profile]") String additionalFields,
+            @QueryParam("page[size]") Integer pageSize);
+
     /** {@code get_list_ids_for_profile}. */
     @GET
     @Path("/api/profiles/{id}/relationships/lists")

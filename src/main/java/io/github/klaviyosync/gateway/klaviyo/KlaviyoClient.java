@@ -113,6 +113,19 @@ public class KlaviyoClient {
                 .map(document -> JsonApiReader.profile(document.path("data")));
     }
 
+    /**
+     * The profile whose email is {@code email} (Klaviyo keeps one profile per email), with
+     * subscriptions, or null when there is none. For a pushed profile id that is not Klaviyo's.
+     */
+    public Uni<MemberProfile> profileWithEmail(KlaviyoCredentials credentials, String email) {
+        return profileMatching(credentials, "email", email);
+    }
+
+    /** The first profile whose phone number is {@code e164}, with subscriptions, or null when there is none. */
+    public Uni<MemberProfile> profileWithPhone(KlaviyoCredentials credentials, String e164) {
+        return profileMatching(credentials, "phone_number", e164);
+    }
+
     /** The ids of the lists a profile is on. */
     public Uni<List<String>> profileListIds(KlaviyoCredentials credentials, String profileId) {
         KlaviyoOperation operation = KlaviyoOperation.GET_LIST_IDS_FOR_PROFILE;
@@ -121,6 +134,18 @@ public class KlaviyoClient {
                                 auth -> api.getListIdsForProfile(auth, revision, profileId)))
                 .onItem().transformToIterable(Page::items)
                 .collect().asList();
+    }
+
+    /** {@code get_profiles} with {@code equals(field,"value")}: the first match, or null. */
+    private Uni<MemberProfile> profileMatching(KlaviyoCredentials credentials, String field, String value) {
+        if (value == null || value.isBlank() || value.indexOf('"') >= 0 || value.indexOf('\\') >= 0) {
+            // Not a value a filter string can carry as it is; Klaviyo holds no profile under it anyway.
+            return Uni.createFrom().nullItem();
+        }
+        String filter = "equals(" + field + ",\"" + value + "\")";
+        return first(credentials, KlaviyoOperation.GET_PROFILES, JsonApiReader::profile,
+                        auth -> api.getProfiles(auth, revision, filter, SUBSCRIPTIONS, 1))
+                .map(page -> page.items().isEmpty() ? null : page.items().get(0));
     }
 
     /** The account's key was replaced: its calls, stopped after a 401/403, may go again. */

@@ -13,6 +13,7 @@ public enum KlaviyoOperation {
     GET_PROFILES_FOR_LIST("get_profiles_for_list", Tier.L),
     GET_PROFILE_IDS_FOR_LIST("get_profile_ids_for_list", Tier.L),
     GET_PROFILE("get_profile", Tier.L),
+    GET_PROFILES("get_profiles", Tier.L),
     GET_LIST_IDS_FOR_PROFILE("get_list_ids_for_profile", Tier.S);
 
     /** Klaviyo's rate-limit tiers that these operations use. */

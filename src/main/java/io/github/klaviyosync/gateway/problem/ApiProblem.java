@@ -1,5 +1,7 @@
 package io.github.klaviyosync.gateway.problem;
 
+import jakarta.ws.rs.core.Response;
+
 /**
  * A failure that is the caller's to know about: services throw it, {@link ProblemMappers} answers it
  * with its status. The detail is shown as it is, so it must never hold a secret or personal data.
@@ -16,6 +18,12 @@ public class ApiProblem extends RuntimeException {
         this.status = status;
         this.title = title;
         this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** A problem of any error status, titled by the status's reason phrase (e.g. 413 for a body above a limit). */
+    public static ApiProblem withStatus(int status, String detail) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        return new ApiProblem(status, known == null ? "Error" : known.getReasonPhrase(), detail, null);
     }
 
     public static ApiProblem badRequest(String detail) {

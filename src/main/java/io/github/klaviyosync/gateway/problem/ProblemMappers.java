@@ -31,6 +31,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> apiProblem(ApiProblem problem) {
+        return response(problem);
+    }
+
+    /** The answer to {@code problem}, for resources that map exceptions of their own (the webhooks'). */
+    public static RestResponse<Problem> response(ApiProblem problem) {
         return answer(problem.toProblem(), problem.retryAfterSeconds());
     }
 

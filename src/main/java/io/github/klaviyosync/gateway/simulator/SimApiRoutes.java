@@ -36,6 +36,7 @@ final class SimApiRoutes {
         route(router, "/api/lists/:id/profiles", SimOperation.GET_PROFILES_FOR_LIST, call -> SimHandlers.members(call, false));
         route(router, "/api/lists/:id/relationships/profiles", SimOperation.GET_PROFILE_IDS_FOR_LIST,
                 call -> SimHandlers.members(call, true));
+        route(router, "/api/profiles", SimOperation.GET_PROFILES, SimHandlers::profiles);
         route(router, "/api/profiles/:id", SimOperation.GET_PROFILE, SimHandlers::profile);
         route(router, "/api/profiles/:id/relationships/lists", SimOperation.GET_LIST_IDS_FOR_PROFILE, SimHandlers::profileLists);
         router.route().handler(ctx -> send(ctx, SimAnswer.error(404, "not_found", "Not found.",

@@ -92,6 +92,25 @@ final class SimHandlers {
         return JsonApiWriter.single(JsonApiWriter.profile(profile, null, subscriptions, call.base()), call.self());
     }
 
+    /** {@code get_profiles}: the account's profiles matching the filter, by id unless sorted otherwise. */
+    static JsonObject profiles(Call call) {
+        SimQuery query = call.query();
+        PageCursor cursor = cursor(call, "profiles");
+        int offset = cursor == null ? 0 : (int) cursor.seconds();
+        List<StoredProfile> matching = call.account().profiles().stream()
+                .filter(profile -> query.filter().stream().allMatch(condition -> profileMatches(profile, condition)))
+                .sorted(profileOrder(query.sort()))
+                .toList();
+        int end = Math.min(matching.size(), offset + query.pageSize());
+        boolean subscriptions = query.additionalFields().contains("subscriptions");
+        List<JsonObject> data = matching.subList(Math.min(offset, end), end).stream()
+                .map(profile -> JsonApiWriter.profile(profile, null, subscriptions, call.base()))
+                .toList();
+        String next = end < matching.size()
+                ? nextLink(call, new PageCursor("profiles", page(cursor) + 1, end, "")) : null;
+        return JsonApiWriter.collection(data, call.self(), next, call.account().lastPageLinks());
+    }
+
     static JsonObject profileLists(Call call) {
         List<JsonObject> data = call.account().listsOf(call.pathId()).stream()
                 .map(listId -> JsonApiWriter.identifier("list", listId))
@@ -155,6 +174,31 @@ final class SimHandlers {
             case "phone_number" -> person.phone() != null && condition.values().contains(person.phone());
             default -> false;
         };
+    }
+
+    private static boolean profileMatches(StoredProfile profile, FilterParser.Condition condition) {
+        SimProfile person = profile.person();
+        return switch (condition.field()) {
+            case "id" -> condition.values().contains(profile.id());
+            case "email" -> person.email() != null && condition.values().contains(person.email());
+            case "phone_number" -> person.phone() != null && condition.values().contains(person.phone());
+            case "external_id" -> person.externalId() != null && condition.values().contains(person.externalId());
+            case "created" -> compare(profile.created(), condition);
+            case "updated" -> compare(profile.updated(), condition);
+            default -> false;
+        };
+    }
+
+    private static Comparator<StoredProfile> profileOrder(String sort) {
+        String field = sort == null ? "id" : sort.replace("-", "");
+        Comparator<StoredProfile> order = switch (field) {
+            case "created" -> Comparator.comparing(StoredProfile::created);
+            case "updated" -> Comparator.comparing(StoredProfile::updated);
+            case "email" -> Comparator.comparing(profile -> String.valueOf(profile.person().email()));
+            default -> Comparator.comparing(StoredProfile::id);
+        };
+        order = order.thenComparing(StoredProfile::id);
+        return sort != null && sort.startsWith("-") ? order.reversed() : order;
     }
 
     private static boolean listMatches(SimList list, FilterParser.Condition condition) {

@@ -32,6 +32,12 @@ public enum SimOperation {
             Set.of("additional-fields[profile]", "fields[conversation]", "fields[list]", "fields[profile]",
                     "fields[push-token]", "fields[segment]", "include"),
             null, List.of(), Map.of(), Set.of("subscriptions", "predictive_analytics")),
+    GET_PROFILES("get_profiles", 75, 750,
+            Set.of("additional-fields[profile]", "fields[conversation]", "fields[profile]", "fields[push-token]", "filter",
+                    "include", "page[cursor]", "page[size]", "sort"),
+            new PageSize(1, 100, 20),
+            List.of("created", "-created", "email", "-email", "id", "-id", "updated", "-updated"),
+            Filters.PROFILES, Set.of("subscriptions", "predictive_analytics")),
     GET_LIST_IDS_FOR_PROFILE("get_list_ids_for_profile", 3, 60, Set.of(), null, List.of(), Map.of(), Set.of());
 
     /** Bounds and default of {@code page[size]}. */
@@ -91,8 +97,15 @@ public enum SimOperation {
         return additionalFields;
     }
 
-    /** Filter fields of list members (datetime: {@code joined_group_at}). */
+    /** Filter fields of list members (datetime: {@code joined_group_at}) and of profiles (those the simulator serves). */
     private static final class Filters {
+        static final Map<String, Set<String>> PROFILES = Map.of(
+                "id", Set.of("any", "equals"),
+                "email", Set.of("any", "equals"),
+                "phone_number", Set.of("any", "equals"),
+                "external_id", Set.of("any", "equals"),
+                "created", Set.of("greater-than", "less-than"),
+                "updated", Set.of("greater-than", "less-than"));
         static final Map<String, Set<String>> MEMBERS = Map.of(
                 "email", Set.of("any", "equals"),
                 "phone_number", Set.of("any", "equals"),

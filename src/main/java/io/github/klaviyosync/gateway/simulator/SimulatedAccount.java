@@ -190,6 +190,11 @@ public final class SimulatedAccount {
         return profile;
     }
 
+    /** Every profile of the account, in the order they were stored. */
+    synchronized List<StoredProfile> profiles() {
+        return List.copyOf(profiles.values());
+    }
+
     /** A member as the handlers render it. */
     record Member(StoredProfile profile, Instant joinedAt) {
     }

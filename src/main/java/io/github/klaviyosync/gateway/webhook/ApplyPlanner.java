@@ -58,7 +58,7 @@ public class ApplyPlanner {
         if (isProfileId(push.profileId())) {
             return Uni.createFrom().nullItem();
         }
-        return klaviyo.profile(event.accountId, push.profileId())
+        return klaviyo.pushedProfile(event.accountId, push)
                 .invoke(profile -> requireProfileId(profile.id()));
     }
 

@@ -3,10 +3,13 @@ package io.github.klaviyosync.gateway.webhook;
 import io.github.klaviyosync.gateway.account.Account;
 import io.github.klaviyosync.gateway.account.AccountRepository;
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoBadRequestException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoNotFoundException;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
+import io.github.klaviyosync.gateway.member.PhoneNumbers;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -22,11 +25,13 @@ public class KlaviyoLookups {
     private final AccountRepository accounts;
     private final SecretBox secretBox;
     private final KlaviyoClient client;
+    private final PhoneNumbers phones;
 
-    KlaviyoLookups(AccountRepository accounts, SecretBox secretBox, KlaviyoClient client) {
+    KlaviyoLookups(AccountRepository accounts, SecretBox secretBox, KlaviyoClient client, PhoneNumbers phones) {
         this.accounts = accounts;
         this.secretBox = secretBox;
         this.client = client;
+        this.phones = phones;
     }
 
     public Uni<ListItem> list(UUID accountId, String listId) {
@@ -39,6 +44,36 @@ public class KlaviyoLookups {
         return credentials(accountId)
                 .chain(credentials -> Uni.createFrom().deferred(() -> client.profile(credentials, profileId)))
                 .onItem().ifNull().failWith(() -> new ApplyException("Klaviyo returned no profile"));
+    }
+
+    /**
+     * The profile behind a pushed id that is not one of Klaviyo's 26-character ids. Whether Klaviyo
+     * answers {@code GET /api/profiles/{id}} for such an id (the 6-character "Klaviyo ID" of older
+     * accounts) is not documented: it is asked first, and when it knows no such profile, the profile
+     * is matched by the pushed email, then by the pushed phone number.
+     */
+    public Uni<MemberProfile> pushedProfile(UUID accountId, FlowPush push) {
+        return credentials(accountId)
+                .chain(credentials -> Uni.createFrom().deferred(() -> client.profile(credentials, push.profileId()))
+                        .onFailure(KlaviyoLookups::isUnknownId)
+                        .recoverWithUni(() -> matchByContact(credentials, push)))
+                .onItem().ifNull().failWith(() -> new ApplyException(
+                        "Klaviyo knows no profile by the pushed id, email or phone number"));
+    }
+
+    private Uni<MemberProfile> matchByContact(KlaviyoCredentials credentials, FlowPush push) {
+        String phone = push.phoneNumber() == null ? null : phones.normalise(push.phoneNumber()).e164();
+        return Uni.createFrom().deferred(() -> client.profileWithEmail(credentials, blankToNull(push.email())))
+                .onItem().ifNull().switchTo(() -> client.profileWithPhone(credentials, phone));
+    }
+
+    /** Klaviyo's answers for an id it does not know: 404, or 400 for an id it does not accept at all. */
+    private static boolean isUnknownId(Throwable failure) {
+        return failure instanceof KlaviyoNotFoundException || failure instanceof KlaviyoBadRequestException;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private Uni<KlaviyoCredentials> credentials(UUID accountId) {

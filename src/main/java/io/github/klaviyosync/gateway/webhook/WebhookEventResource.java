@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.webhook;
 
-import io.github.klaviyosync.gateway.webhook.WebhookEventService.WebhookEventNotFound;
+import io.github.klaviyosync.gateway.problem.ApiProblem;
+import io.github.klaviyosync.gateway.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,13 +12,15 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Stored webhook events of an account: what failed, and replaying it. */
 @Path("/api/accounts/{id}/webhook-events")
@@ -36,10 +39,15 @@ public class WebhookEventResource {
     }
 
     @GET
-    @Operation(summary = "List an account's webhook events, newest first")
-    @APIResponse(responseCode = "200", description = "Array of WebhookEvent")
-    @APIResponse(responseCode = "400", description = "Unknown status or a limit outside 1..500")
-    @APIResponse(responseCode = "404", description = "Unknown account")
+    @Operation(summary = "List an account's webhook events, newest first",
+            description = "Events as stored and applied, optionally only those of one status (e.g. failed ones to replay).")
+    @APIResponse(responseCode = "200", description = "The events",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = WebhookEventView.class)))
+    @APIResponse(responseCode = "400", description = "Unknown status or a limit outside 1..500",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown account",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<WebhookEventView>> list(@RestPath String id,
             @Parameter(description = "received, applied or failed; any when absent") @RestQuery String status,
             @Parameter(description = "1..500, default 50") @RestQuery String limit) {
@@ -51,27 +59,18 @@ public class WebhookEventResource {
     @Operation(summary = "Apply a stored event again (typically a failed one)",
             description = "The event goes back to received with its attempts reset and is applied at once.")
     @APIResponse(responseCode = "202", description = "The event is due again")
-    @APIResponse(responseCode = "404", description = "Unknown account or event")
+    @APIResponse(responseCode = "404", description = "Unknown account or event",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> replay(@RestPath String id, @RestPath String eventId) {
         return service.replay(accountId(id), eventId(eventId))
                 .replaceWith(Response.accepted().build());
-    }
-
-    @ServerExceptionMapper
-    Response notFound(WebhookEventNotFound notFound) {
-        return WebhookProblem.response(404, notFound.getMessage());
-    }
-
-    @ServerExceptionMapper
-    Response badRequest(BadQuery badQuery) {
-        return WebhookProblem.response(400, badQuery.getMessage());
     }
 
     private static UUID accountId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new WebhookEventNotFound("unknown account");
+            throw ApiProblem.notFound("unknown account");
         }
     }
 
@@ -79,7 +78,7 @@ public class WebhookEventResource {
         try {
             return Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw new WebhookEventNotFound("unknown webhook event");
+            throw ApiProblem.notFound("unknown webhook event");
         }
     }
 
@@ -90,7 +89,7 @@ public class WebhookEventResource {
         try {
             return WebhookStatus.fromWire(status);
         } catch (IllegalArgumentException e) {
-            throw new BadQuery("status must be received, applied or failed");
+            throw ApiProblem.badRequest("status must be received, applied or failed");
         }
     }
 
@@ -106,13 +105,6 @@ public class WebhookEventResource {
         } catch (NumberFormatException e) {
             // Falls through to the 400.
         }
-        throw new BadQuery("limit must be a whole number from 1 to " + MAX_LIMIT);
-    }
-
-    /** 400: a query parameter out of its range. */
-    static class BadQuery extends RuntimeException {
-        BadQuery(String message) {
-            super(message, null, false, false);
-        }
+        throw ApiProblem.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.webhook;
 
 import io.github.klaviyosync.gateway.account.AccountRepository;
+import io.github.klaviyosync.gateway.problem.ApiProblem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +10,8 @@ import java.util.UUID;
 
 /**
  * The stored events of an account for the status API: listing them by status, and replaying one
- * (back to {@code received} with its attempts reset, due now). Both fail with
- * {@link WebhookEventNotFound} for an unknown account or event.
+ * (back to {@code received} with its attempts reset, due now). Both answer 404 (an
+ * {@link ApiProblem}) for an unknown account or event.
  */
 @ApplicationScoped
 public class WebhookEventService {
@@ -44,7 +45,7 @@ public class WebhookEventService {
                 .chain(() -> claims.reset(accountId, eventId))
                 .invoke(found -> {
                     if (!found) {
-                        throw new WebhookEventNotFound("unknown webhook event");
+                        throw ApiProblem.notFound("unknown webhook event");
                     }
                 })
                 .invoke(applyTrigger::wakeUp)
@@ -53,14 +54,7 @@ public class WebhookEventService {
 
     private Uni<Void> requireAccount(UUID accountId) {
         return accounts.findVisible(accountId)
-                .onItem().ifNull().failWith(() -> new WebhookEventNotFound("unknown account"))
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("unknown account"))
                 .replaceWithVoid();
-    }
-
-    /** 404: no such account, or no such event in it. */
-    public static class WebhookEventNotFound extends RuntimeException {
-        public WebhookEventNotFound(String message) {
-            super(message, null, false, false);
-        }
     }
 }

@@ -1,8 +1,10 @@
 package io.github.klaviyosync.gateway.webhook;
 
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** CONTRACT.md's {@code WebhookEvent}: a stored event as the status API shows it (never its payload). */
+@Schema(name = "WebhookEvent", description = "A webhook event as stored and applied (never its payload)")
 public record WebhookEventView(
         long id,
         WebhookKind kind,

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.status.ApiFixtures;
 import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
 import io.github.klaviyosync.gateway.testsupport.EmbeddedPostgresResource;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +25,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -39,6 +42,9 @@ class SecretsAtRestTest {
     @Inject
     SecretBox secretBox;
 
+    @Inject
+    TestAccounts testAccounts;
+
     @Test
     void aDumpOfTheDatabaseHoldsNoSecretInAnyForm() throws Exception {
         ApiFixtures fixtures = new ApiFixtures(secretBox);
@@ -51,13 +57,27 @@ class SecretsAtRestTest {
                 .when().post("/api/accounts/" + account.id() + "/flow-token")
                 .then().statusCode(200).extract().path("webhooks.flowToken"));
 
+        // An account connected through the API: its key checked by Klaviyo (the simulator), then sealed by the service.
+        SimulatedAccount klaviyo = testAccounts.klaviyoAccount();
+        String connectedSecret = TestSecrets.secret("whsec");
+        var connected = given().auth().oauth2(ApiFixtures.TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", "Connected shop", "apiKey", klaviyo.apiKey(), "webhookSecret", connectedSecret))
+                .when().post("/api/accounts").then().statusCode(201).extract();
+        String connectedFlowToken = TestSecrets.remember(connected.path("webhooks.flowToken"));
+        String connectedId = connected.path("id");
+
         String dump = copyEveryTable();
         byte[] sealedKey = (byte[]) TestDatabase.row("select api_key_enc from account where id = ?", account.id()).get("api_key_enc");
         assertTrue(dump.contains(account.id().toString()), "the dump holds the account row");
         assertTrue(dump.contains(HexFormat.of().formatHex(sealedKey)), "the dump holds the sealed key");
         assertEquals(account.apiKey(), secretBox.open(sealedKey, account.id().toString()), "and it is the key, sealed");
 
-        List<String> secrets = List.of(account.apiKey(), account.webhookSecret(), account.flowToken(), newWebhookSecret, newFlowToken);
+        assertTrue(dump.contains(connectedId), "the dump holds the connected account's row");
+        byte[] connectedKey = (byte[]) TestDatabase.value("select api_key_enc from account where id = ?", UUID.fromString(connectedId));
+        assertEquals(klaviyo.apiKey(), secretBox.open(connectedKey, connectedId), "its key is stored, sealed");
+
+        List<String> secrets = List.of(account.apiKey(), account.webhookSecret(), account.flowToken(), newWebhookSecret, newFlowToken,
+                klaviyo.apiKey(), connectedSecret, connectedFlowToken);
         assertNoSecretIn("COPY dump", dump, secrets);
         pgDump().ifPresent(pgDump -> assertNoSecretIn("pg_dump", pgDump, secrets));
     }

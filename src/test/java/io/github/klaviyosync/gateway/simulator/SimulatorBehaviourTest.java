@@ -61,6 +61,39 @@ class SimulatorBehaviourTest {
     }
 
     @Test
+    void profilesAreFoundByEmailOrPhoneWithTheSpecsFilterAndAnswersMatchTheSpec() throws Exception {
+        http.simulator.setContractCheck(io.github.klaviyosync.gateway.testsupport.KlaviyoContract.load());
+        String ada = account.addProfile(SimProfile.sms("+15005550006").email("ada@example.com"));
+        String grace = account.addProfile(SimProfile.sms("+15005550007").email("grace@example.com"));
+
+        JsonObject byEmail = new JsonObject(http.get(account.apiKey(),
+                "/api/profiles?filter=equals(email,%22grace@example.com%22)&additional-fields%5Bprofile%5D=subscriptions"
+                        + "&page%5Bsize%5D=1").body());
+        JsonObject byPhone = new JsonObject(http.get(account.apiKey(),
+                "/api/profiles?filter=equals(phone_number,%22%2B15005550006%22)").body());
+        JsonObject nobody = new JsonObject(http.get(account.apiKey(),
+                "/api/profiles?filter=equals(email,%22nobody@example.com%22)").body());
+        HttpResponse<String> byShortId = http.get(account.apiKey(), "/api/profiles/AbC123");
+
+        assertEquals(List.of(grace), ids(byEmail));
+        assertEquals("SUBSCRIBED", byEmail.getJsonArray("data").getJsonObject(0).getJsonObject("attributes")
+                .getJsonObject("subscriptions").getJsonObject("sms").getJsonObject("marketing").getString("consent"));
+        assertEquals(List.of(ada), ids(byPhone));
+        assertEquals(List.of(), ids(nobody));
+        assertEquals(404, byShortId.statusCode(), "an id that is not Klaviyo's is unknown (the gateway then matches by email)");
+        assertEquals(List.of(), http.simulator.contractViolations());
+        // The simulator's own validation, without the spec's check: a field the spec does not filter on is refused.
+        http.simulator.setContractCheck(null);
+        assertEquals(400, http.get(account.apiKey(), "/api/profiles?filter=equals(first_name,%22Ada%22)").statusCode());
+    }
+
+    private static List<String> ids(JsonObject document) {
+        List<String> ids = new ArrayList<>();
+        document.getJsonArray("data").forEach(profile -> ids.add(((JsonObject) profile).getString("id")));
+        return ids;
+    }
+
+    @Test
     void membersAreJsonApiProfilesWithJoinedGroupAtAndSubscriptions() throws Exception {
         String listId = account.createList("SMS");
         String profileId = account.addMember(listId, SimProfile.sms("+15005550006").email("ada@example.com"), T0);

@@ -165,9 +165,11 @@ class AccountResourceTest {
         Instant before = Instant.now().minusSeconds(1);
         api().when().post("/api/accounts/" + account.id() + "/discover")
                 .then().statusCode(202).body("accountId", equalTo(account.id().toString())).body("requestedAt", notNullValue());
-        Instant due = (Instant) TestDatabase.row("select next_discovery_at from account where id = ?", account.id())
-                .get("next_discovery_at");
+        Map<String, Object> row = TestDatabase.row("select next_discovery_at, discovery_trigger from account where id = ?",
+                account.id());
+        Instant due = (Instant) row.get("next_discovery_at");
         assertTrue(due != null && due.isAfter(before) && !due.isAfter(Instant.now()), "due now, was " + due);
+        assertEquals("manual", row.get("discovery_trigger"), "the engine records the run as manual");
     }
 
     @Test

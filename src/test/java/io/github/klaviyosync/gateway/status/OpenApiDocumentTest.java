@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code /q/openapi} documents every call of CONTRACT.md's status API that this package serves, with
- * its answer schemas, its problem answers and the bearer scheme. (The two webhook-event calls are
- * documented by the webhook package; add them to {@link #CALLS} once it is merged.)
+ * its answer schemas, its problem answers and the bearer scheme (the two webhook-event calls are
+ * declared by the webhook package), and the two webhook intake paths, which take no bearer token.
  */
 @QuarkusTest
 class OpenApiDocumentTest {
@@ -33,6 +34,8 @@ class OpenApiDocumentTest {
             List.of("/api/accounts/{id}/runs", "get", "200", "[]SyncRun"),
             List.of("/api/accounts/{id}/lists/{listId}/sync", "post", "202", "SyncRequested"),
             List.of("/api/accounts/{id}/discover", "post", "202", "DiscoveryRequested"),
+            List.of("/api/accounts/{id}/webhook-events", "get", "200", "[]WebhookEvent"),
+            List.of("/api/accounts/{id}/webhook-events/{eventId}/replay", "post", "202", ""),
             List.of("/api/status", "get", "200", "Status"));
 
     private static final Map<String, List<String>> SCHEMA_FIELDS = Map.of(
@@ -47,6 +50,7 @@ class OpenApiDocumentTest {
                     "profilesAdded", "error"),
             "Status", List.of("accounts", "lists", "subscribers", "memberships", "webhooks", "lastDiscoveryAt", "oldestListSyncAt"),
             "WebhookCounts", List.of("received", "applied", "failed"),
+            "WebhookEvent", List.of("id", "kind", "externalId", "topic", "status", "attempts", "receivedAt", "error"),
             "Problem", List.of("type", "title", "status", "detail"));
 
     private static JsonPath document() {
@@ -91,6 +95,24 @@ class OpenApiDocumentTest {
         assertTrue(members.containsKey("400") && members.containsKey("404"));
         assertTrue(String.valueOf(operation(paths, "/api/accounts/{id}/lists/{listId}/members", "get").get("parameters"))
                 .contains("smsConsent"));
+    }
+
+    @Test
+    void documentsBothWebhookPathsWithoutTheBearerTokenAndTheirProblemAnswers() {
+        Map<String, Object> paths = document().getMap("paths");
+        for (String path : List.of("/webhooks/klaviyo/{accountId}", "/webhooks/klaviyo/{accountId}/flow")) {
+            Map<String, Object> operation = operation(paths, path, "post");
+            assertNotNull(operation, path + " is documented");
+            assertNotNull(operation.get("summary"), path + " has a summary");
+            assertNotNull(operation.get("description"), path + " has a description");
+            assertFalse(String.valueOf(operation.get("security")).contains("bearer"), path + " proves itself without a token");
+            Map<String, Object> responses = map(operation.get("responses"));
+            assertTrue(responses.keySet().containsAll(List.of("202", "400", "401", "404", "413", "503")), path + " " + responses.keySet());
+            for (String problem : List.of("400", "404", "413", "503")) {
+                assertEquals("Problem", problemSchema(map(responses.get(problem))), path + " documents " + problem + " as a problem");
+            }
+            assertNull(map(responses.get("401")).get("content"), path + " answers 401 with an empty body");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.testsupport;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,11 +30,24 @@ public class TestAccounts {
 
     /** The gateway's account for a simulated one, active, with its discovery due now; returns its id. */
     public UUID register(SimulatedAccount klaviyo) {
+        return register(klaviyo, null, null, true);
+    }
+
+    /**
+     * The gateway's account for a simulated one, active, with a sealed webhook secret and the hash of a
+     * flow token when given (null: none); its discovery due now, or never when {@code discoveryDue} is
+     * false (for tests whose lists must only come from what the test itself stores or pushes).
+     */
+    public UUID register(SimulatedAccount klaviyo, String webhookSecret, String flowToken, boolean discoveryDue) {
         UUID id = UUID.randomUUID();
+        String context = id.toString();
         TestDatabase.execute("""
-                insert into account (id, name, klaviyo_account_id, api_key_enc, status, next_discovery_at)
-                values (?, ?, ?, ?, 'active', now())
-                """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), id.toString()));
+                insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash,
+                                     status, next_discovery_at)
+                values (?, ?, ?, ?, ?, ?, 'active', case when ? then now() end)
+                """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), context),
+                webhookSecret == null ? null : secretBox.seal(webhookSecret, context),
+                flowToken == null ? null : Tokens.hash(flowToken), discoveryDue);
         return id;
     }
 

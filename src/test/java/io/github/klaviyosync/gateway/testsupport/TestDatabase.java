@@ -63,6 +63,17 @@ public final class TestDatabase {
         }
     }
 
+    /** The first column of the first row (timestamptz as {@link Instant}), or null when there is no row. */
+    public static Object value(String sql, Object... args) {
+        List<Map<String, Object>> rows = rows(sql, args);
+        return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
+    }
+
+    /** A count (or any whole number) a query answers in its first column. */
+    public static long count(String sql, Object... args) {
+        return ((Number) value(sql, args)).longValue();
+    }
+
     /** The only row of a query. */
     public static Map<String, Object> row(String sql, Object... args) {
         List<Map<String, Object>> rows = rows(sql, args);

@@ -3,11 +3,12 @@ package io.github.klaviyosync.gateway.webhook;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import io.github.klaviyosync.gateway.testsupport.EmbeddedPostgresResource;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,15 +21,15 @@ import org.junit.jupiter.api.Test;
 class DatabaseOutageTest {
 
     @Inject
-    SecretBox secretBox;
+    TestAccounts accounts;
 
     @Inject
     Scheduler scheduler;
 
     @Test
     void pushesAnswer503WhileTheDatabaseIsDownAndEverythingAcknowledgedIsAppliedAfterIt() {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         String profile = WebhookFixtures.knownSubscriber(account.id());
         EmbeddedPostgresServer server = EmbeddedPostgresResource.server();
         // The events acknowledged before the outage are still waiting to be applied when it starts.
@@ -54,9 +55,8 @@ class DatabaseOutageTest {
         }
 
         push(account, listId).then().statusCode(202);
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(10), () -> TestDatabase.count(
-                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == 7),
-                "every acknowledged event applied");
+        Eventually.until(Duration.ofSeconds(10), "every acknowledged event applied", () -> TestDatabase.count(
+                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == 7);
         assertEquals(6, TestDatabase.count("select count(*) from list_membership where account_id = ?", account.id()));
         assertEquals("SUBSCRIBED", TestDatabase.value(
                 "select sms_consent from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profile));
@@ -64,8 +64,8 @@ class DatabaseOutageTest {
 
     @Test
     void eventsBeingAppliedWhenTheDatabaseStopsAreAppliedSoonAfterItIsBack() throws Exception {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         EmbeddedPostgresServer server = EmbeddedPostgresResource.server();
         for (int i = 0; i < 100; i++) {
             push(account, listId).then().statusCode(202);
@@ -79,9 +79,8 @@ class DatabaseOutageTest {
         }
 
         // Far sooner than a claim lease: claims of passes the outage cut short are given back.
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(15), () -> TestDatabase.count(
-                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == 100),
-                "every acknowledged event applied");
+        Eventually.until(Duration.ofSeconds(15), "every acknowledged event applied", () -> TestDatabase.count(
+                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == 100);
         assertEquals(100, TestDatabase.count("select count(*) from list_membership where account_id = ?", account.id()));
     }
 

@@ -3,9 +3,11 @@ package io.github.klaviyosync.gateway.webhook;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
+import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -26,20 +28,21 @@ class FlowWebhookTest {
             where l.account_id = ? and l.klaviyo_list_id = ? and s.klaviyo_profile_id = ? and m.removed_at is null""";
 
     @Inject
-    SecretBox secretBox;
+    TestAccounts accounts;
 
     @Test
     void aPushedMemberIsOnTheListWithinASecondOfTheAcknowledgement() {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         String profileId = WebhookFixtures.profileId();
+        String phone = TestSecrets.phone();
+        String nationalFormat = TestSecrets.remember("(415) " + phone.substring(5, 8) + "-" + phone.substring(8));
 
-        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, "ada@example.com", "(415) 555-2671"))
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, TestSecrets.email(), nationalFormat))
                 .then().statusCode(202).body("stored", equalTo(1));
 
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(1),
-                () -> TestDatabase.count(MEMBERSHIP, account.id(), listId, profileId) == 1));
-        assertEquals("+14155552671", TestDatabase.value(
+        Eventually.until(Duration.ofSeconds(1), "the pushed member is on the list", () -> TestDatabase.count(MEMBERSHIP, account.id(), listId, profileId) == 1);
+        assertEquals(phone, TestDatabase.value(
                 "select phone_e164 from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profileId));
         assertEquals("webhook", TestDatabase.value("""
                 select m.source from list_membership m join subscriber s on s.id = m.subscriber_id
@@ -51,10 +54,10 @@ class FlowWebhookTest {
 
     @Test
     void theSamePushThreeTimesLeavesOneMembershipCountedOnce() {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         String profileId = WebhookFixtures.profileId();
-        String body = WebhookFixtures.flowBody(listId, profileId, "grace@example.com", "");
+        String body = WebhookFixtures.flowBody(listId, profileId, TestSecrets.email(), "");
 
         for (int i = 0; i < 3; i++) {
             WebhookRequests.flow(account, body).then().statusCode(202);
@@ -67,16 +70,16 @@ class FlowWebhookTest {
 
     @Test
     void aMemberWhoLeftAndIsPushedAgainIsActiveAgainAndCounted() {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         String profileId = WebhookFixtures.profileId();
         String body = WebhookFixtures.flowBody(listId, profileId, "", "");
         WebhookRequests.flow(account, body).then().statusCode(202);
         awaitApplied(account, 1);
-        TestDatabase.update("""
+        TestDatabase.execute("""
                 update list_membership set removed_at = now() where list_id =
                 (select id from klaviyo_list where account_id = ? and klaviyo_list_id = ?)""", account.id(), listId);
-        TestDatabase.update("update klaviyo_list set member_count = 0 where account_id = ?", account.id());
+        TestDatabase.execute("update klaviyo_list set member_count = 0 where account_id = ?", account.id());
 
         WebhookRequests.flow(account, body).then().statusCode(202);
 
@@ -87,26 +90,28 @@ class FlowWebhookTest {
 
     @Test
     void emptyPushedValuesNeverEraseKnownOnes() {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         String profileId = WebhookFixtures.profileId();
-        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, "lin@example.com", "+442071838750"))
+        String email = TestSecrets.email();
+        String phone = TestSecrets.remember("+442071838750");
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, email, phone))
                 .then().statusCode(202);
         awaitApplied(account, 1);
 
         WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, "", "")).then().statusCode(202);
 
         awaitApplied(account, 2);
-        assertEquals("lin@example.com", TestDatabase.value(
+        assertEquals(email, TestDatabase.value(
                 "select email from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profileId));
-        assertEquals("+442071838750", TestDatabase.value(
+        assertEquals(phone, TestDatabase.value(
                 "select phone_e164 from subscriber where account_id = ? and klaviyo_profile_id = ?", account.id(), profileId));
     }
 
     @Test
     void fiveHundredDistinctConcurrentPushesAreAllStoredAndApplied() throws Exception {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         ExecutorService clients = Executors.newFixedThreadPool(32);
         try {
             java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().executor(clients).build();
@@ -117,7 +122,7 @@ class FlowWebhookTest {
                             .header("X-Gateway-Token", account.flowToken())
                             .header("Content-Type", "application/json")
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(WebhookFixtures.flowBody(
-                                    listId, WebhookFixtures.profileId(), "p" + i + "@example.com", "")))
+                                    listId, WebhookFixtures.profileId(), TestSecrets.email(), "")))
                             .build(), java.net.http.HttpResponse.BodyHandlers.discarding())
                             .thenApply(java.net.http.HttpResponse::statusCode))
                     .toList();
@@ -141,8 +146,7 @@ class FlowWebhookTest {
     }
 
     private static void awaitApplied(TestAccount account, int events) {
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(20), () -> TestDatabase.count(
-                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == events),
-                "all " + events + " events applied");
+        Eventually.until(Duration.ofSeconds(20), "all " + events + " events applied", () -> TestDatabase.count(
+                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == events);
     }
 }

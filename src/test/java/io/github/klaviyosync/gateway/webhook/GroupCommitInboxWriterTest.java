@@ -2,7 +2,8 @@ package io.github.klaviyosync.gateway.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -24,11 +25,11 @@ class GroupCommitInboxWriterTest {
     Pool pool;
 
     @Inject
-    SecretBox secretBox;
+    TestAccounts accounts;
 
     @Test
     void concurrentRequestsAreAllStoredAndEachAnsweredOnlyOnceItsEventsAreCommitted() throws Exception {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         List<CompletableFuture<Long>> visibleAtAnswer = IntStream.range(0, 300)
                 .mapToObj(i -> request(account, i))
                 .map(request -> inbox.store(request)
@@ -45,7 +46,7 @@ class GroupCommitInboxWriterTest {
 
     @Test
     void theSameEventStoredByRequestsSharingACommitIsStoredOnceAndCountedAsADuplicate() throws Exception {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         NewEvent event = systemEvent(account, "ev-shared", "{}");
         List<CompletableFuture<StoreResult>> results = IntStream.range(0, 20)
                 .mapToObj(i -> inbox.store(List.of(event)).subscribeAsCompletionStage())

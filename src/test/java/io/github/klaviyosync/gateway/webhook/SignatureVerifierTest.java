@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.webhook.SignatureVerifier.SystemHeaders;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class SignatureVerifierTest {
 
-    private static final String SECRET = "whsec-SECRETMARK-unit";
+    private static final String SECRET = TestSecrets.secret("whsec");
     private static final Instant NOW = Instant.parse("2024-01-04T18:05:25Z");
     private static final String DATE = "Thu, 04 Jan 2024 18:05:25 GMT";
     private static final byte[] BODY = "{\"data\":[]}".getBytes(StandardCharsets.UTF_8);
@@ -43,7 +44,7 @@ class SignatureVerifierTest {
         String signature = SignatureVerifier.sign(SECRET, BODY, DATE);
         byte[] tampered = "{\"data\":[ ]}".getBytes(StandardCharsets.UTF_8);
 
-        assertReason("signature", () -> verifier.verifySystem("whsec-SECRETMARK-other", BODY, new SystemHeaders("wh", DATE, signature), NOW));
+        assertReason("signature", () -> verifier.verifySystem(TestSecrets.secret("whsec"), BODY, new SystemHeaders("wh", DATE, signature), NOW));
         assertReason("signature", () -> verifier.verifySystem(SECRET, tampered, new SystemHeaders("wh", DATE, signature), NOW));
         assertReason("timestamp", () -> verifier.verifySystem(SECRET, BODY, new SystemHeaders("wh", DATE, signature), NOW.plus(Duration.ofMinutes(6))));
         assertReason("timestamp", () -> verifier.verifySystem(SECRET, BODY, new SystemHeaders("wh", DATE, signature), NOW.minus(Duration.ofMinutes(6))));
@@ -55,7 +56,7 @@ class SignatureVerifierTest {
 
     @Test
     void checksFlowTokensAgainstTheirHash() {
-        String token = "flow-SECRETMARK-unit";
+        String token = TestSecrets.secret("flow");
 
         verifier.verifyFlowToken(token, Tokens.hash(token));
         assertReason("token", () -> verifier.verifyFlowToken(token + "x", Tokens.hash(token)));

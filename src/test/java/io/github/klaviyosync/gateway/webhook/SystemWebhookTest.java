@@ -1,9 +1,10 @@
 package io.github.klaviyosync.gateway.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -19,11 +20,11 @@ class SystemWebhookTest {
     private static final String EMAIL_SUBSCRIBED = "event:klaviyo.subscribed_to_email_marketing";
 
     @Inject
-    SecretBox secretBox;
+    TestAccounts accounts;
 
     @Test
     void aSignedWebhookWithTwoConsentEventsChangesBothSubscribers() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         String first = WebhookFixtures.knownSubscriber(account.id());
         String second = WebhookFixtures.knownSubscriber(account.id());
         Instant at = Instant.parse("2026-11-28T10:00:00Z");
@@ -33,9 +34,9 @@ class SystemWebhookTest {
                         WebhookFixtures.consentEvent("ev-" + second, EMAIL_SUBSCRIBED, second, at))
                 .then().statusCode(202);
 
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(5), () -> "SUBSCRIBED".equals(smsConsent(account, first))
-                && "SUBSCRIBED".equals(emailConsent(account, second))));
-        assertEquals(at, TestDatabase.instant(
+        Eventually.until(Duration.ofSeconds(5), "both consents changed", () -> "SUBSCRIBED".equals(smsConsent(account, first))
+                && "SUBSCRIBED".equals(emailConsent(account, second)));
+        assertEquals(at, (Instant) TestDatabase.value(
                 "select sms_consent_at from subscriber where account_id = ? and klaviyo_profile_id = ?",
                 account.id(), first));
         assertEquals(2, TestDatabase.count(
@@ -44,7 +45,7 @@ class SystemWebhookTest {
 
     @Test
     void anOlderEventNeverOverwritesANewerConsent() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         String profile = WebhookFixtures.knownSubscriber(account.id());
         Instant newer = Instant.parse("2026-11-28T12:00:00Z");
         Instant older = newer.minus(Duration.ofHours(1));
@@ -61,7 +62,7 @@ class SystemWebhookTest {
 
     @Test
     void theSameEventDeliveredThreeTimesIsStoredAndAppliedOnce() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         String profile = WebhookFixtures.knownSubscriber(account.id());
         String event = WebhookFixtures.consentEvent("ev-dup", SMS_SUBSCRIBED, profile, Instant.now());
 
@@ -80,7 +81,7 @@ class SystemWebhookTest {
 
     @Test
     void eventsOfOtherTopicsAreStoredAndMarkedApplied() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         String event = WebhookFixtures.consentEvent("ev-other", "event:klaviyo.opened_email", WebhookFixtures.profileId(), Instant.now());
 
         WebhookRequests.system(account, event).then().statusCode(202);
@@ -91,8 +92,8 @@ class SystemWebhookTest {
     }
 
     private static void awaitApplied(TestAccount account, int events) {
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(5), () -> TestDatabase.count(
-                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == events));
+        Eventually.until(Duration.ofSeconds(5), events + " events applied", () -> TestDatabase.count(
+                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == events);
     }
 
     private static String smsConsent(TestAccount account, String profileId) {

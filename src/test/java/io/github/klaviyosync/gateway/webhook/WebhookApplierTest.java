@@ -6,7 +6,10 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.problem.Problem;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class WebhookApplierTest {
 
     @Inject
-    SecretBox secretBox;
+    TestAccounts accounts;
 
     @Inject
     WebhookApplier applier;
@@ -34,8 +37,8 @@ class WebhookApplierTest {
 
     @Test
     void twoConcurrentPassesApplyEachEventExactlyOnce() throws Exception {
-        TestAccount first = WebhookFixtures.account(secretBox);
-        TestAccount second = WebhookFixtures.account(secretBox);
+        TestAccount first = WebhookFixtures.account(accounts);
+        TestAccount second = WebhookFixtures.account(accounts);
         scheduler.pause(ApplyTrigger.JOB);
         try {
             List<Long> events = new ArrayList<>();
@@ -63,12 +66,12 @@ class WebhookApplierTest {
 
     @Test
     void aFailingEventIsRetriedThenFailedListedAndAppliedOnReplay() {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        String listId = WebhookFixtures.knownList(account.id());
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
         long event = storeEvent(account, "{\"list_id\": broken");
 
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(15), () -> "failed".equals(
-                TestDatabase.value("select status from webhook_event where id = ?", event))), "failed after its attempts");
+        Eventually.until(Duration.ofSeconds(15), "failed after its attempts", () -> "failed".equals(
+                TestDatabase.value("select status from webhook_event where id = ?", event)));
         assertEquals(5L, TestDatabase.count("select attempts from webhook_event where id = ?", event));
 
         given().auth().oauth2("test-token")
@@ -81,14 +84,14 @@ class WebhookApplierTest {
                 .body("[0].attempts", equalTo(5))
                 .body("[0].error", equalTo("the stored payload does not parse as a FlowPush"));
 
-        TestDatabase.update("update webhook_event set payload = ? where id = ?",
+        TestDatabase.execute("update webhook_event set payload = ? where id = ?",
                 WebhookFixtures.flowBody(listId, WebhookFixtures.profileId(), "", ""), event);
         given().auth().oauth2("test-token")
                 .post("/api/accounts/{id}/webhook-events/{eventId}/replay", account.id(), event)
                 .then().statusCode(202);
 
-        assertTrue(TestDatabase.eventually(Duration.ofSeconds(5), () -> "applied".equals(
-                TestDatabase.value("select status from webhook_event where id = ?", event))), "applied after the replay");
+        Eventually.until(Duration.ofSeconds(5), "applied after the replay", () -> "applied".equals(
+                TestDatabase.value("select status from webhook_event where id = ?", event)));
         given().auth().oauth2("test-token")
                 .get("/api/accounts/{id}/webhook-events?status=failed", account.id())
                 .then().statusCode(200).body("", hasSize(0));
@@ -96,22 +99,22 @@ class WebhookApplierTest {
 
     @Test
     void theEventsApiRefusesUnknownAccountsEventsAndBadQueries() {
-        TestAccount account = WebhookFixtures.account(secretBox);
-        long event = storeEvent(account, WebhookFixtures.flowBody(WebhookFixtures.knownList(account.id()),
+        TestAccount account = WebhookFixtures.account(accounts);
+        long event = storeEvent(account, WebhookFixtures.flowBody(WebhookFixtures.knownList(account),
                 WebhookFixtures.profileId(), "", ""));
 
         given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events", UUID.randomUUID())
                 .then().statusCode(404).body("status", equalTo(404));
         given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events", "nope").then().statusCode(404);
         given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events?status=lost", account.id())
-                .then().statusCode(400).contentType(WebhookProblem.MEDIA_TYPE);
+                .then().statusCode(400).contentType(Problem.MEDIA_TYPE);
         for (String limit : new String[] {"0", "501", "ten"}) {
             given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events?limit=" + limit, account.id())
                     .then().statusCode(400);
         }
         given().auth().oauth2("test-token").post("/api/accounts/{id}/webhook-events/{e}/replay", account.id(), event + 1000000)
                 .then().statusCode(404);
-        TestAccount other = WebhookFixtures.account(secretBox);
+        TestAccount other = WebhookFixtures.account(accounts);
         given().auth().oauth2("test-token").post("/api/accounts/{id}/webhook-events/{e}/replay", other.id(), event)
                 .then().statusCode(404);
         given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events?limit=1", account.id())
@@ -119,7 +122,7 @@ class WebhookApplierTest {
     }
 
     private static List<Long> storeFlowPushes(TestAccount account, int count) {
-        String listId = WebhookFixtures.knownList(account.id());
+        String listId = WebhookFixtures.knownList(account);
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ids.add(storeEvent(account, WebhookFixtures.flowBody(listId, WebhookFixtures.profileId(), "", "")));

@@ -1,7 +1,9 @@
 package io.github.klaviyosync.gateway.webhook;
 
-import io.github.klaviyosync.gateway.crypto.SecretBox;
-import io.github.klaviyosync.gateway.crypto.Tokens;
+import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
+import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -10,54 +12,47 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Test accounts, lists, subscribers and webhook bodies, each with fresh random ids. Every secret
- * carries {@code SECRETMARK} in its middle, so a scan of the logs can prove none was written.
+ * Test accounts, lists, subscribers and webhook bodies, each with fresh random ids. Accounts exist in
+ * the Klaviyo simulator too (the sync engine may call Klaviyo for them and must never be refused), and
+ * their secrets follow {@link TestSecrets}, so {@code LogLeakIT} proves none of them reached a log.
  */
 final class WebhookFixtures {
 
-    static final String SECRET_MARK = "SECRETMARK";
     private static final String ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     private WebhookFixtures() {
     }
 
     /** A connected account as the intake sees it, with its secrets in clear for the test to sign with. */
-    record TestAccount(UUID id, String klaviyoAccountId, String webhookSecret, String flowToken) {
+    record TestAccount(UUID id, String klaviyoAccountId, String webhookSecret, String flowToken, SimulatedAccount klaviyo) {
     }
 
-    static TestAccount account(SecretBox box) {
-        return account(box, true);
+    static TestAccount account(TestAccounts accounts) {
+        return account(accounts, true);
     }
 
-    static TestAccount account(SecretBox box, boolean withWebhookSecret) {
-        UUID id = UUID.randomUUID();
-        String context = id.toString();
-        String klaviyoAccountId = "KA" + random(8);
-        String secret = withWebhookSecret ? "whsec-" + SECRET_MARK + "-" + random(24) : null;
-        String flowToken = "flow-" + SECRET_MARK + "-" + random(24);
-        TestDatabase.update("""
-                insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash)
-                values (?, ?, ?, ?, ?, ?)""",
-                id, "test " + id, klaviyoAccountId,
-                box.seal("pk-" + SECRET_MARK + "-" + random(24), context),
-                secret == null ? null : box.seal(secret, context),
-                Tokens.hash(flowToken));
-        return new TestAccount(id, klaviyoAccountId, secret, flowToken);
+    /** An account in the simulator and the database; its discovery is never due, so only the test adds lists. */
+    static TestAccount account(TestAccounts accounts, boolean withWebhookSecret) {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String secret = withWebhookSecret ? TestSecrets.secret("whsec") : null;
+        String flowToken = TestSecrets.secret("flow");
+        UUID id = accounts.register(klaviyo, secret, flowToken, false);
+        return new TestAccount(id, klaviyo.klaviyoAccountId(), secret, flowToken, klaviyo);
     }
 
-    /** A list the gateway already knows (found by discovery); returns its Klaviyo id. */
-    static String knownList(UUID accountId) {
-        String listId = "L" + random(6);
-        TestDatabase.update("""
+    /** A list the gateway already knows (found by discovery), empty in Klaviyo; returns its Klaviyo id. */
+    static String knownList(TestAccount account) {
+        String listId = account.klaviyo().createList("Known list");
+        TestDatabase.execute("""
                 insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via)
-                values (?, ?, 'Known list', 'discovery')""", accountId, listId);
+                values (?, ?, 'Known list', 'discovery')""", account.id(), listId);
         return listId;
     }
 
     /** A subscriber the gateway already has, without any consent yet; returns its profile id. */
     static String knownSubscriber(UUID accountId) {
         String profileId = profileId();
-        TestDatabase.update("insert into subscriber (account_id, klaviyo_profile_id) values (?, ?)", accountId, profileId);
+        TestDatabase.execute("insert into subscriber (account_id, klaviyo_profile_id) values (?, ?)", accountId, profileId);
         return profileId;
     }
 

@@ -5,7 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.testsupport.TestSecrets;
+import io.github.klaviyosync.gateway.problem.Problem;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -23,11 +26,11 @@ class WebhookRejectionTest {
     private static final String TOPIC = "event:klaviyo.subscribed_to_sms_marketing";
 
     @Inject
-    SecretBox secretBox;
+    TestAccounts accounts;
 
     @Test
     void signatureVectorsAreAllRefusedWithoutDetailAndNothingIsStored() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         String id = account.id().toString();
         String webhookId = "wh-1";
         String now = WebhookFixtures.httpDate(Instant.now());
@@ -35,7 +38,7 @@ class WebhookRejectionTest {
                 WebhookFixtures.consentEvent("ev-1", TOPIC, WebhookFixtures.knownSubscriber(account.id()), Instant.now())));
         String signature = SignatureVerifier.sign(account.webhookSecret(), body, now);
 
-        refused(WebhookRequests.signed(id, "whsec-SECRETMARK-wrong", webhookId, now, body));
+        refused(WebhookRequests.signed(id, TestSecrets.secret("whsec"), webhookId, now, body));
         refused(signedWith(id, webhookId, now, signature, tampered(body)));
         String sixMinutesOld = WebhookFixtures.httpDate(Instant.now().minus(Duration.ofMinutes(6)));
         refused(WebhookRequests.signed(id, account.webhookSecret(), webhookId, sixMinutesOld, body));
@@ -58,10 +61,10 @@ class WebhookRejectionTest {
 
     @Test
     void aWrongOrMissingFlowTokenIsRefusedAndNothingIsStored() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         byte[] body = bytes(WebhookFixtures.flowBody("L1", WebhookFixtures.profileId(), "", ""));
 
-        refused(WebhookRequests.flow(account.id().toString(), "flow-SECRETMARK-wrong", body));
+        refused(WebhookRequests.flow(account.id().toString(), TestSecrets.secret("flow"), body));
         refused(WebhookRequests.flow(account.id().toString(), account.flowToken() + "x", body));
         refused(io.restassured.RestAssured.given().body(body).post("/webhooks/klaviyo/{id}/flow", account.id()));
 
@@ -70,17 +73,17 @@ class WebhookRejectionTest {
 
     @Test
     void anAccountWithoutAWebhookSecretRefusesSystemWebhooks() {
-        TestAccount account = WebhookFixtures.account(secretBox, false);
+        TestAccount account = WebhookFixtures.account(accounts, false);
         byte[] body = bytes(WebhookFixtures.systemBody(account.klaviyoAccountId(), "wh-1"));
 
-        refused(WebhookRequests.signed(account.id().toString(), "whsec-SECRETMARK-guess", "wh-1", WebhookFixtures.httpDate(Instant.now()), body));
+        refused(WebhookRequests.signed(account.id().toString(), TestSecrets.secret("whsec"), "wh-1", WebhookFixtures.httpDate(Instant.now()), body));
 
         assertEquals(0, storedEvents(account));
     }
 
     @Test
     void aWebhookForAnotherKlaviyoAccountIsRefused() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         byte[] body = bytes(WebhookFixtures.systemBody("KAOTHER", "wh-1",
                 WebhookFixtures.consentEvent("ev-1", TOPIC, WebhookFixtures.profileId(), Instant.now())));
 
@@ -92,7 +95,7 @@ class WebhookRejectionTest {
 
     @Test
     void malformedJsonAndWrongShapesAreBadRequests() {
-        TestAccount account = WebhookFixtures.account(secretBox);
+        TestAccount account = WebhookFixtures.account(accounts);
         String meta = "\"meta\":{\"klaviyo_account_id\":\"" + account.klaviyoAccountId() + "\",\"klaviyo_webhook_id\":\"wh-1\"}";
         String event = WebhookFixtures.consentEvent("ev-1", TOPIC, WebhookFixtures.profileId(), Instant.now());
         String[] systemBodies = {
@@ -130,9 +133,9 @@ class WebhookRejectionTest {
     void anUnknownAccountIsNotFound() {
         byte[] flow = bytes(WebhookFixtures.flowBody("L1", WebhookFixtures.profileId(), "", ""));
         for (String id : new String[] {UUID.randomUUID().toString(), "not-a-uuid"}) {
-            WebhookRequests.flow(id, "flow-SECRETMARK-any", flow)
-                    .then().statusCode(404).contentType(WebhookProblem.MEDIA_TYPE).body("status", equalTo(404));
-            WebhookRequests.signed(id, "whsec-SECRETMARK-any", "wh-1", WebhookFixtures.httpDate(Instant.now()), flow)
+            WebhookRequests.flow(id, TestSecrets.secret("flow"), flow)
+                    .then().statusCode(404).contentType(Problem.MEDIA_TYPE).body("status", equalTo(404));
+            WebhookRequests.signed(id, TestSecrets.secret("whsec"), "wh-1", WebhookFixtures.httpDate(Instant.now()), flow)
                     .then().statusCode(404);
         }
     }
@@ -143,7 +146,7 @@ class WebhookRejectionTest {
 
     private static void badRequest(Response response) {
         response.then().statusCode(400)
-                .contentType(WebhookProblem.MEDIA_TYPE)
+                .contentType(Problem.MEDIA_TYPE)
                 .body("status", equalTo(400))
                 .body("detail", startsWith(""));
     }

@@ -1,0 +1,204 @@
+package io.github.klaviyosync.gateway.status;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
+import io.github.klaviyosync.gateway.testsupport.TestSecrets;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Connecting an account and replacing its key, against the Klaviyo simulator. */
+@QuarkusTest
+class ConnectAccountTest {
+
+    private static final Duration SYNC_WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    TestAccounts accounts;
+
+    @Inject
+    SecretBox secretBox;
+
+    @Inject
+    KlaviyoClient klaviyoClient;
+
+    private static RequestSpecification api() {
+        return given().auth().oauth2(ApiFixtures.TOKEN);
+    }
+
+    @Test
+    void connectsAnAcceptedKeyShowsTheFlowTokenOnceAndDiscoversAndBackfillsItsListsAtOnce() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String spring = klaviyo.createList("Spring popup");
+        String footer = klaviyo.createList("Footer form");
+        klaviyo.addMembers(spring, 3, Instant.now().minus(2, ChronoUnit.DAYS));
+        klaviyo.addMembers(footer, 2, Instant.now().minus(1, ChronoUnit.DAYS));
+
+        Response connected = connect("Spring shop", klaviyo.apiKey(), TestSecrets.secret("whsec"));
+        connected.then().statusCode(201)
+                .header("Location", containsString("/api/accounts/"))
+                .body("klaviyoAccountId", equalTo(klaviyo.klaviyoAccountId()))
+                .body("status", equalTo("active"))
+                .body("webhooks.flowToken", notNullValue())
+                .body("webhooks.systemWebhooksEnabled", equalTo(true));
+        String id = connected.path("id");
+        TestSecrets.remember(connected.path("webhooks.flowToken"));
+        assertFalse(connected.asString().contains(klaviyo.apiKey()), "the key is never shown");
+        api().get("/api/accounts/" + id).then().statusCode(200).body("webhooks.flowToken", nullValue());
+
+        Eventually.until(SYNC_WAIT, "both lists discovered and backfilled", () -> {
+            JsonPath lists = api().get("/api/accounts/" + id + "/lists").then().statusCode(200).extract().jsonPath();
+            return lists.getList("listId").size() == 2 && !lists.getList("lastSyncedAt").contains(null);
+        });
+        JsonPath lists = api().get("/api/accounts/" + id + "/lists").then().extract().jsonPath();
+        assertEquals(Map.of(spring, 3, footer, 2), Map.of(
+                lists.getString("listId[0]"), lists.getInt("memberCount[0]"),
+                lists.getString("listId[1]"), lists.getInt("memberCount[1]")));
+        assertEquals(List.of("discovery", "discovery"), lists.getList("discoveredVia"));
+        assertEquals(klaviyo.memberIds(spring), api().get("/api/accounts/" + id + "/lists/" + spring + "/members")
+                .then().statusCode(200).extract().jsonPath().getList("data.profileId"));
+
+        JsonPath runs = api().get("/api/accounts/" + id + "/runs").then().statusCode(200).extract().jsonPath();
+        assertEquals(3, runs.getList("id").size(), "one discovery and two backfills");
+        assertEquals(List.of("connect", "connect", "connect"), runs.getList("trigger"));
+        assertEquals(List.of("succeeded", "succeeded", "succeeded"), runs.getList("status"));
+    }
+
+    @Test
+    void refusesARevokedOrUnknownKeyWith422AndKlaviyosReasonAndStoresNothing() {
+        SimulatedAccount revoked = accounts.klaviyoAccount();
+        revoked.revokeKey();
+        String unknownKey = TestSecrets.apiKey();
+
+        for (String key : List.of(revoked.apiKey(), unknownKey)) {
+            String name = "Refused " + UUID.randomUUID();
+            Response refused = connect(name, key, null);
+            refused.then().statusCode(422).contentType("application/problem+json")
+                    .body("status", equalTo(422))
+                    .body("detail", containsString("Incorrect authentication credentials."))
+                    .body(not(containsString(key)));
+            assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+        }
+    }
+
+    @Test
+    void answers503WithRetryAfterWhileKlaviyoIsUnavailable() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        klaviyo.faults().unavailable(100);
+        String name = "Unlucky " + UUID.randomUUID();
+
+        connect(name, klaviyo.apiKey(), null).then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", notNullValue())
+                .body("detail", containsString("retry later"));
+
+        assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+        klaviyo.faults().clear();
+        connect(name, klaviyo.apiKey(), null).then().statusCode(201);
+    }
+
+    @Test
+    void aNewKeyMakesAnAuthFailedAccountActiveAgainAndItsListsAreSyncedAgain() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Welcome");
+        klaviyo.addMembers(listId, 2, Instant.now().minus(1, ChronoUnit.HOURS));
+        UUID id = UUID.fromString(connect("Rotating shop", klaviyo.apiKey(), null).then().statusCode(201)
+                .extract().path("id"));
+        Eventually.until(SYNC_WAIT, "the backfill", () -> memberCount(id, listId) == 2);
+
+        // The stored key stops working (the merchant revoked it in Klaviyo and made a new one).
+        TestDatabase.execute("update account set api_key_enc = ? where id = ?",
+                secretBox.seal(TestSecrets.apiKey(), id.toString()), id);
+        dueNow(id, listId);
+        Eventually.until(SYNC_WAIT, "the account is auth_failed",
+                () -> "auth_failed".equals(api().get("/api/accounts/" + id).path("status")));
+        assertTrue(klaviyoClient.isStopped(id.toString()));
+        klaviyo.addMembers(listId, 1, Instant.now());
+        dueNow(id, listId);
+        Eventually.pause(Duration.ofSeconds(3));
+        assertEquals(2, memberCount(id, listId), "an auth_failed account's lists are not synced");
+
+        api().contentType(ContentType.JSON).body(Map.of("apiKey", klaviyo.apiKey()))
+                .when().patch("/api/accounts/" + id)
+                .then().statusCode(200).body("status", equalTo("active")).body(not(containsString(klaviyo.apiKey())));
+
+        assertFalse(klaviyoClient.isStopped(id.toString()), "the client calls Klaviyo for it again");
+        dueNow(id, listId);
+        Eventually.until(SYNC_WAIT, "the new member is synced with the new key", () -> memberCount(id, listId) == 3);
+        assertEquals(klaviyo.apiKey(), secretBox.open((byte[]) TestDatabase.value(
+                "select api_key_enc from account where id = ?", id), id.toString()));
+    }
+
+    @Test
+    void aKeyOfAnotherKlaviyoAccountOrARefusedKeyIsRefusedWith422AndTheAccountKeepsSyncing() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Loyal");
+        klaviyo.addMembers(listId, 1, Instant.now().minus(1, ChronoUnit.HOURS));
+        UUID id = UUID.fromString(connect("Steady shop", klaviyo.apiKey(), null).then().statusCode(201)
+                .extract().path("id"));
+        Eventually.until(SYNC_WAIT, "the backfill", () -> memberCount(id, listId) == 1);
+        SimulatedAccount other = accounts.klaviyoAccount();
+        SimulatedAccount revoked = accounts.klaviyoAccount();
+        revoked.revokeKey();
+
+        api().contentType(ContentType.JSON).body(Map.of("apiKey", other.apiKey()))
+                .when().patch("/api/accounts/" + id)
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("another Klaviyo account"))
+                .body(not(containsString(other.apiKey())));
+        api().contentType(ContentType.JSON).body(Map.of("apiKey", revoked.apiKey()))
+                .when().patch("/api/accounts/" + id)
+                .then().statusCode(422).body("detail", containsString("Incorrect authentication credentials."));
+
+        // A refused replacement leaves the stored key, which still works, and the account as it was.
+        assertEquals(klaviyo.apiKey(), secretBox.open((byte[]) TestDatabase.value(
+                "select api_key_enc from account where id = ?", id), id.toString()));
+        Eventually.pause(Duration.ofSeconds(1));
+        assertEquals("active", api().get("/api/accounts/" + id).path("status"));
+        assertFalse(klaviyoClient.isStopped(id.toString()));
+        klaviyo.addMembers(listId, 1, Instant.now());
+        dueNow(id, listId);
+        Eventually.until(SYNC_WAIT, "the account still syncs", () -> memberCount(id, listId) == 2);
+    }
+
+    static Response connect(String name, String apiKey, String webhookSecret) {
+        Map<String, String> body = webhookSecret == null
+                ? Map.of("name", name, "apiKey", apiKey)
+                : Map.of("name", name, "apiKey", apiKey, "webhookSecret", webhookSecret);
+        return api().contentType(ContentType.JSON).body(body).when().post("/api/accounts");
+    }
+
+    private static int memberCount(UUID accountId, String listId) {
+        Object count = TestDatabase.value("select member_count from klaviyo_list where account_id = ? and klaviyo_list_id = ?",
+                accountId, listId);
+        return count == null ? -1 : ((Number) count).intValue();
+    }
+
+    private static void dueNow(UUID accountId, String listId) {
+        TestDatabase.execute("update klaviyo_list set next_sync_at = now() where account_id = ? and klaviyo_list_id = ?",
+                accountId, listId);
+    }
+}
