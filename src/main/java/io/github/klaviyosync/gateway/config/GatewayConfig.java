@@ -169,6 +169,10 @@ public interface GatewayConfig {
         @WithDefault("50")
         int runsPageSize();
 
+        /** Intervals answered by {@code GET .../members-added} when the caller gives no {@code intervals}. */
+        @WithDefault("24")
+        int membersAddedIntervals();
+
         /** Largest {@code limit} any list call accepts. */
         @WithDefault("500")
         int maxPageSize();
