@@ -255,5 +255,13 @@ public interface GatewayConfig {
         /** Run the Klaviyo simulator with a seeded demo account that keeps changing. */
         @WithDefault("false")
         boolean demo();
+
+        /** Demo mode: how often new members join the simulated lists (some also pushed as flow webhooks). */
+        @WithDefault("3s")
+        Duration demoStep();
+
+        /** Demo mode: how often a new list appears in the simulated account. */
+        @WithDefault("75s")
+        Duration demoNewListEvery();
     }
 }

@@ -1,0 +1,183 @@
+package io.github.klaviyosync.gateway.simulator;
+
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Dev mode's demo ({@code gateway.dev.demo=true}): seeds {@link DemoShop} in the simulator, connects
+ * it through the gateway's own API like a user would, and keeps it alive: every step people join its
+ * lists (some also pushed as flow webhooks), now and then a new list appears (found by discovery, or
+ * announced at once by a push). Idempotent across live reloads: the account is found again by name,
+ * its key restored if it was refused, and the lists the gateway knows are made again in the simulator.
+ */
+@Singleton
+@IfBuildProfile(anyOf = {"dev", "test"})
+public class DemoMode {
+
+    private static final Logger LOG = Logger.getLogger(DemoMode.class);
+    private static final int MOST_JOINING_PER_STEP = 3;
+
+    private final KlaviyoSimulator simulator;
+    private final GatewayConfig.Dev config;
+    private final GatewayConfig gatewayConfig;
+    private final Vertx vertx;
+    private final AtomicBoolean stepping = new AtomicBoolean();
+    private DemoShop shop;
+    private DemoGateway gateway;
+    private Long timer;
+    private volatile String accountId;
+    private volatile String flowToken;
+    private volatile Instant nextListAt;
+    private volatile String lastProblem;
+
+    DemoMode(KlaviyoSimulator simulator, GatewayConfig config, Vertx vertx) {
+        this.simulator = simulator;
+        this.config = config.dev();
+        this.gatewayConfig = config;
+        this.vertx = vertx;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.demo()) {
+            start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Stops changing the shop and pushing; what is in the simulator and the gateway stays. */
+    public synchronized void stop() {
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+            timer = null;
+        }
+    }
+
+    /** The gateway's id of the demo account once it is connected, else null. */
+    public String accountId() {
+        return accountId;
+    }
+
+    /** Forgets the connected account, as a live reload does: the next step finds it again. */
+    void forgetAccount() {
+        accountId = null;
+    }
+
+    private synchronized void start() {
+        String simulatorUrl = gatewayConfig.klaviyo().baseUrl();
+        if (!simulatorUrl.endsWith(SimulatorBean.MOUNT_PATH)) {
+            LOG.warnf("Demo mode needs gateway.klaviyo.base-url to name the simulator this application serves at %s;"
+                    + " the demo does not run", SimulatorBean.MOUNT_PATH);
+            return;
+        }
+        URI gatewayUrl = URI.create(simulatorUrl.substring(0, simulatorUrl.length() - SimulatorBean.MOUNT_PATH.length()));
+        shop = new DemoShop(simulator, Instant.now());
+        gateway = new DemoGateway(gatewayUrl, gatewayConfig.api().tokens().get(0), gatewayConfig.klaviyo().readTimeout());
+        timer = vertx.setPeriodic(config.demoStep().toMillis(), id -> step());
+        LOG.infof("Demo mode: the Klaviyo simulator holds \"%s\"; the demo connects it and keeps it changing", DemoShop.NAME);
+    }
+
+    private void step() {
+        if (!stepping.compareAndSet(false, true)) {
+            return;
+        }
+        Uni<Void> work = accountId == null ? connect() : advance();
+        work.subscribe().with(done -> stepped(null), this::stepped);
+    }
+
+    private void stepped(Throwable failure) {
+        if (failure != null) {
+            report(failure);
+        }
+        stepping.set(false);
+    }
+
+    private Uni<Void> connect() {
+        return gateway.findAccount(DemoShop.NAME)
+                .chain(found -> found == null ? connectNew() : reconnect(found))
+                .invoke(this::connected)
+                .replaceWithVoid();
+    }
+
+    /** A new account, and a push for a list Klaviyo does not have yet: a failed event to replay later. */
+    private Uni<JsonObject> connectNew() {
+        return gateway.connect(DemoShop.NAME, shop.apiKey())
+                .call(account -> gateway.pushFlow(account.getString("id"), flowTokenOf(account), shop.lateMember(Instant.now())));
+    }
+
+    private Uni<JsonObject> reconnect(JsonObject found) {
+        String id = found.getString("id");
+        Uni<JsonObject> active = "auth_failed".equals(found.getString("status"))
+                ? gateway.replaceKey(id, shop.apiKey())
+                : Uni.createFrom().item(found);
+        return active
+                .call(account -> gateway.activeLists(id).invoke(lists -> shop.restore(lists, Instant.now())))
+                .chain(account -> gateway.rotateFlowToken(id));
+    }
+
+    private void connected(JsonObject account) {
+        accountId = account.getString("id");
+        flowToken = flowTokenOf(account);
+        nextListAt = Instant.now().plus(config.demoNewListEvery());
+        lastProblem = null;
+        LOG.infof("Demo mode: account %s connected; members join every %s, a new list appears every %s",
+                accountId, config.demoStep(), config.demoNewListEvery());
+    }
+
+    private Uni<Void> advance() {
+        Instant now = Instant.now();
+        List<DemoShop.Joined> pushes = new ArrayList<>();
+        shop.membersJoin(shop.nextJoinCount(MOST_JOINING_PER_STEP), now).stream()
+                .filter(DemoShop.Joined::pushed)
+                .forEach(pushes::add);
+        if (!now.isBefore(nextListAt)) {
+            nextListAt = now.plus(config.demoNewListEvery());
+            DemoShop.NewList list = shop.newList(now);
+            if (list != null) {
+                LOG.infof("Demo mode: list %s appeared in Klaviyo (%s)", list.listId(),
+                        list.pushedMember() == null ? "for discovery to find" : "announced at once by a flow push");
+                if (list.pushedMember() != null) {
+                    pushes.add(list.pushedMember());
+                }
+            }
+        }
+        String account = accountId;
+        String token = flowToken;
+        return Multi.createFrom().iterable(pushes)
+                .onItem().transformToUniAndConcatenate(joined -> gateway.pushFlow(account, token, joined))
+                .collect().asList()
+                .replaceWithVoid();
+    }
+
+    /** Logs each new kind of problem once; a refused token or a vanished account means connecting again. */
+    private void report(Throwable failure) {
+        if (failure instanceof DemoGateway.CallFailed call && (call.status == 401 || call.status == 404)) {
+            accountId = null;
+        }
+        String problem = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (!problem.equals(lastProblem)) {
+            lastProblem = problem;
+            LOG.infof("Demo mode: %s; trying again in %s", problem, config.demoStep());
+        }
+    }
+
+    private static String flowTokenOf(JsonObject account) {
+        return account.getJsonObject("webhooks").getString("flowToken");
+    }
+}
