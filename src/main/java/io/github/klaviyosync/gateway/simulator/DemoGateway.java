@@ -8,8 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The demo talks to the gateway the way its users do: the status API with a bearer token, and flow
@@ -67,19 +65,6 @@ final class DemoGateway {
     Uni<JsonObject> rotateFlowToken(String accountId) {
         return call("POST", ACCOUNTS + "/" + accountId + "/flow-token", null)
                 .map(JsonObject::new);
-    }
-
-    /** The account's active lists: Klaviyo's id to name. */
-    Uni<Map<String, String>> activeLists(String accountId) {
-        return call("GET", ACCOUNTS + "/" + accountId + "/lists", null)
-                .map(body -> {
-                    Map<String, String> lists = new LinkedHashMap<>();
-                    new JsonArray(body).stream()
-                            .map(JsonObject.class::cast)
-                            .filter(list -> "active".equals(list.getString("status")))
-                            .forEach(list -> lists.put(list.getString("listId"), list.getString("name")));
-                    return lists;
-                });
     }
 
     /** A flow webhook with CONTRACT.md's body, as a Klaviyo flow would send it for {@code joined}. */

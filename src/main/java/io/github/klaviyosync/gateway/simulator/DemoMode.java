@@ -12,7 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -21,15 +21,22 @@ import org.jboss.logging.Logger;
  * Dev mode's demo ({@code gateway.dev.demo=true}): seeds {@link DemoShop} in the simulator, connects
  * it through the gateway's own API like a user would, and keeps it alive: every step people join its
  * lists (some also pushed as flow webhooks), now and then a new list appears (found by discovery, or
- * announced at once by a push). Idempotent across live reloads: the account is found again by name,
- * its key restored if it was refused, and the lists the gateway knows are made again in the simulator.
+ * announced at once by a push). Idempotent across live reloads: the shop is replayed from the same
+ * start into the fresh simulator before the first sync, the account is found again by name, and its
+ * key given back if it was refused meanwhile.
  */
 @Singleton
 @IfBuildProfile(anyOf = {"dev", "test"})
 public class DemoMode {
 
     private static final Logger LOG = Logger.getLogger(DemoMode.class);
-    private static final int MOST_JOINING_PER_STEP = 3;
+    /**
+     * When this JVM's demo started; survives dev mode's class loaders (like the embedded PostgreSQL's
+     * port), so a live reload replays the same shop. Outside the {@code gateway} configuration prefix.
+     */
+    static final String STARTED_AT = "klaviyo-sync-gateway.demo.started-at";
+    /** Members who joined longer ago than this many steps (while the application was down) are left to the poll. */
+    private static final int PUSHED_WITHIN_STEPS = 2;
 
     private final KlaviyoSimulator simulator;
     private final GatewayConfig.Dev config;
@@ -41,7 +48,6 @@ public class DemoMode {
     private Long timer;
     private volatile String accountId;
     private volatile String flowToken;
-    private volatile Instant nextListAt;
     private volatile String lastProblem;
 
     DemoMode(KlaviyoSimulator simulator, GatewayConfig config, Vertx vertx) {
@@ -87,7 +93,8 @@ public class DemoMode {
             return;
         }
         URI gatewayUrl = URI.create(simulatorUrl.substring(0, simulatorUrl.length() - SimulatorBean.MOUNT_PATH.length()));
-        shop = new DemoShop(simulator, Instant.now());
+        shop = new DemoShop(simulator, startedAt(), config.demoStep(), config.demoNewListEvery());
+        shop.advanceTo(Instant.now());
         gateway = new DemoGateway(gatewayUrl, gatewayConfig.api().tokens().get(0), gatewayConfig.klaviyo().readTimeout());
         timer = vertx.setPeriodic(config.demoStep().toMillis(), id -> step());
         LOG.infof("Demo mode: the Klaviyo simulator holds \"%s\"; the demo connects it and keeps it changing", DemoShop.NAME);
@@ -118,7 +125,7 @@ public class DemoMode {
     /** A new account, and a push for a list Klaviyo does not have yet: a failed event to replay later. */
     private Uni<JsonObject> connectNew() {
         return gateway.connect(DemoShop.NAME, shop.apiKey())
-                .call(account -> gateway.pushFlow(account.getString("id"), flowTokenOf(account), shop.lateMember(Instant.now())));
+                .call(account -> gateway.pushFlow(account.getString("id"), flowTokenOf(account), shop.lateMember()));
     }
 
     private Uni<JsonObject> reconnect(JsonObject found) {
@@ -127,14 +134,12 @@ public class DemoMode {
                 ? gateway.replaceKey(id, shop.apiKey())
                 : Uni.createFrom().item(found);
         return active
-                .call(account -> gateway.activeLists(id).invoke(lists -> shop.restore(lists, Instant.now())))
                 .chain(account -> gateway.rotateFlowToken(id));
     }
 
     private void connected(JsonObject account) {
         accountId = account.getString("id");
         flowToken = flowTokenOf(account);
-        nextListAt = Instant.now().plus(config.demoNewListEvery());
         lastProblem = null;
         LOG.infof("Demo mode: account %s connected; members join every %s, a new list appears every %s",
                 accountId, config.demoStep(), config.demoNewListEvery());
@@ -142,21 +147,13 @@ public class DemoMode {
 
     private Uni<Void> advance() {
         Instant now = Instant.now();
-        List<DemoShop.Joined> pushes = new ArrayList<>();
-        shop.membersJoin(shop.nextJoinCount(MOST_JOINING_PER_STEP), now).stream()
-                .filter(DemoShop.Joined::pushed)
-                .forEach(pushes::add);
-        if (!now.isBefore(nextListAt)) {
-            nextListAt = now.plus(config.demoNewListEvery());
-            DemoShop.NewList list = shop.newList(now);
-            if (list != null) {
-                LOG.infof("Demo mode: list %s appeared in Klaviyo (%s)", list.listId(),
-                        list.pushedMember() == null ? "for discovery to find" : "announced at once by a flow push");
-                if (list.pushedMember() != null) {
-                    pushes.add(list.pushedMember());
-                }
-            }
-        }
+        DemoShop.Progress progress = shop.advanceTo(now);
+        progress.newLists().forEach(list -> LOG.infof("Demo mode: list %s appeared in Klaviyo (%s)", list.listId(),
+                list.announcedByPush() ? "announced at once by a flow push" : "for discovery to find"));
+        Instant recent = now.minus(config.demoStep().multipliedBy(PUSHED_WITHIN_STEPS));
+        List<DemoShop.Joined> pushes = progress.joined().stream()
+                .filter(joined -> joined.pushed() && joined.joinedAt().isAfter(recent))
+                .toList();
         String account = accountId;
         String token = flowToken;
         return Multi.createFrom().iterable(pushes)
@@ -175,6 +172,15 @@ public class DemoMode {
             lastProblem = problem;
             LOG.infof("Demo mode: %s; trying again in %s", problem, config.demoStep());
         }
+    }
+
+    private static Instant startedAt() {
+        String started = System.getProperty(STARTED_AT);
+        if (started == null) {
+            started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            System.setProperty(STARTED_AT, started);
+        }
+        return Instant.parse(started);
     }
 
     private static String flowTokenOf(JsonObject account) {

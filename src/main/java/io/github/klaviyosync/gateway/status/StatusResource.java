@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.status;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.status.api.StatusView;
 import io.github.klaviyosync.gateway.status.query.StatusCounts;
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -37,7 +38,12 @@ public class StatusResource {
         return counts.counts()
                 .map(found -> new StatusView(found.accounts, found.lists, found.subscribers, found.memberships,
                         new StatusView.WebhookCounts(found.webhooksReceived, found.webhooksApplied, found.webhooksFailed),
-                        found.lastDiscoveryAt, found.oldestListSyncAt, config.dev().demo(),
+                        found.lastDiscoveryAt, found.oldestListSyncAt, demoRuns(),
                         config.sync().memberInterval().toSeconds()));
+    }
+
+    /** The demo exists only in dev and test builds: a packaged gateway never says it runs one, whatever is set. */
+    private boolean demoRuns() {
+        return LaunchMode.current().isDevOrTest() && config.dev().demo();
     }
 }

@@ -1,5 +1,7 @@
 package io.github.klaviyosync.gateway.simulator;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +45,12 @@ class DemoModeTest {
         Eventually.until(WAIT, "the push to a list Klaviyo does not have yet failed", () -> count("""
                 select count(*) from webhook_event where account_id = ? and status = 'failed' and payload like '%DmLate%'
                 """, accountId) == 1);
+    }
+
+    @Test
+    void theStatusSaysItIsADemo() {
+        given().auth().oauth2("test-token").when().get("/api/status")
+                .then().statusCode(200).body("demo", equalTo(true)).body("memberSyncIntervalSeconds", equalTo(10));
     }
 
     @Test
