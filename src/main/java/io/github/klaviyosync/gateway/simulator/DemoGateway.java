@@ -67,6 +67,12 @@ final class DemoGateway {
                 .map(JsonObject::new);
     }
 
+    /** Whether the gateway knows any list of the account yet. */
+    Uni<Boolean> hasLists(String accountId) {
+        return call("GET", ACCOUNTS + "/" + accountId + "/lists", null)
+                .map(body -> !new JsonArray(body).isEmpty());
+    }
+
     /** A flow webhook with CONTRACT.md's body, as a Klaviyo flow would send it for {@code joined}. */
     Uni<Void> pushFlow(String accountId, String flowToken, DemoShop.Joined joined) {
         SimProfile person = joined.person();

@@ -48,6 +48,7 @@ public class DemoMode {
     private Long timer;
     private volatile String accountId;
     private volatile String flowToken;
+    private volatile boolean discovered;
     private volatile String lastProblem;
 
     DemoMode(KlaviyoSimulator simulator, GatewayConfig config, Vertx vertx) {
@@ -95,7 +96,7 @@ public class DemoMode {
         URI gatewayUrl = URI.create(simulatorUrl.substring(0, simulatorUrl.length() - SimulatorBean.MOUNT_PATH.length()));
         shop = new DemoShop(simulator, startedAt(), config.demoStep(), config.demoNewListEvery());
         shop.advanceTo(Instant.now());
-        gateway = new DemoGateway(gatewayUrl, gatewayConfig.api().tokens().get(0), gatewayConfig.klaviyo().readTimeout());
+        gateway = new DemoGateway(gatewayUrl, gatewayConfig.api().tokens().get(0).trim(), gatewayConfig.klaviyo().readTimeout());
         timer = vertx.setPeriodic(config.demoStep().toMillis(), id -> step());
         LOG.infof("Demo mode: the Klaviyo simulator holds \"%s\"; the demo connects it and keeps it changing", DemoShop.NAME);
     }
@@ -104,7 +105,7 @@ public class DemoMode {
         if (!stepping.compareAndSet(false, true)) {
             return;
         }
-        Uni<Void> work = accountId == null ? connect() : advance();
+        Uni<Void> work = accountId == null ? connect() : discovered ? advance() : awaitDiscovery();
         work.subscribe().with(done -> stepped(null), this::stepped);
     }
 
@@ -140,9 +141,17 @@ public class DemoMode {
     private void connected(JsonObject account) {
         accountId = account.getString("id");
         flowToken = flowTokenOf(account);
+        discovered = false;
         lastProblem = null;
         LOG.infof("Demo mode: account %s connected; members join every %s, a new list appears every %s",
                 accountId, config.demoStep(), config.demoNewListEvery());
+    }
+
+    /** Pushes wait for the account's first discovery, so the seeded lists are found the usual way. */
+    private Uni<Void> awaitDiscovery() {
+        return gateway.hasLists(accountId)
+                .invoke(found -> discovered = found)
+                .replaceWithVoid();
     }
 
     private Uni<Void> advance() {
