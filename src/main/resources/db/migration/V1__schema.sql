@@ -84,6 +84,8 @@ create table list_membership (
 -- Paging a list's members by an opaque (joined_at, subscriber_id) cursor.
 create index list_membership_page on list_membership (list_id, joined_at, subscriber_id);
 create index list_membership_subscriber on list_membership (subscriber_id);
+-- Members an account gained per interval (the status API's members-added chart).
+create index list_membership_first_seen on list_membership (account_id, first_seen_at);
 
 create table sync_run (
     id                 bigint generated always as identity primary key,

@@ -169,6 +169,10 @@ public interface GatewayConfig {
         @WithDefault("50")
         int runsPageSize();
 
+        /** Intervals answered by {@code GET .../members-added} when the caller gives no {@code intervals}. */
+        @WithDefault("24")
+        int membersAddedIntervals();
+
         /** Largest {@code limit} any list call accepts. */
         @WithDefault("500")
         int maxPageSize();
@@ -251,5 +255,13 @@ public interface GatewayConfig {
         /** Run the Klaviyo simulator with a seeded demo account that keeps changing. */
         @WithDefault("false")
         boolean demo();
+
+        /** Demo mode: how often new members join the simulated lists (some also pushed as flow webhooks). */
+        @WithDefault("3s")
+        Duration demoStep();
+
+        /** Demo mode: how often a new list appears in the simulated account. */
+        @WithDefault("75s")
+        Duration demoNewListEvery();
     }
 }

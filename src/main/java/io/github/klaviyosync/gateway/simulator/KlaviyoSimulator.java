@@ -59,6 +59,17 @@ public final class KlaviyoSimulator {
         return account;
     }
 
+    /**
+     * Like {@link #createAccount(String, String, String)}, but the account draws its ids from its own
+     * sequence started at {@code seed}: the same calls in the same order make the same list and
+     * profile ids in any simulator (dev mode's demo re-seeds a fresh simulator after a live reload).
+     */
+    public SimulatedAccount createAccount(String apiKey, String klaviyoAccountId, String organizationName, long seed) {
+        SimulatedAccount account = new SimulatedAccount(apiKey, klaviyoAccountId, organizationName, new SimIds(seed));
+        accounts.put(apiKey, account);
+        return account;
+    }
+
     /** The account reached with {@code apiKey}, or null. */
     public SimulatedAccount account(String apiKey) {
         return accounts.get(apiKey);

@@ -64,6 +64,19 @@ public final class SimulatedAccount {
         return id;
     }
 
+    /** Creates a list with the given id unless the account has one with it already; says whether it did. */
+    public synchronized boolean createList(String id, String name, Instant created) {
+        if (lists.containsKey(id)) {
+            return false;
+        }
+        lists.put(id, new SimList(id, name, seconds(created)));
+        return true;
+    }
+
+    public synchronized boolean hasList(String listId) {
+        return lists.containsKey(listId);
+    }
+
     /** Deletes a list: from now on it answers 404 and leaves every profile's lists. */
     public synchronized void deleteList(String listId) {
         lists.remove(listId);
@@ -71,10 +84,15 @@ public final class SimulatedAccount {
 
     /** Stores a profile that is on no list; returns its 26-character id. */
     public synchronized String addProfile(SimProfile person) {
-        Instant now = seconds(Instant.now());
-        String id = ids.ulid(System.currentTimeMillis());
-        SimProfile stored = person.consentAt() == null ? person.consentAt(now) : person;
-        profiles.put(id, new StoredProfile(id, stored, now, now));
+        return addProfile(person, Instant.now());
+    }
+
+    /** Stores a profile created at {@code created} (its id's time part, and its consent time unless set). */
+    public synchronized String addProfile(SimProfile person, Instant created) {
+        Instant at = seconds(created);
+        String id = ids.ulid(created.toEpochMilli());
+        SimProfile stored = person.consentAt() == null ? person.consentAt(at) : person;
+        profiles.put(id, new StoredProfile(id, stored, at, at));
         return id;
     }
 

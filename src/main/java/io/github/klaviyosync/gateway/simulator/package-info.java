@@ -3,6 +3,7 @@
  * packaged application: the build moves this package out). Start from {@link
  * io.github.klaviyosync.gateway.simulator.KlaviyoSimulator}: accounts by API key with lists,
  * profiles and members, rate limits, injectable faults and counters; tests {@code @Inject} it
- * (served at {@code /klaviyo-sim}), benchmarks run {@link io.github.klaviyosync.gateway.simulator.SimulatorMain}.
+ * (served at {@code /klaviyo-sim}), benchmarks run {@link io.github.klaviyosync.gateway.simulator.SimulatorMain},
+ * and dev mode's demo is {@link io.github.klaviyosync.gateway.simulator.DemoMode}.
  */
 package io.github.klaviyosync.gateway.simulator;

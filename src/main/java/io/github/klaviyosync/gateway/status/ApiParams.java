@@ -23,18 +23,23 @@ final class ApiParams {
     }
 
     static int limit(String text, int defaultLimit, int maxLimit) {
+        return count("limit", text, defaultLimit, maxLimit);
+    }
+
+    /** A whole number from 1 to {@code max}, {@code defaultValue} when absent; else 400 naming the parameter. */
+    static int count(String name, String text, int defaultValue, int max) {
         if (text == null || text.isEmpty()) {
-            return defaultLimit;
+            return defaultValue;
         }
         try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= maxLimit) {
-                return limit;
+            int value = Integer.parseInt(text);
+            if (value >= 1 && value <= max) {
+                return value;
             }
         } catch (NumberFormatException e) {
             // Falls through to the same answer as an out-of-range number.
         }
-        throw ApiProblem.badRequest("'limit' must be a whole number from 1 to " + maxLimit);
+        throw ApiProblem.badRequest("'" + name + "' must be a whole number from 1 to " + max);
     }
 
     static boolean flag(String name, String text) {

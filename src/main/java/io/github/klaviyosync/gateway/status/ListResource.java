@@ -56,7 +56,7 @@ public class ListResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<ListStatusView>> lists(@PathParam("id") String id) {
         return lists.lists(ApiParams.accountId(id))
-                .map(found -> found.stream().map(row -> ApiViews.list(row.list(), row.lastRun())).toList());
+                .map(found -> found.stream().map(row -> ApiViews.list(row.list(), row.lastRun(), row.smsSubscribedCount())).toList());
     }
 
     @GET

@@ -1,7 +1,9 @@
 package io.github.klaviyosync.gateway.status;
 
+import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.status.api.StatusView;
 import io.github.klaviyosync.gateway.status.query.StatusCounts;
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,20 +22,28 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class StatusResource {
 
     private final StatusCounts counts;
+    private final GatewayConfig config;
 
-    StatusResource(StatusCounts counts) {
+    StatusResource(StatusCounts counts, GatewayConfig config) {
         this.counts = counts;
+        this.config = config;
     }
 
     @GET
     @Operation(summary = "Overall status", description = "Counts over accounts that are not deleted, the latest discovery "
-            + "and the oldest last successful sync of an active list.")
+            + "and the oldest last successful sync of an active list; also whether the demo runs and the member sync interval.")
     @APIResponse(responseCode = "200", description = "The counts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusView.class)))
     public Uni<StatusView> status() {
         return counts.counts()
                 .map(found -> new StatusView(found.accounts, found.lists, found.subscribers, found.memberships,
                         new StatusView.WebhookCounts(found.webhooksReceived, found.webhooksApplied, found.webhooksFailed),
-                        found.lastDiscoveryAt, found.oldestListSyncAt));
+                        found.lastDiscoveryAt, found.oldestListSyncAt, demoRuns(),
+                        config.sync().memberInterval().toSeconds()));
+    }
+
+    /** The demo exists only in dev and test builds: a packaged gateway never says it runs one, whatever is set. */
+    private boolean demoRuns() {
+        return LaunchMode.current().isDevOrTest() && config.dev().demo();
     }
 }

@@ -63,6 +63,7 @@ class MigrationsTest {
         assertHas(indexes, "account_discovery_due: CREATE INDEX account_discovery_due ON public.account USING btree (next_discovery_at) WHERE (status = 'active'::text)");
         assertHas(indexes, "webhook_event_pending: CREATE INDEX webhook_event_pending ON public.webhook_event USING btree (next_attempt_at, account_id, id) WHERE (status = 'received'::text)");
         assertHas(indexes, "list_membership_page: CREATE INDEX list_membership_page ON public.list_membership USING btree (list_id, joined_at, subscriber_id)");
+        assertHas(indexes, "list_membership_first_seen: CREATE INDEX list_membership_first_seen ON public.list_membership USING btree (account_id, first_seen_at)");
         assertHas(indexes, "sync_run_account_recent: CREATE INDEX sync_run_account_recent ON public.sync_run USING btree (account_id, started_at DESC, id DESC)");
         assertHas(indexes, "sync_run_running: CREATE INDEX sync_run_running ON public.sync_run USING btree (list_id) WHERE (status = 'running'::text)");
     }

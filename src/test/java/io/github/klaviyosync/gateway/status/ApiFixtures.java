@@ -85,6 +85,14 @@ public final class ApiFixtures {
                 listId, subscriberId, accountId, joinedAt, removedAt, now, now);
     }
 
+    /** A membership brought in by {@code source} ("poll" or "webhook"), first stored at {@code firstSeenAt}. */
+    public void membershipSeen(long listId, long subscriberId, UUID accountId, String source, Instant firstSeenAt) {
+        TestDatabase.execute("""
+                insert into list_membership (list_id, subscriber_id, account_id, joined_at, source, first_seen_at, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?)""",
+                listId, subscriberId, accountId, firstSeenAt, source, firstSeenAt, firstSeenAt);
+    }
+
     /** A run; {@code listId} null for discovery. Returns its id. */
     public long run(UUID accountId, Long listId, String status, Instant startedAt) {
         return (Long) TestDatabase.execute("""

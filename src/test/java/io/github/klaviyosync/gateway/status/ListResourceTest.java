@@ -72,6 +72,38 @@ class ListResourceTest {
     }
 
     @Test
+    void countsTheMembersOfEachListWhoTakeSms() {
+        FixtureAccount account = fixtures.account();
+        String firstId = fixtures.newListId();
+        String secondId = fixtures.newListId();
+        long first = fixtures.list(account.id(), firstId);
+        long second = fixtures.list(account.id(), secondId);
+        String emptyId = fixtures.newListId();
+        fixtures.list(account.id(), emptyId);
+        Instant joined = Instant.now();
+        long subscribed = fixtures.subscriber(account.id(), "SUBSCRIBED");
+        long alsoSubscribed = fixtures.subscriber(account.id(), "SUBSCRIBED");
+        long leftTheList = fixtures.subscriber(account.id(), "SUBSCRIBED");
+        long unsubscribed = fixtures.subscriber(account.id(), "UNSUBSCRIBED");
+        long never = fixtures.subscriber(account.id(), "NEVER_SUBSCRIBED");
+        fixtures.membership(first, subscribed, account.id(), joined, null);
+        fixtures.membership(first, alsoSubscribed, account.id(), joined, null);
+        fixtures.membership(first, leftTheList, account.id(), joined, joined);
+        fixtures.membership(first, unsubscribed, account.id(), joined, null);
+        fixtures.membership(first, never, account.id(), joined, null);
+        fixtures.membership(second, subscribed, account.id(), joined, null);
+        fixtures.membership(second, unsubscribed, account.id(), joined, null);
+
+        List<Map<String, Object>> lists = api().when().get("/api/accounts/" + account.id() + "/lists")
+                .then().statusCode(200).body("$", hasSize(3)).extract().jsonPath().getList("$");
+        Map<String, Object> counts = new java.util.HashMap<>();
+        lists.forEach(list -> counts.put((String) list.get("listId"), list.get("smsSubscribedCount")));
+        assertEquals(2, counts.get(firstId), "subscribed members still on the list");
+        assertEquals(1, counts.get(secondId));
+        assertEquals(0, counts.get(emptyId), "a list without members");
+    }
+
+    @Test
     void answers404ForTheListsOfAnUnknownAccount() {
         api().when().get("/api/accounts/" + UUID.randomUUID() + "/lists")
                 .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));

@@ -32,6 +32,7 @@ class OpenApiDocumentTest {
             List.of("/api/accounts/{id}/lists", "get", "200", "[]ListStatus"),
             List.of("/api/accounts/{id}/lists/{listId}/members", "get", "200", "MemberPage"),
             List.of("/api/accounts/{id}/runs", "get", "200", "[]SyncRun"),
+            List.of("/api/accounts/{id}/members-added", "get", "200", "MembersAdded"),
             List.of("/api/accounts/{id}/lists/{listId}/sync", "post", "202", "SyncRequested"),
             List.of("/api/accounts/{id}/discover", "post", "202", "DiscoveryRequested"),
             List.of("/api/accounts/{id}/webhook-events", "get", "200", "[]WebhookEvent"),

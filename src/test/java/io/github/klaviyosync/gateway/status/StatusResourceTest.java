@@ -98,4 +98,11 @@ class StatusResourceTest {
         assertFalse("2999-01-01T00:00:00Z".equals(later.getString("lastDiscoveryAt")));
         assertNotNull(later.get("webhooks"));
     }
+
+    @Test
+    void saysWhetherTheDemoRunsAndHowOftenListsAreSynced() {
+        JsonPath status = status();
+        assertEquals(false, status.getBoolean("demo"), "the test profile does not run the demo");
+        assertEquals(15 * 60, status.getLong("memberSyncIntervalSeconds"), "GATEWAY_SYNC_MEMBER_INTERVAL's default, 15m");
+    }
 }

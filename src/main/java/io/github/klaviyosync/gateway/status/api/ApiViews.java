@@ -32,7 +32,7 @@ public final class ApiViews {
         return account(account, null);
     }
 
-    public static ListStatusView list(KlaviyoList list, SyncRun lastRun) {
+    public static ListStatusView list(KlaviyoList list, SyncRun lastRun, long smsSubscribedCount) {
         return new ListStatusView(
                 list.klaviyoListId,
                 list.name,
@@ -40,6 +40,7 @@ public final class ApiViews {
                 wire(list.discoveredVia),
                 wire(list.status),
                 list.memberCount,
+                smsSubscribedCount,
                 list.lastSyncedAt,
                 list.nextSyncAt,
                 wire(list.pendingTrigger),

@@ -12,6 +12,8 @@ public record ListStatusView(
         @Schema(enumeration = {"discovery", "webhook"}) String discoveredVia,
         @Schema(enumeration = {"active", "deleted"}) String status,
         @Schema(description = "Members on the list now, removed ones excluded", example = "1520") int memberCount,
+        @Schema(description = "Members on the list now whose SMS consent is SUBSCRIBED (extension)", example = "1318")
+        long smsSubscribedCount,
         @Schema(nullable = true, example = "2026-11-28T03:15:00Z") Instant lastSyncedAt,
         @Schema(example = "2026-11-28T03:30:00Z") Instant nextSyncAt,
         @Schema(nullable = true, description = "Why the list is due early, if it is (extension)",

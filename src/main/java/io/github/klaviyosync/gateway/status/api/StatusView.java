@@ -12,7 +12,11 @@ public record StatusView(
         @Schema(description = "Memberships not removed", example = "180200") long memberships,
         WebhookCounts webhooks,
         @Schema(nullable = true, description = "The latest discovery of any account") Instant lastDiscoveryAt,
-        @Schema(nullable = true, description = "The oldest last successful sync over active lists") Instant oldestListSyncAt) {
+        @Schema(nullable = true, description = "The oldest last successful sync over active lists") Instant oldestListSyncAt,
+        @Schema(description = "Whether this gateway runs the built-in demo against the Klaviyo simulator (extension)")
+        boolean demo,
+        @Schema(description = "How often each list's new members are synced, in seconds (GATEWAY_SYNC_MEMBER_INTERVAL; extension)",
+                example = "900") long memberSyncIntervalSeconds) {
 
     /** Stored webhook events by status. */
     @Schema(name = "WebhookCounts")
