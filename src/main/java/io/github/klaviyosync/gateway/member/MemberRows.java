@@ -4,9 +4,9 @@ import io.github.klaviyosync.gateway.klaviyo.model.ConsentState;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Maps Klaviyo's member profiles to the rows the gateway stores. */
 @ApplicationScoped
@@ -18,9 +18,13 @@ public class MemberRows {
         this.phones = phones;
     }
 
-    /** The page's rows, one per profile (a profile listed twice keeps its last appearance). */
+    /**
+     * The page's rows, one per profile (a profile listed twice keeps its last appearance), ordered
+     * by profile id: two lists sharing members then lock their subscriber rows in the same order
+     * when they commit at once, instead of deadlocking.
+     */
     public List<MemberRow> of(List<MemberProfile> profiles) {
-        Map<String, MemberRow> byId = new LinkedHashMap<>();
+        Map<String, MemberRow> byId = new TreeMap<>();
         for (MemberProfile profile : profiles) {
             byId.put(profile.id(), of(profile));
         }
