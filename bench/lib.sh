@@ -10,8 +10,11 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-APP_JAR="$ROOT_DIR/target/quarkus-app/quarkus-run.jar"
-SIM_CP="$ROOT_DIR/target/simulator-classes:$ROOT_DIR/target/quarkus-app/lib/main/*:$ROOT_DIR/target/quarkus-app/lib/boot/*"
+# The build to run: target/ of this checkout, or a copy of its quarkus-app/ and simulator-classes/
+# (BENCH_BUILD_DIR), so that a long run survives a rebuild of the checkout.
+BUILD_DIR="${BENCH_BUILD_DIR:-$ROOT_DIR/target}"
+APP_JAR="$BUILD_DIR/quarkus-app/quarkus-run.jar"
+SIM_CP="$BUILD_DIR/simulator-classes:$BUILD_DIR/quarkus-app/lib/main/*:$BUILD_DIR/quarkus-app/lib/boot/*"
 BENCH_PG_URL="${BENCH_PG_URL:-postgresql://postgres:postgres@127.0.0.1:5432/postgres}"
 # The gateway's JVM, as a container with a 768 MiB limit would size it (run-java.sh: half for the heap).
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx384m}"
@@ -26,7 +29,7 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 
 require_package() {
-    [[ -f "$APP_JAR" && -d "$ROOT_DIR/target/simulator-classes" ]] \
+    [[ -f "$APP_JAR" && -d "$BUILD_DIR/simulator-classes" ]] \
         || die "no packaged gateway: run 'bin/mvn -B -ntp package -DskipTests' first"
     for tool in java psql curl jq "$@"; do
         command -v "$tool" >/dev/null || die "$tool is not installed"
