@@ -112,7 +112,8 @@ sim_admin() {
     curl -sf -X POST -H 'Content-Type: application/json' --data "$2" "$SIM_URL/__admin$1"
 }
 
-# Environment of a gateway on database $1 and HTTP port $2 (extra VAR=value pairs follow).
+# Environment of a gateway on database $1 and HTTP port $2 (extra VAR=value pairs follow, then
+# those of BENCH_GATEWAY_ENV, e.g. BENCH_GATEWAY_ENV="GATEWAY_SYNC_PREFETCH_PAGES=0").
 gateway_env() {
     local db="$1" port="$2"; shift 2
     printf '%s\n' \
@@ -124,7 +125,8 @@ gateway_env() {
         "GATEWAY_API_TOKENS=$BENCH_API_TOKEN" \
         "GATEWAY_CRYPTO_KEY=$BENCH_CRYPTO_KEY" \
         "GATEWAY_KLAVIYO_BASE_URL=$SIM_URL" \
-        "$@"
+        "$@" \
+        ${BENCH_GATEWAY_ENV:-}
 }
 
 # Starts the packaged gateway (prod profile) on database $1, named $2 (its log is $BENCH_WORK/$2.log);
