@@ -27,7 +27,7 @@ until [[ "$(pg_value "$db" "select count(*) from klaviyo_list")" == 1 ]]; do sle
 # The pusher: one push every 1/RATE s, each in the background; records "<profile> <status>".
 push() {
     local n="$1" profile
-    profile="$(printf '01JWOUTAGE%016d' "$n")"
+    profile="$(printf '01JW%022d' "$n")"  # a profile id of Klaviyo's form (ULID characters)
     status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -X POST -H 'Content-Type: application/json' \
         -H "X-Gateway-Token: $TOKEN" --data "{\"list_id\":\"$list\",\"profile_id\":\"$profile\",\"email\":\"\",\"phone_number\":\"\",\"first_name\":\"\",\"last_name\":\"\"}" \
         "$GW_URL/webhooks/klaviyo/$ACCOUNT_ID/flow")"
