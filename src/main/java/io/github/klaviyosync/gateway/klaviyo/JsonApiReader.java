@@ -8,8 +8,10 @@ import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -100,6 +102,10 @@ final class JsonApiReader {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant utc = utcSeconds(value);
+        if (utc != null) {
+            return utc;
+        }
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException withoutOffset) {
@@ -109,5 +115,44 @@ final class JsonApiReader {
                 return null;
             }
         }
+    }
+
+    /**
+     * The form Klaviyo nearly always writes, {@code 2026-11-28T03:00:00+00:00} (or with {@code Z}),
+     * read without a formatter: a member page holds hundreds of them. Anything else returns null.
+     */
+    static Instant utcSeconds(String value) {
+        int length = value.length();
+        boolean zulu = length == 20 && value.charAt(19) == 'Z';
+        boolean zeroOffset = length == 25 && value.endsWith("+00:00");
+        if (!(zulu || zeroOffset) || value.charAt(4) != '-' || value.charAt(7) != '-' || value.charAt(10) != 'T'
+                || value.charAt(13) != ':' || value.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(value, 0, 4);
+        int month = digits(value, 5, 2);
+        int day = digits(value, 8, 2);
+        int hour = digits(value, 11, 2);
+        int minute = digits(value, 14, 2);
+        int second = digits(value, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        return Instant.ofEpochSecond(LocalDate.of(year, month, day).toEpochDay() * 86_400L
+                + hour * 3_600L + minute * 60L + second);
+    }
+
+    /** The non-negative number written by {@code count} digits at {@code start}, or -1. */
+    private static int digits(String value, int start, int count) {
+        int number = 0;
+        for (int i = start; i < start + count; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            number = number * 10 + (c - '0');
+        }
+        return number;
     }
 }

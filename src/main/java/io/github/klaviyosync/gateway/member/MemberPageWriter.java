@@ -2,14 +2,15 @@ package io.github.klaviyosync.gateway.member;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.klaviyosync.gateway.db.Rows;
 import io.github.klaviyosync.gateway.list.ListLease;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -23,20 +24,23 @@ import java.util.List;
 public class MemberPageWriter {
 
     /*
-     * The page travels as one JSON parameter, so the statement text is fixed whatever the page size.
+     * The page travels as one JSON parameter, so the statement text is fixed whatever the page size
+     * and is prepared once per connection. It runs on the reactive pool directly, like the webhook
+     * inbox: the ingest's hot path needs no ORM session, and each page is its own transaction anyway.
+     * The JSON goes as text (a String bound to a jsonb parameter would be sent as one JSON string).
      * Data-modifying CTEs see the table as it was before the statement, which is how `rejoined`
      * finds the memberships that were removed until now.
      */
     private static final String COMMIT_PAGE = """
             with v as (
-                select * from jsonb_to_recordset(cast(cast(:rows as text) as jsonb)) as x(
+                select * from jsonb_to_recordset(cast(cast($1 as text) as jsonb)) as x(
                     pid text, email text, phone text, raw text, invalid boolean, first text, last text,
                     sms text, "smsAt" timestamptz, em text, "emAt" timestamptz, upd timestamptz, joined timestamptz)
             ), s as (
                 insert into subscriber as t (account_id, klaviyo_profile_id, email, phone_e164, phone_raw, phone_invalid,
                                              first_name, last_name, sms_consent, sms_consent_at,
                                              email_consent, email_consent_at, klaviyo_updated)
-                select :account, pid, email, phone, raw, coalesce(invalid, false), first, last,
+                select $2, pid, email, phone, raw, coalesce(invalid, false), first, last,
                        sms, "smsAt", em, "emAt", upd
                   from v
                 on conflict (account_id, klaviyo_profile_id) do update set
@@ -65,10 +69,10 @@ public class MemberPageWriter {
                 select m.subscriber_id
                   from list_membership m
                   join s on s.id = m.subscriber_id
-                 where m.list_id = :list and m.removed_at is not null
+                 where m.list_id = $3 and m.removed_at is not null
             ), m as (
                 insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source)
-                select :list, s.id, :account, v.joined, 'poll'
+                select $3, s.id, $2, v.joined, 'poll'
                   from s join v on v.pid = s.klaviyo_profile_id
                 on conflict (list_id, subscriber_id) do update set
                     joined_at = coalesce(excluded.joined_at, lm.joined_at),
@@ -83,26 +87,28 @@ public class MemberPageWriter {
             ), l as (
                 update klaviyo_list
                    set member_count = member_count + (select added + rejoined from counts),
-                       member_cursor = greatest(member_cursor, cast(:cursor as timestamptz)),
-                       page_cursor = cast(:next as text),
-                       lease_until = now() + make_interval(secs => :leaseSeconds),
+                       member_cursor = greatest(member_cursor, cast($4 as timestamptz)),
+                       page_cursor = cast($5 as text),
+                       lease_until = now() + make_interval(secs => cast($6 as float8)),
                        updated_at = now()
-                 where id = :list and lease_owner = :owner
+                 where id = $3 and lease_owner = $7
                 returning id
             ), r as (
                 update sync_run
                    set pages = pages + 1,
-                       profiles_seen = profiles_seen + :seen,
+                       profiles_seen = profiles_seen + cast($8 as integer),
                        profiles_added = profiles_added + (select added + rejoined from counts)
-                 where id = :run
+                 where id = $9
             )
             select (select added + rejoined from counts), (select count(*) from l)
             """;
 
     private final ObjectMapper json;
+    private final Pool pool;
 
-    MemberPageWriter(ObjectMapper json) {
+    MemberPageWriter(ObjectMapper json, Pool pool) {
         this.json = json;
+        this.pool = pool;
     }
 
     /** What one committed page did. */
@@ -111,33 +117,36 @@ public class MemberPageWriter {
 
     /**
      * Commits the page and checkpoints {@code nextUrl} (null on the last page) as the list's page
-     * cursor. Fails with {@link LeaseLostException} when the lease is no longer this sync's.
+     * cursor. Fails with {@link LeaseLostException} when the lease is no longer this sync's; the
+     * page's transaction is then rolled back.
      */
-    @WithTransaction
     public Uni<Committed> commit(ListLease lease, long runId, List<MemberRow> rows, String nextUrl, Duration leaseLength) {
         Instant cursor = rows.stream()
                 .map(MemberRow::joined)
                 .filter(joined -> joined != null)
                 .max(Instant::compareTo)
                 .orElse(null);
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery(COMMIT_PAGE, Object[].class)
-                        .setParameter("rows", toJson(rows))
-                        .setParameter("account", lease.accountId())
-                        .setParameter("list", lease.listId())
-                        .setParameter("cursor", cursor)
-                        .setParameter("next", nextUrl)
-                        .setParameter("leaseSeconds", leaseLength.toMillis() / 1000.0)
-                        .setParameter("owner", lease.owner())
-                        .setParameter("seen", rows.size())
-                        .setParameter("run", runId)
-                        .getSingleResult())
-                .map(row -> {
-                    if (Rows.longValue(row[1]) == 0) {
-                        throw new LeaseLostException(lease);
-                    }
-                    return new Committed(rows.size(), Rows.intValue(row[0]));
-                });
+        Tuple parameters = Tuple.tuple()
+                .addString(toJson(rows))
+                .addUUID(lease.accountId())
+                .addLong(lease.listId())
+                .addOffsetDateTime(cursor == null ? null : cursor.atOffset(ZoneOffset.UTC))
+                .addString(nextUrl)
+                .addDouble(leaseLength.toMillis() / 1000.0)
+                .addString(lease.owner())
+                .addInteger(rows.size())
+                .addLong(runId);
+        return pool.withTransaction(connection -> connection.preparedQuery(COMMIT_PAGE)
+                .execute(parameters)
+                .map(result -> committed(lease, rows.size(), result.iterator().next())));
+    }
+
+    /** Throwing here, inside the transaction, rolls the page back when the lease was lost. */
+    private static Committed committed(ListLease lease, int seen, Row row) {
+        if (row.getLong(1) == 0) {
+            throw new LeaseLostException(lease);
+        }
+        return new Committed(seen, row.getLong(0).intValue());
     }
 
     private String toJson(List<MemberRow> rows) {

@@ -8,13 +8,16 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
  * Claims due lists for an owner and syncs them side by side, each in its own session, within the
  * instance's concurrency bound; renews the owner's leases while syncs run. A tick returns once it
- * has claimed: the syncs go on in the background and free their slots as they end.
+ * has claimed: the syncs go on in the background and free their slots as they end. While a claim
+ * finds more due lists than free slots (a backlog), a slot freed by an ending sync is claimed again
+ * at once rather than at the next tick, so throughput is bound by the slots, not by the tick.
  */
 @ApplicationScoped
 public class MemberSyncScheduler {
@@ -25,7 +28,7 @@ public class MemberSyncScheduler {
     private final MemberSyncService syncs;
     private final SessionScopes scopes;
     private final GatewayConfig.Sync config;
-    private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, OwnerSlots> owners = new ConcurrentHashMap<>();
 
     MemberSyncScheduler(ListLeases leases, MemberSyncService syncs, SessionScopes scopes, GatewayConfig config) {
         this.leases = leases;
@@ -36,39 +39,66 @@ public class MemberSyncScheduler {
 
     /** Renews the owner's leases, then claims as many due lists as it has free slots and starts them. */
     public Uni<Integer> tick(String owner) {
-        AtomicInteger running = inFlight.computeIfAbsent(owner, ignored -> new AtomicInteger());
-        return renewLeases(owner, running)
-                .chain(() -> claim(owner, config.maxConcurrentLists() - running.get()))
-                .invoke(claimed -> claimed.forEach(lease -> start(lease, running)))
-                .map(List::size);
+        OwnerSlots slots = slots(owner);
+        return renewLeases(owner, slots)
+                .chain(() -> claim(owner, slots));
     }
 
     /** Syncs currently running for the owner on this instance. */
     public int running(String owner) {
-        AtomicInteger running = inFlight.get(owner);
-        return running == null ? 0 : running.get();
+        OwnerSlots slots = owners.get(owner);
+        return slots == null ? 0 : slots.running.get();
     }
 
-    private Uni<Void> renewLeases(String owner, AtomicInteger running) {
-        if (running.get() == 0) {
+    private OwnerSlots slots(String owner) {
+        return owners.computeIfAbsent(owner, ignored -> new OwnerSlots());
+    }
+
+    private Uni<Void> renewLeases(String owner, OwnerSlots slots) {
+        if (slots.running.get() == 0) {
             return Uni.createFrom().voidItem();
         }
         return leases.renew(owner, config.leaseDuration()).replaceWithVoid();
     }
 
-    private Uni<List<ListLease>> claim(String owner, int freeSlots) {
-        if (freeSlots <= 0) {
-            return Uni.createFrom().item(List.of());
+    /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
+    private Uni<Integer> claim(String owner, OwnerSlots slots) {
+        int freeSlots = config.maxConcurrentLists() - slots.running.get();
+        if (freeSlots <= 0 || !slots.claiming.compareAndSet(false, true)) {
+            return Uni.createFrom().item(0);
         }
-        return leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration());
+        return leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration())
+                .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
+                .invoke(claimed -> claimed.forEach(lease -> start(owner, lease, slots)))
+                .map(List::size)
+                .onTermination().invoke(() -> slots.claiming.set(false));
     }
 
-    private void start(ListLease lease, AtomicInteger running) {
-        running.incrementAndGet();
+    private void start(String owner, ListLease lease, OwnerSlots slots) {
+        slots.running.incrementAndGet();
         scopes.isolated(() -> syncs.sync(lease))
-                .onTermination().invoke(running::decrementAndGet)
+                .onTermination().invoke(slots.running::decrementAndGet)
+                .onTermination().invoke(() -> refillIfBacklogged(owner, slots))
                 .subscribe().with(
                         outcome -> LOG.debugf("list %s synced: %s", lease.klaviyoListId(), outcome),
                         failure -> LOG.errorf(failure, "sync of list %s ended abnormally", lease.klaviyoListId()));
+    }
+
+    /** A slot came free while more lists were due than slots: claim now, on a context of its own. */
+    private void refillIfBacklogged(String owner, OwnerSlots slots) {
+        if (!slots.backlog) {
+            return;
+        }
+        scopes.isolated(() -> claim(owner, slots))
+                .subscribe().with(
+                        claimed -> LOG.tracef("refilled %d slots", claimed),
+                        failure -> LOG.warnf("claiming due lists failed: %s", failure.getClass().getSimpleName()));
+    }
+
+    /** One owner's syncs on this instance: how many run, whether a claim is under way, whether lists wait. */
+    private static final class OwnerSlots {
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicBoolean claiming = new AtomicBoolean();
+        volatile boolean backlog;
     }
 }

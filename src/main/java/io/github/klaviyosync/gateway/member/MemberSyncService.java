@@ -15,7 +15,10 @@ import io.github.klaviyosync.gateway.syncrun.SyncKind;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder.StartedRun;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -84,14 +87,46 @@ public class MemberSyncService {
     }
 
     private Uni<Outcome> fetchNewMembers(ListLease lease, StartedRun run, KlaviyoCredentials key) {
-        return klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor())
-                .onItem().transformToUniAndConcatenate(page -> commit(lease, run, page))
+        return prefetched(klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor()))
+                .onItem().transformToUniAndConcatenate(fetched -> commit(lease, run, fetched))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .collect().last();
     }
 
-    private Uni<MemberPageWriter.Committed> commit(ListLease lease, StartedRun run, Page<MemberProfile> page) {
+    /**
+     * Lets the next pages be fetched while a page commits, at most {@code gateway.sync.prefetch-pages}
+     * ahead; commits still happen one at a time and in order, each with its own checkpoint. A fetch
+     * that fails travels as an item, so the pages before it are committed before the sync fails.
+     */
+    private Multi<FetchedPage> prefetched(Multi<Page<MemberProfile>> fetches) {
+        Multi<FetchedPage> pages = fetches
+                .onItem().transform(FetchedPage::fetched)
+                .onFailure().recoverWithItem(FetchedPage::failed);
+        Context context = Vertx.currentContext();
+        if (config.prefetchPages() <= 0 || context == null) {
+            return pages;
+        }
+        // Back on this sync's own context: the commits and what follows them stay on it.
+        return pages.emitOn(command -> context.runOnContext(ignored -> command.run()), config.prefetchPages());
+    }
+
+    private Uni<MemberPageWriter.Committed> commit(ListLease lease, StartedRun run, FetchedPage fetched) {
+        if (fetched.failure() != null) {
+            return Uni.createFrom().failure(fetched.failure());
+        }
+        Page<MemberProfile> page = fetched.page();
         return pages.commit(lease, run.id(), memberRows.of(page.items()), page.nextUrl(), config.leaseDuration());
+    }
+
+    /** A fetched page, or the failure that ended the fetching. */
+    private record FetchedPage(Page<MemberProfile> page, Throwable failure) {
+        static FetchedPage fetched(Page<MemberProfile> page) {
+            return new FetchedPage(page, null);
+        }
+
+        static FetchedPage failed(Throwable failure) {
+            return new FetchedPage(null, failure);
+        }
     }
 
     private Uni<Outcome> markRemoved(ListLease lease, StartedRun run, KlaviyoCredentials key, Outcome outcome) {

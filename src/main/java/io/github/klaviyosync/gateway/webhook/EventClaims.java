@@ -15,6 +15,8 @@ import java.util.UUID;
  * no transaction. Claims are taken one claimer at a time (a transaction-scoped advisory lock) and
  * skip accounts with a live claim, so one account's events are never split between two passes and
  * stay in arrival order; {@code FOR UPDATE SKIP LOCKED} steps over rows another transaction is writing.
+ * The accounts with a live claim are found once per claim, through a small partial index (a check
+ * per candidate row grew with the square of an account's backlog: seconds per claim under load).
  */
 @ApplicationScoped
 public class EventClaims {
@@ -30,9 +32,8 @@ public class EventClaims {
                 select c.id from webhook_event c
                 where c.status = 'received' and c.next_attempt_at <= now()
                   and (c.claimed_until is null or c.claimed_until < now())
-                  and not exists (select 1 from webhook_event o
-                                  where o.account_id = c.account_id and o.status = 'received'
-                                    and o.claimed_until >= now())
+                  and c.account_id not in (select o.account_id from webhook_event o
+                                           where o.status = 'received' and o.claimed_until >= now())
                 order by c.id
                 limit ?3
                 for update skip locked)

@@ -129,6 +129,14 @@ final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /** Kills the process at once (SIGKILL: no shutdown hook, no graceful stop), as a crash would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the application survived SIGKILL");
+        }
+    }
+
     @Override
     public void close() {
         stop();

@@ -1,0 +1,197 @@
+# Shared by the benchmark and chaos scripts: the database server, the simulator, the packaged
+# gateway, and clean-up. Sourced, never run. Needs: java 17, psql, curl, jq.
+#
+# Database: BENCH_PG_URL, a libpq URL of a role that may create databases, e.g.
+#   postgresql://postgres:secret@127.0.0.1:5432/postgres   (the default is the system PostgreSQL)
+# Each script creates its own databases on that server (gwbench_*), and drops them at the end
+# unless BENCH_KEEP=1.
+
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# The build to run: target/ of this checkout, or a copy of its quarkus-app/ and simulator-classes/
+# (BENCH_BUILD_DIR), so that a long run survives a rebuild of the checkout.
+BUILD_DIR="${BENCH_BUILD_DIR:-$ROOT_DIR/target}"
+APP_JAR="$BUILD_DIR/quarkus-app/quarkus-run.jar"
+SIM_CP="$BUILD_DIR/simulator-classes:$BUILD_DIR/quarkus-app/lib/main/*:$BUILD_DIR/quarkus-app/lib/boot/*"
+BENCH_PG_URL="${BENCH_PG_URL:-postgresql://postgres:postgres@127.0.0.1:5432/postgres}"
+# The gateway's JVM, as a container with a 768 MiB limit would size it (run-java.sh: half for the heap).
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx384m}"
+BENCH_WORK="${BENCH_WORK:-$(mktemp -d /tmp/gwbench.XXXXXX)}"
+BENCH_API_TOKEN="bench-token-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+BENCH_CRYPTO_KEY="$(head -c 32 /dev/urandom | base64)"
+
+_PIDS=()
+_DATABASES=()
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+require_package() {
+    [[ -f "$APP_JAR" && -d "$BUILD_DIR/simulator-classes" ]] \
+        || die "no packaged gateway: run 'bin/mvn -B -ntp package -DskipTests' first"
+    for tool in java psql curl jq "$@"; do
+        command -v "$tool" >/dev/null || die "$tool is not installed"
+    done
+}
+
+# --- the database server -------------------------------------------------------------------
+
+# Splits BENCH_PG_URL into PG_USER, PG_PASSWORD, PG_HOST, PG_PORT, PG_ADMIN_DB.
+parse_pg_url() {
+    local re='^postgres(ql)?://([^:@/]+)(:([^@/]*))?@([^:/]+)(:([0-9]+))?(/([^?]*))?'
+    [[ "$BENCH_PG_URL" =~ $re ]] || die "BENCH_PG_URL is not postgresql://user[:password]@host[:port]/db"
+    PG_USER="${BASH_REMATCH[2]}"
+    PG_PASSWORD="${BASH_REMATCH[4]}"
+    PG_HOST="${BASH_REMATCH[5]}"
+    PG_PORT="${BASH_REMATCH[7]:-5432}"
+    PG_ADMIN_DB="${BASH_REMATCH[9]:-postgres}"
+}
+parse_pg_url
+
+# psql on database $1 of the server, quiet and failing on the first error.
+pg() {
+    local db="$1"; shift
+    PGPASSWORD="$PG_PASSWORD" psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" \
+        -v ON_ERROR_STOP=1 -X -q "$@"
+}
+
+# One value of a query on database $1.
+pg_value() {
+    pg "$1" -At -c "$2"
+}
+
+# Creates an empty database (dropped at exit unless BENCH_KEEP=1).
+create_database() {
+    local db="$1"
+    pg "$PG_ADMIN_DB" -c "drop database if exists $db" -c "create database $db"
+    _DATABASES+=("$db")
+}
+
+# The server's version and settings that matter for the figures.
+describe_server() {
+    pg_value "$PG_ADMIN_DB" "select 'PostgreSQL ' || current_setting('server_version') || ', shared_buffers '
+        || current_setting('shared_buffers') || ', synchronous_commit ' || current_setting('synchronous_commit')
+        || ', fsync ' || current_setting('fsync')"
+}
+
+# The gateway's schema in database $1, for the raw baselines ("the same tables").
+apply_schema() {
+    pg "$1" -f "$ROOT_DIR/src/main/resources/db/migration/V1__schema.sql"
+}
+
+# --- processes -----------------------------------------------------------------------------
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until curl gets $2 (default 200) from URL $1, or dies after $3 seconds (default 120).
+await_http() {
+    local url="$1" expected="${2:-200}" timeout="${3:-120}" started=$SECONDS
+    until [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" == "$expected" ]]; do
+        (( SECONDS - started < timeout )) || die "$url did not answer $expected within ${timeout}s"
+        sleep 0.1
+    done
+}
+
+# Starts the standalone simulator; sets SIM_PORT, SIM_PID, SIM_URL.
+start_simulator() {
+    SIM_PORT="$(free_port)"
+    java -Xmx1g -cp "$SIM_CP" io.github.klaviyosync.gateway.simulator.SimulatorMain \
+        --port="$SIM_PORT" --seed="${BENCH_SEED:-42}" >"$BENCH_WORK/simulator.log" 2>&1 &
+    SIM_PID=$!
+    _PIDS+=("$SIM_PID")
+    SIM_URL="http://127.0.0.1:$SIM_PORT"
+    await_http "$SIM_URL/__admin/accounts/none/counters" 404 60
+}
+
+# POST JSON $2 to the simulator's admin path $1; prints the answer.
+sim_admin() {
+    curl -sf -X POST -H 'Content-Type: application/json' --data "$2" "$SIM_URL/__admin$1"
+}
+
+# Environment of a gateway on database $1 and HTTP port $2 (extra VAR=value pairs follow, then
+# those of BENCH_GATEWAY_ENV, e.g. BENCH_GATEWAY_ENV="GATEWAY_SYNC_PREFETCH_PAGES=0").
+gateway_env() {
+    local db="$1" port="$2"; shift 2
+    printf '%s\n' \
+        "QUARKUS_HTTP_PORT=$port" \
+        "QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://$PG_HOST:$PG_PORT/$db" \
+        "QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://$PG_HOST:$PG_PORT/$db" \
+        "QUARKUS_DATASOURCE_USERNAME=$PG_USER" \
+        "QUARKUS_DATASOURCE_PASSWORD=$PG_PASSWORD" \
+        "GATEWAY_API_TOKENS=$BENCH_API_TOKEN" \
+        "GATEWAY_CRYPTO_KEY=$BENCH_CRYPTO_KEY" \
+        "GATEWAY_KLAVIYO_BASE_URL=$SIM_URL" \
+        "$@" \
+        ${BENCH_GATEWAY_ENV:-}
+}
+
+# Starts the packaged gateway (prod profile) on database $1, named $2 (its log is $BENCH_WORK/$2.log);
+# extra VAR=value pairs follow. Sets GW_PORT, GW_PID, GW_URL, GW_STARTED_NS (when java was started).
+start_gateway() {
+    local db="$1" name="$2"; shift 2
+    GW_PORT="$(free_port)"
+    local -a environment
+    mapfile -t environment < <(gateway_env "$db" "$GW_PORT" "$@")
+    GW_STARTED_NS="$(date +%s%N)"
+    # shellcheck disable=SC2086
+    env -i PATH="$PATH" HOME="$HOME" "${environment[@]}" \
+        java $BENCH_JAVA_OPTS -jar "$APP_JAR" >"$BENCH_WORK/$name.log" 2>&1 &
+    GW_PID=$!
+    _PIDS+=("$GW_PID")
+    GW_URL="http://127.0.0.1:$GW_PORT"
+    await_http "$GW_URL/q/health/ready" 200 180
+}
+
+# Resident memory of process $1 in MiB.
+rss_mib() {
+    awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# Calls the gateway's API: api METHOD PATH [JSON].
+api() {
+    local method="$1" path="$2" body="${3:-}"
+    curl -sf -X "$method" -H "Authorization: Bearer $BENCH_API_TOKEN" -H 'Content-Type: application/json' \
+        ${body:+--data "$body"} "$GW_URL$path"
+}
+
+stop_process() {
+    local pid="$1"
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local pid db
+    for pid in "${_PIDS[@]}"; do
+        stop_process "$pid"
+    done
+    if [[ "${BENCH_KEEP:-0}" != 1 ]]; then
+        for db in "${_DATABASES[@]}"; do
+            pg "$PG_ADMIN_DB" -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
+        done
+        rm -rf "$BENCH_WORK"
+    else
+        log "kept: databases ${_DATABASES[*]:-none}, work directory $BENCH_WORK"
+    fi
+}
+trap cleanup EXIT
+
+# --- figures -------------------------------------------------------------------------------
+
+# ratio A B: A/B with two decimals.
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'
+}
+
+# Milliseconds since epoch.
+now_ms() {
+    date +%s%3N
+}
