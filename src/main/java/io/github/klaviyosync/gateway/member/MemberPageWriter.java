@@ -43,6 +43,7 @@ public class MemberPageWriter {
                 select $2, pid, email, phone, raw, coalesce(invalid, false), first, last,
                        sms, "smsAt", em, "emAt", upd
                   from v
+                 order by pid -- one lock order for every page: lists sharing members never deadlock
                 on conflict (account_id, klaviyo_profile_id) do update set
                     email         = case when t.klaviyo_updated is null or excluded.klaviyo_updated >= t.klaviyo_updated
                                          then excluded.email else t.email end,
