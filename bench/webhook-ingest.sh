@@ -66,6 +66,9 @@ gateway() {
         printf -v "WRK_${pair%%=*}" '%s' "${pair#*=}"
     done
     STORED=$(( $(pg_value "$db" "select count(*) from webhook_event") - before ))
+    # The applier runs meanwhile (as in production): how far it kept up with the intake.
+    APPLIED="$(pg_value "$db" "select count(*) from webhook_event where status = 'applied'")"
+    BACKLOG="$(pg_value "$db" "select count(*) from webhook_event where status = 'received'")"
     GW_RSS="$(rss_mib "$GW_PID")"
     log "gateway: $WRK_rps requests/s, p50 $WRK_p50_ms ms, p99 $WRK_p99_ms ms, max $WRK_max_ms ms; 202: $WRK_accepted, stored: $STORED"
     # Every 202 is stored; requests cut off when wrk stopped may be stored without an answer counted.
@@ -81,6 +84,7 @@ echo
 echo "webhook ingest ($CONNECTIONS connections, ${DURATION}s, unique flow pushes)"
 printf '  %-30s %8s requests/s  p50 %s ms, p99 %s ms, max %s ms\n' "gateway (wrk)" "$WRK_rps" "$WRK_p50_ms" "$WRK_p99_ms" "$WRK_max_ms"
 printf '  %-30s %8s\n' "answered 202 / stored" "$WRK_accepted / $STORED (503: $WRK_unavailable)"
+printf '  %-30s %8s\n' "applied meanwhile / backlog" "$APPLIED / $BACKLOG (warm-up included)"
 printf '  %-30s %8s TPS  (latency average %s ms)\n' "baseline (pgbench, 1 row/tx)" "$BASE_TPS" "$BASE_LATENCY"
 printf '  %-30s %8s     goal >= %s with p99 < %s ms: %s\n' "ratio" "$RESULT" "$GOAL" "$P99_GOAL_MS" \
     "$(awk -v r="$RESULT" -v g="$GOAL" -v p="$WRK_p99_ms" -v pg="$P99_GOAL_MS" 'BEGIN { print (r >= g && p < pg ? "met" : "MISSED") }')"

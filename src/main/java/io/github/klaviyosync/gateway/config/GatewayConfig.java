@@ -254,6 +254,13 @@ public interface GatewayConfig {
         /** Inbox transactions in flight at once; further requests join the next one. */
         @WithDefault("2")
         int inboxMaxConcurrentWrites();
+
+        /**
+         * Accounts whose webhook credentials one instance keeps in memory (the inbox insert re-checks
+         * them, so a stale copy is never trusted); when full, the cache starts afresh.
+         */
+        @WithDefault("10000")
+        int accountCacheSize();
     }
 
     /** Switches that only the dev profile turns on. */

@@ -1,8 +1,10 @@
 package io.github.klaviyosync.gateway.webhook;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.webhook.IntakeAccounts.IntakeAccount;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -23,10 +25,21 @@ import java.util.List;
 @ApplicationScoped
 public class GroupCommitInboxWriter implements InboxWriter {
 
+    // The request was verified against credentials read earlier (perhaps from this instance's cache):
+    // the row goes in only if the account still holds them, checked in the same statement, so a
+    // rotated-out token or a replaced secret is never accepted, whichever instance changed it.
     private static final String INSERT = """
-            insert into webhook_event (account_id, kind, external_id, topic, payload, occurred_at)
-            values ($1, $2, $3, $4, $5, $6)
-            on conflict (account_id, external_id) do nothing""";
+            with allowed as (
+                select 1 from account
+                where id = $1::uuid and status <> 'deleted'
+                  and case when $2::text = 'flow' then flow_token_hash = $7::text
+                           else webhook_secret_enc = $8::bytea and klaviyo_account_id is not distinct from $9::text end),
+            inserted as (
+                insert into webhook_event (account_id, kind, external_id, topic, payload, occurred_at)
+                select $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::timestamptz from allowed
+                on conflict (account_id, external_id) do nothing
+                returning 1)
+            select (select count(*) from allowed) as allowed, (select count(*) from inserted) as inserted""";
 
     private final Pool pool;
     private final int maxBatch;
@@ -41,11 +54,11 @@ public class GroupCommitInboxWriter implements InboxWriter {
     }
 
     @Override
-    public Uni<StoreResult> store(List<NewEvent> events) {
+    public Uni<StoreResult> store(IntakeAccount verifiedWith, List<NewEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(StoreResult.NONE);
         }
-        return Uni.createFrom().emitter(emitter -> enqueue(new Waiting(events, emitter)));
+        return Uni.createFrom().emitter(emitter -> enqueue(new Waiting(verifiedWith, events, emitter)));
     }
 
     private void enqueue(Waiting request) {
@@ -81,22 +94,28 @@ public class GroupCommitInboxWriter implements InboxWriter {
         return batch;
     }
 
-    private Uni<List<Boolean>> write(List<Waiting> batch) {
-        List<Tuple> rows = new ArrayList<>();
-        batch.forEach(request -> request.events().forEach(event -> rows.add(row(event))));
-        return pool.withTransaction(connection -> connection.preparedQuery(INSERT).executeBatch(rows))
-                .map(GroupCommitInboxWriter::insertedFlags);
+    /** Deferred, so that even a failure building the rows fails the batch's requests rather than the writer. */
+    private Uni<List<Outcome>> write(List<Waiting> batch) {
+        return Uni.createFrom().deferred(() -> {
+            List<Tuple> rows = new ArrayList<>();
+            batch.forEach(request -> request.events().forEach(event -> rows.add(row(request.verifiedWith(), event))));
+            return pool.withTransaction(connection -> connection.preparedQuery(INSERT).executeBatch(rows))
+                    .map(GroupCommitInboxWriter::outcomes);
+        });
     }
 
-    private void finish(List<Waiting> batch, List<Boolean> inserted) {
+    private void finish(List<Waiting> batch, List<Outcome> outcomes) {
         released();
         int index = 0;
         for (Waiting request : batch) {
             int stored = 0;
+            int refused = 0;
             for (int i = 0; i < request.events().size(); i++) {
-                stored += inserted.get(index++) ? 1 : 0;
+                Outcome outcome = outcomes.get(index++);
+                stored += outcome == Outcome.STORED ? 1 : 0;
+                refused += outcome == Outcome.REFUSED ? 1 : 0;
             }
-            request.emitter().complete(new StoreResult(stored, request.events().size() - stored));
+            request.emitter().complete(new StoreResult(stored, request.events().size() - stored - refused, refused));
         }
         writeNext();
     }
@@ -111,21 +130,32 @@ public class GroupCommitInboxWriter implements InboxWriter {
         writesInFlight--;
     }
 
-    /** One flag per inserted row, in order: false where the conflict clause kept an existing row. */
-    private static List<Boolean> insertedFlags(RowSet<Row> first) {
-        List<Boolean> flags = new ArrayList<>();
+    /** One outcome per event, in order. */
+    private static List<Outcome> outcomes(RowSet<Row> first) {
+        List<Outcome> outcomes = new ArrayList<>();
         for (RowSet<Row> result = first; result != null; result = result.next()) {
-            flags.add(result.rowCount() > 0);
+            Row row = result.iterator().next();
+            if (row.getLong("allowed") == 0) {
+                outcomes.add(Outcome.REFUSED);
+            } else {
+                outcomes.add(row.getLong("inserted") > 0 ? Outcome.STORED : Outcome.DUPLICATE);
+            }
         }
-        return flags;
+        return outcomes;
     }
 
-    private static Tuple row(NewEvent event) {
+    private static Tuple row(IntakeAccount verifiedWith, NewEvent event) {
+        byte[] secret = verifiedWith.webhookSecretSealed();
         return Tuple.of(event.accountId(), event.kind().wire(), event.externalId(), event.topic())
                 .addString(event.payload())
-                .addOffsetDateTime(event.occurredAt() == null ? null : event.occurredAt().atOffset(ZoneOffset.UTC));
+                .addOffsetDateTime(event.occurredAt() == null ? null : event.occurredAt().atOffset(ZoneOffset.UTC))
+                .addString(verifiedWith.flowTokenHash())
+                .addValue(secret == null ? null : Buffer.buffer(secret))
+                .addString(verifiedWith.klaviyoAccountId());
     }
 
-    private record Waiting(List<NewEvent> events, UniEmitter<? super StoreResult> emitter) {
+    private enum Outcome { STORED, DUPLICATE, REFUSED }
+
+    private record Waiting(IntakeAccount verifiedWith, List<NewEvent> events, UniEmitter<? super StoreResult> emitter) {
     }
 }

@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.webhook;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.db.SessionScopes;
+import io.github.klaviyosync.gateway.webhook.FlowPushBatchPlanner.PlannedPush;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +31,8 @@ public class WebhookApplier {
     private final EventClaims claims;
     private final ApplyPlanner planner;
     private final EventApplication application;
+    private final FlowPushBatchPlanner batchPlanner;
+    private final FlowPushBatchWriter batchWriter;
     private final WebhookMetrics metrics;
     private final SessionScopes scopes;
     private final int batchSize;
@@ -37,11 +40,14 @@ public class WebhookApplier {
     /** Passes that ended with claims they could not give back (the database went away): released next time. */
     private final Set<String> abandonedPasses = ConcurrentHashMap.newKeySet();
 
-    WebhookApplier(EventClaims claims, ApplyPlanner planner, EventApplication application, WebhookMetrics metrics,
+    WebhookApplier(EventClaims claims, ApplyPlanner planner, EventApplication application,
+            FlowPushBatchPlanner batchPlanner, FlowPushBatchWriter batchWriter, WebhookMetrics metrics,
             SessionScopes scopes, GatewayConfig config) {
         this.claims = claims;
         this.planner = planner;
         this.application = application;
+        this.batchPlanner = batchPlanner;
+        this.batchWriter = batchWriter;
         this.metrics = metrics;
         this.scopes = scopes;
         this.batchSize = config.webhook().applyBatchSize();
@@ -84,8 +90,48 @@ public class WebhookApplier {
                 .collect().asList();
     }
 
-    /** One account's events, one after another; the item is the ids of those this pass applied. */
+    /**
+     * One account's events in arrival order; the item is the ids of those this pass applied. Runs of
+     * consecutive flow pushes are applied in batches, everything else one event at a time.
+     */
     private Uni<List<Long>> applyInOrder(String pass, List<ClaimedEvent> events) {
+        return Multi.createFrom().iterable(runs(events))
+                .onItem().transformToUniAndConcatenate(run -> run.size() > 1 && run.get(0).kind() == WebhookKind.FLOW
+                        ? applyFlowRun(pass, run)
+                        : applyEach(pass, run))
+                .onItem().<Long>disjoint()
+                .collect().asList();
+    }
+
+    private Uni<List<Long>> applyFlowRun(String pass, List<ClaimedEvent> run) {
+        return batchPlanner.plan(run.get(0).accountId(), run)
+                .onItem().transformToMulti(steps -> Multi.createFrom().iterable(steps))
+                .onItem().transformToUniAndConcatenate(step -> step.batch() != null
+                        ? applyFlowBatch(pass, step.batch())
+                        : applyEach(pass, List.of(step.single())))
+                .onItem().<Long>disjoint()
+                .collect().asList();
+    }
+
+    /** A failing batch (not a lost database) is applied again one push at a time, so a bad push fails alone. */
+    private Uni<List<Long>> applyFlowBatch(String pass, List<PlannedPush> batch) {
+        return batchWriter.apply(pass, batch)
+                .map(applied -> batchApplied(applied))
+                .onFailure(failure -> !Failures.isConnectionFailure(failure)).recoverWithUni(failure -> {
+                    LOG.infof("a batch of %d flow pushes failed; applying them one by one: %s", batch.size(),
+                            Failures.describe(failure));
+                    return applyEach(pass, batch.stream().map(PlannedPush::event).toList());
+                });
+    }
+
+    private List<Long> batchApplied(List<PlannedPush> applied) {
+        Instant now = Instant.now();
+        applied.forEach(push -> metrics.applied(WebhookKind.FLOW, push.receivedAt(), now));
+        return applied.stream().map(push -> push.event().id()).toList();
+    }
+
+    /** Events one after another, each on its own; the ids of those this pass applied. */
+    private Uni<List<Long>> applyEach(String pass, List<ClaimedEvent> events) {
         return Multi.createFrom().iterable(events)
                 .onItem().transformToUniAndConcatenate(event -> applyOne(pass, event))
                 .select().where(id -> id >= 0)
@@ -127,6 +173,20 @@ public class WebhookApplier {
             metrics.retried(kind);
             LOG.infof("webhook event %d of account %s will be retried: %s", claimed.id(), claimed.accountId(), error);
         }
+    }
+
+    /** Consecutive events of one kind (flow pushes together, system events together), in order. */
+    private static List<List<ClaimedEvent>> runs(List<ClaimedEvent> events) {
+        List<List<ClaimedEvent>> runs = new ArrayList<>();
+        for (ClaimedEvent event : events) {
+            List<ClaimedEvent> last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last.get(0).kind() == event.kind()) {
+                last.add(event);
+            } else {
+                runs.add(new ArrayList<>(List.of(event)));
+            }
+        }
+        return runs;
     }
 
     /** The batch grouped by account, each group in id order (the batch is sorted by id). */

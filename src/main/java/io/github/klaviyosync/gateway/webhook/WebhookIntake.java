@@ -12,11 +12,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Store-then-acknowledge for both kinds of webhook: find the account, verify the raw bytes, parse,
- * and write every event of the request in one transaction. The returned Uni completes only after
+ * Store-then-acknowledge for both kinds of webhook: find the account (in this instance's cache, else
+ * in the database), verify the raw bytes, parse, and write every event of the request in one
+ * transaction that re-checks the credentials it was verified with. The returned Uni completes only after
  * that commit; it fails with a {@link WebhookRejection} (400/401/404/413) or, when the database
  * cannot be used, a {@link WebhookStorageUnavailable} (503), never with anything else.
  */
@@ -47,29 +49,59 @@ public class WebhookIntake {
     }
 
     public Uni<StoreResult> receiveSystem(String accountId, SystemHeaders headers, byte[] body) {
-        return account(accountId, body)
-                .map(account -> systemEvents(account, headers, body))
-                .chain(events -> store(WebhookKind.SYSTEM, events))
-                .onFailure().transform(failure -> rejected(WebhookKind.SYSTEM, failure));
+        return receive(WebhookKind.SYSTEM, accountId, body, account -> systemEvents(account, headers, body));
     }
 
     public Uni<StoreResult> receiveFlow(String accountId, String token, byte[] body) {
-        return account(accountId, body)
-                .map(account -> flowEvent(account, token, body))
-                .chain(events -> store(WebhookKind.FLOW, events))
-                .onFailure().transform(failure -> rejected(WebhookKind.FLOW, failure));
+        return receive(WebhookKind.FLOW, accountId, body, account -> flowEvent(account, token, body));
     }
 
-    private Uni<IntakeAccount> account(String accountId, byte[] body) {
-        if (body.length > maxBodyBytes) {
-            return Uni.createFrom().failure(WebhookRejection.tooLarge(maxBodyBytes));
+    private Uni<StoreResult> receive(WebhookKind kind, String accountId, byte[] body,
+            Function<IntakeAccount, List<NewEvent>> verify) {
+        return Uni.createFrom().deferred(() -> {
+                    if (body.length > maxBodyBytes) {
+                        return Uni.createFrom().failure(WebhookRejection.tooLarge(maxBodyBytes));
+                    }
+                    UUID id = parseId(accountId);
+                    if (id == null) {
+                        return Uni.createFrom().failure(WebhookRejection.unknownAccount());
+                    }
+                    IntakeAccount cached = accounts.cached(id);
+                    return cached != null ? attempt(kind, cached, verify, true) : loaded(kind, id, verify);
+                })
+                .onFailure().transform(failure -> rejected(kind, failure));
+    }
+
+    /**
+     * Verifies the request against {@code account} and stores its events. When the account came from
+     * the cache, a refusal (by the verification, or by the inbox because the credentials changed in
+     * the database) is not final: the account is read again and the request judged once more.
+     */
+    private Uni<StoreResult> attempt(WebhookKind kind, IntakeAccount account,
+            Function<IntakeAccount, List<NewEvent>> verify, boolean fromCache) {
+        List<NewEvent> events;
+        try {
+            events = verify.apply(account);
+        } catch (WebhookRejection rejection) {
+            return fromCache && rejection.status() == 401
+                    ? loaded(kind, account.id(), verify)
+                    : Uni.createFrom().failure(rejection);
         }
-        UUID id = parseId(accountId);
-        if (id == null) {
-            return Uni.createFrom().failure(WebhookRejection.unknownAccount());
-        }
-        return accounts.find(id)
-                .onItem().ifNull().failWith(WebhookRejection::unknownAccount);
+        return store(kind, account, events)
+                .chain(result -> {
+                    if (result.refused() == 0) {
+                        return Uni.createFrom().item(result);
+                    }
+                    return fromCache
+                            ? loaded(kind, account.id(), verify)
+                            : Uni.createFrom().failure(WebhookRejection.unauthorized("credentials_changed"));
+                });
+    }
+
+    private Uni<StoreResult> loaded(WebhookKind kind, UUID id, Function<IntakeAccount, List<NewEvent>> verify) {
+        return accounts.load(id)
+                .onItem().ifNull().failWith(WebhookRejection::unknownAccount)
+                .chain(account -> attempt(kind, account, verify, false));
     }
 
     private List<NewEvent> systemEvents(IntakeAccount account, SystemHeaders headers, byte[] body) {
@@ -101,16 +133,20 @@ public class WebhookIntake {
         return List.of(new NewEvent(account.id(), WebhookKind.FLOW, null, null, payload, null));
     }
 
-    private Uni<StoreResult> store(WebhookKind kind, List<NewEvent> events) {
-        metrics.received(kind, events.size());
-        return inbox.store(events)
-                .invoke(result -> stored(kind, result));
+    private Uni<StoreResult> store(WebhookKind kind, IntakeAccount verifiedWith, List<NewEvent> events) {
+        return inbox.store(verifiedWith, events)
+                .onFailure().invoke(() -> metrics.received(kind, events.size()))
+                .invoke(result -> stored(kind, events.size(), result));
     }
 
-    private void stored(WebhookKind kind, StoreResult result) {
-        metrics.duplicates(kind, result.duplicates());
+    private void stored(WebhookKind kind, int events, StoreResult result) {
         if (result.stored() > 0) {
             applyTrigger.wakeUp();
+        }
+        if (result.refused() == 0) {
+            // A refused request is judged again (or refused): counted by that outcome.
+            metrics.received(kind, events);
+            metrics.duplicates(kind, result.duplicates());
         }
     }
 

@@ -27,12 +27,16 @@ class GroupCommitInboxWriterTest {
     @Inject
     TestAccounts accounts;
 
+    @Inject
+    IntakeAccounts intakeAccounts;
+
     @Test
     void concurrentRequestsAreAllStoredAndEachAnsweredOnlyOnceItsEventsAreCommitted() throws Exception {
         TestAccount account = WebhookFixtures.account(accounts);
+        IntakeAccounts.IntakeAccount credentials = credentials(account);
         List<CompletableFuture<Long>> visibleAtAnswer = IntStream.range(0, 300)
                 .mapToObj(i -> request(account, i))
-                .map(request -> inbox.store(request)
+                .map(request -> inbox.store(credentials, request)
                         // Another connection sees the events at once: their transaction has committed.
                         .chain(result -> visibleEvents(account, request.get(0).externalId()))
                         .subscribeAsCompletionStage())
@@ -48,8 +52,9 @@ class GroupCommitInboxWriterTest {
     void theSameEventStoredByRequestsSharingACommitIsStoredOnceAndCountedAsADuplicate() throws Exception {
         TestAccount account = WebhookFixtures.account(accounts);
         NewEvent event = systemEvent(account, "ev-shared", "{}");
+        IntakeAccounts.IntakeAccount credentials = credentials(account);
         List<CompletableFuture<StoreResult>> results = IntStream.range(0, 20)
-                .mapToObj(i -> inbox.store(List.of(event)).subscribeAsCompletionStage())
+                .mapToObj(i -> inbox.store(credentials, List.of(event)).subscribeAsCompletionStage())
                 .toList();
 
         int stored = 0;
@@ -61,6 +66,10 @@ class GroupCommitInboxWriterTest {
         assertEquals(1, stored);
         assertEquals(19, duplicates);
         assertEquals(1, TestDatabase.count("select count(*) from webhook_event where account_id = ?", account.id()));
+    }
+
+    private IntakeAccounts.IntakeAccount credentials(TestAccount account) {
+        return intakeAccounts.load(account.id()).await().indefinitely();
     }
 
     /** Two events of one request, sharing a marker in their external ids. */
