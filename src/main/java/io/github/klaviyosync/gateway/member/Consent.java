@@ -3,7 +3,9 @@ package io.github.klaviyosync.gateway.member;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.klaviyosync.gateway.db.WireValue;
 import io.github.klaviyosync.gateway.db.WireValueConverter;
+import io.github.klaviyosync.gateway.klaviyo.model.ConsentState;
 import jakarta.persistence.Converter;
+import java.time.Instant;
 
 /** Klaviyo's marketing consent words. Being on a list is not consent. */
 public enum Consent implements WireValue {
@@ -25,6 +27,29 @@ public enum Consent implements WireValue {
 
     public static Consent fromWire(String wire) {
         return WireValue.parse(Consent.class, wire);
+    }
+
+    /**
+     * The word to store for what Klaviyo reported: one of the three the gateway knows, else null
+     * (an unknown word is not recorded). Polls and webhooks store consent by this one rule.
+     */
+    public static String wordOf(ConsentState state) {
+        if (state == null || state.consent() == null) {
+            return null;
+        }
+        try {
+            return fromWire(state.consent()).wire();
+        } catch (IllegalArgumentException unknownWord) {
+            return null;
+        }
+    }
+
+    /** When the stored word was given, or else when it last changed; null when no word is stored. */
+    public static Instant timeOf(ConsentState state) {
+        if (wordOf(state) == null) {
+            return null;
+        }
+        return state.consentTimestamp() != null ? state.consentTimestamp() : state.lastUpdated();
     }
 
     /** Stores the constant as its word. */

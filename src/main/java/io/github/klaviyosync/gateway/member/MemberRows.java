@@ -1,9 +1,7 @@
 package io.github.klaviyosync.gateway.member;
 
-import io.github.klaviyosync.gateway.klaviyo.model.ConsentState;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,32 +39,12 @@ public class MemberRows {
                 phone.invalid(),
                 blankToNull(profile.firstName()),
                 blankToNull(profile.lastName()),
-                consentWord(profile.smsConsent()),
-                consentTime(profile.smsConsent()),
-                consentWord(profile.emailConsent()),
-                consentTime(profile.emailConsent()),
+                Consent.wordOf(profile.smsConsent()),
+                Consent.timeOf(profile.smsConsent()),
+                Consent.wordOf(profile.emailConsent()),
+                Consent.timeOf(profile.emailConsent()),
                 profile.updated(),
                 profile.joinedGroupAt());
-    }
-
-    /** Klaviyo's word when it is one of the three the gateway knows; anything else is not recorded. */
-    static String consentWord(ConsentState state) {
-        if (state == null || state.consent() == null) {
-            return null;
-        }
-        try {
-            return Consent.fromWire(state.consent()).wire();
-        } catch (IllegalArgumentException unknownWord) {
-            return null;
-        }
-    }
-
-    /** When the consent was given, or else when it last changed. */
-    static Instant consentTime(ConsentState state) {
-        if (state == null) {
-            return null;
-        }
-        return state.consentTimestamp() != null ? state.consentTimestamp() : state.lastUpdated();
     }
 
     private static String blankToNull(String value) {

@@ -1,12 +1,10 @@
 package io.github.klaviyosync.gateway.webhook;
 
-import io.github.klaviyosync.gateway.klaviyo.model.ConsentState;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.member.Consent;
 import io.github.klaviyosync.gateway.member.PhoneNumbers;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
@@ -63,29 +61,11 @@ public class ConsentWriter {
                 .setParameter(6, phone.invalid())
                 .setParameter(7, profile.firstName())
                 .setParameter(8, profile.lastName())
-                .setParameter(9, word(profile.smsConsent()))
-                .setParameter(10, time(profile.smsConsent()))
-                .setParameter(11, word(profile.emailConsent()))
-                .setParameter(12, time(profile.emailConsent()))
+                .setParameter(9, Consent.wordOf(profile.smsConsent()))
+                .setParameter(10, Consent.timeOf(profile.smsConsent()))
+                .setParameter(11, Consent.wordOf(profile.emailConsent()))
+                .setParameter(12, Consent.timeOf(profile.emailConsent()))
                 .setParameter(13, profile.updated())
                 .executeUpdate();
-    }
-
-    private static String word(ConsentState state) {
-        if (state == null || state.consent() == null) {
-            return null;
-        }
-        try {
-            return Consent.fromWire(state.consent()).wire();
-        } catch (IllegalArgumentException unknownWord) {
-            return null;
-        }
-    }
-
-    private static Instant time(ConsentState state) {
-        if (state == null || word(state) == null) {
-            return null;
-        }
-        return state.lastUpdated() != null ? state.lastUpdated() : state.consentTimestamp();
     }
 }
