@@ -2,12 +2,12 @@ package io.github.klaviyosync.gateway.list;
 
 import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
-import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
+import io.github.klaviyosync.gateway.syncrun.SyncFailures;
 import io.github.klaviyosync.gateway.syncrun.SyncKind;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder.StartedRun;
@@ -71,7 +71,7 @@ public class ListDiscoveryService {
     }
 
     private Uni<Void> recordFailure(DiscoveryLease lease, StartedRun run, Throwable failure) {
-        String reason = describe(failure);
+        String reason = SyncFailures.describe(failure);
         if (failure instanceof KlaviyoException) {
             LOG.warnf("discovery for account %s failed: %s", lease.accountId(), reason);
         } else {
@@ -81,16 +81,5 @@ public class ListDiscoveryService {
                 .call(() -> runs.fail(run.id(), reason))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
-    }
-
-    private static String describe(Throwable failure) {
-        if (failure instanceof KlaviyoAuthException auth) {
-            return "Klaviyo refused the account's API key (" + auth.status() + "); the account needs a new key";
-        }
-        if (failure instanceof KlaviyoException klaviyoFailure) {
-            String detail = klaviyoFailure.detail();
-            return klaviyoFailure.getMessage() + (detail == null ? "" : ": " + detail);
-        }
-        return "internal error; the gateway's log has the details";
     }
 }

@@ -2,7 +2,6 @@ package io.github.klaviyosync.gateway.member;
 
 import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
-import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoNotFoundException;
@@ -11,6 +10,7 @@ import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
 import io.github.klaviyosync.gateway.list.ListLease;
 import io.github.klaviyosync.gateway.list.ListLeases;
+import io.github.klaviyosync.gateway.syncrun.SyncFailures;
 import io.github.klaviyosync.gateway.syncrun.SyncKind;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder.StartedRun;
@@ -163,17 +163,10 @@ public class MemberSyncService {
         if (failure instanceof KlaviyoNotFoundException) {
             return "the list no longer exists in Klaviyo (404); marked deleted";
         }
-        if (failure instanceof KlaviyoAuthException auth) {
-            return "Klaviyo refused the account's API key (" + auth.status() + "); the account needs a new key";
-        }
-        if (failure instanceof KlaviyoException klaviyoFailure) {
-            String detail = klaviyoFailure.detail();
-            return klaviyoFailure.getMessage() + (detail == null ? "" : ": " + detail);
-        }
         if (failure instanceof LeaseLostException) {
             return failure.getMessage();
         }
-        return "internal error; the gateway's log has the details";
+        return SyncFailures.describe(failure);
     }
 
     private void countIngested(ListLease lease, Outcome outcome) {
