@@ -4,7 +4,6 @@ import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
-import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.problem.ApiProblem;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -167,16 +166,6 @@ public class AccountService {
     @WithTransaction
     public Uni<Boolean> markAuthFailed(UUID id, String reason) {
         return accounts.markAuthFailed(id, reason, now());
-    }
-
-    /** The account's Klaviyo credentials for one call, its key decrypted. */
-    public KlaviyoCredentials credentials(Account account) {
-        return new KlaviyoCredentials(account.id.toString(), secretBox.open(account.apiKeySealed, account.id.toString()));
-    }
-
-    /** The account's system webhook secret, or null when it has none. */
-    public String webhookSecret(Account account) {
-        return account.webhookSecretSealed == null ? null : secretBox.open(account.webhookSecretSealed, account.id.toString());
     }
 
     private static void requireSameOwner(Account account, AccountInfo owner) {

@@ -1,8 +1,7 @@
 package io.github.klaviyosync.gateway.webhook;
 
-import io.github.klaviyosync.gateway.account.Account;
+import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.account.AccountRepository;
-import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoBadRequestException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoNotFoundException;
@@ -23,13 +22,13 @@ import java.util.UUID;
 public class KlaviyoLookups {
 
     private final AccountRepository accounts;
-    private final SecretBox secretBox;
+    private final AccountCredentials accountCredentials;
     private final KlaviyoClient client;
     private final PhoneNumbers phones;
 
-    KlaviyoLookups(AccountRepository accounts, SecretBox secretBox, KlaviyoClient client, PhoneNumbers phones) {
+    KlaviyoLookups(AccountRepository accounts, AccountCredentials accountCredentials, KlaviyoClient client, PhoneNumbers phones) {
         this.accounts = accounts;
-        this.secretBox = secretBox;
+        this.accountCredentials = accountCredentials;
         this.client = client;
         this.phones = phones;
     }
@@ -79,11 +78,6 @@ public class KlaviyoLookups {
     private Uni<KlaviyoCredentials> credentials(UUID accountId) {
         return accounts.findById(accountId)
                 .onItem().ifNull().failWith(() -> new ApplyException("the account no longer exists"))
-                .map(this::credentials);
-    }
-
-    private KlaviyoCredentials credentials(Account account) {
-        String accountKey = account.id.toString();
-        return new KlaviyoCredentials(accountKey, secretBox.open(account.apiKeySealed, accountKey));
+                .map(accountCredentials::of);
     }
 }
