@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.privacy.ScrubbedThrowable;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -67,6 +69,21 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public RestResponse<Problem> jsonProcessing(JsonProcessingException exception) {
         return badJson(exception);
+    }
+
+    /**
+     * An I/O failure once the answer is already out. The case that happens: a chunked body past
+     * {@code quarkus.http.limits.max-body-size}, which the HTTP layer answers with 413 itself while the
+     * REST layer reads it, and then fails the read. That is the client's mistake and nothing is left to
+     * write (writing again fails), so the failure goes back to Quarkus, which logs I/O failures at DEBUG
+     * and leaves a finished answer alone. An I/O failure before any answer is a bug like any other.
+     */
+    @ServerExceptionMapper
+    public RestResponse<Problem> ioFailure(IOException failure, HttpServerResponse response) throws IOException {
+        if (response.headWritten()) {
+            throw failure;
+        }
+        return unexpected(failure);
     }
 
     /**

@@ -14,7 +14,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,46 @@ class ProblemAnswersTest {
         String secret = TestSecrets.apiKey();
         String email = TestSecrets.email();
         List<LogRecord> records = new ArrayList<>();
+        String body = capturingLogs(records, () -> given().queryParam("secret", secret).queryParam("email", email)
+                .when().post("/test-support/fail")
+                .then().statusCode(500)
+                .contentType("application/problem+json")
+                .body("status", equalTo(500))
+                .body("title", equalTo("Internal Server Error"))
+                .extract().asString());
+        assertFalse(body.contains("Exception") || body.contains("java.") || body.contains("at io."), body);
+        assertFalse(body.contains(secret) || body.contains(email) || body.contains(TestSecrets.MARKER), body);
+
+        LogRecord logged;
+        synchronized (records) {
+            logged = records.stream()
+                    .filter(record -> record.getThrown() != null && ProblemMappers.class.getName().equals(record.getLoggerName()))
+                    .findFirst().orElseThrow(() -> new AssertionError("the failure was not logged"));
+        }
+        String text = describe(logged.getThrown());
+        assertTrue(text.contains("IllegalStateException") && text.contains("pk_***") && text.contains("m***@example.com"), text);
+        assertFalse(text.contains(secret) || text.contains(email) || text.contains(TestSecrets.MARKER), text);
+    }
+
+    @Test
+    void answersAnIoFailureBeforeAnyAnswerAsABug() {
+        List<LogRecord> records = new ArrayList<>();
+        String body = capturingLogs(records, () -> given().when().post("/test-support/fail/io")
+                .then().statusCode(500)
+                .contentType("application/problem+json")
+                .body("status", equalTo(500))
+                .extract().asString());
+        assertFalse(body.contains("IOException") || body.contains("disk gone"), body);
+        synchronized (records) {
+            assertTrue(records.stream().anyMatch(record -> record.getLevel().intValue() >= Level.SEVERE.intValue()
+                    && ProblemMappers.class.getName().equals(record.getLoggerName())
+                    && record.getThrown() != null && record.getThrown().getMessage().contains("disk gone")),
+                    "the failure was not logged as an error");
+        }
+    }
+
+    /** Runs {@code call} while every record logged is added to {@code records}. */
+    private static <T> T capturingLogs(List<LogRecord> records, Supplier<T> call) {
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
@@ -45,30 +87,11 @@ class ProblemAnswersTest {
         };
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
-        String body;
         try {
-            body = given().queryParam("secret", secret).queryParam("email", email)
-                    .when().post("/test-support/fail")
-                    .then().statusCode(500)
-                    .contentType("application/problem+json")
-                    .body("status", equalTo(500))
-                    .body("title", equalTo("Internal Server Error"))
-                    .extract().asString();
+            return call.get();
         } finally {
             root.removeHandler(capture);
         }
-        assertFalse(body.contains("Exception") || body.contains("java.") || body.contains("at io."), body);
-        assertFalse(body.contains(secret) || body.contains(email) || body.contains(TestSecrets.MARKER), body);
-
-        LogRecord logged;
-        synchronized (records) {
-            logged = records.stream()
-                    .filter(record -> record.getThrown() != null && ProblemMappers.class.getName().equals(record.getLoggerName()))
-                    .findFirst().orElseThrow(() -> new AssertionError("the failure was not logged"));
-        }
-        String text = describe(logged.getThrown());
-        assertTrue(text.contains("IllegalStateException") && text.contains("pk_***") && text.contains("m***@example.com"), text);
-        assertFalse(text.contains(secret) || text.contains(email) || text.contains(TestSecrets.MARKER), text);
     }
 
     private static String describe(Throwable thrown) {

@@ -2,6 +2,8 @@ package io.github.klaviyosync.gateway.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.klaviyosync.gateway.problem.ProblemMappers;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
@@ -19,13 +21,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bodies above 1 MiB are refused with 413 before they are read whole, with or without a Content-Length.
+ * Bodies above 1 MiB are refused with 413 before they are read whole, with or without a Content-Length,
+ * and the refusal, a client's mistake, logs no server error.
  *
  * <p>The server answers 413 and closes the connection while the client may still be sending. A client
  * that insists on writing the whole body first can then fail on its write and never read the answer
@@ -40,6 +50,10 @@ class BodyLimitTest {
 
     private static final int ONE_MIB = 1024 * 1024;
     private static final int CHUNK = 16 * 1024;
+    /** Vert.x HTTP, Quarkus HTTP and REST, and the problem answers; background work (sync, scheduler, database) is left out. */
+    private static final List<String> REQUEST_PATH_LOGGERS = List.of("io.vertx.core.http.", "io.vertx.ext.web.",
+            "io.quarkus.vertx.http.", "io.quarkus.resteasy.reactive.", "org.jboss.resteasy.reactive.",
+            ProblemMappers.class.getPackageName() + ".");
 
     @Inject
     TestAccounts accounts;
@@ -76,6 +90,49 @@ class BodyLimitTest {
         assertEquals(413, withContentLength(flowUri(account), account.flowToken(), flowBodyOfSize(account, ONE_MIB + 1), true));
         assertEquals(413, chunked(flowUri(account), account.flowToken(), flowBodyOfSize(account, ONE_MIB + 1)));
         assertEquals(1, storedEvents(account));
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsTheClientsMistakeAndLogsNoServerError() throws Exception {
+        TestAccount account = WebhookFixtures.account(accounts);
+        byte[] body = flowBodyOfSize(account, ONE_MIB + 1);
+        List<String> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue() && fromTheRequestPath(record)) {
+                    synchronized (logged) {
+                        logged.add(record.getLoggerName() + ": " + record.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            assertEquals(413, chunked(flowUri(account), account.flowToken(), body));
+            assertEquals(413, chunked(webhooks.resolve(account.id().toString()), null, body));
+            // The REST layer's read fails just after the 413 has gone out: give what it logs time to arrive.
+            Eventually.pause(Duration.ofSeconds(1));
+        } finally {
+            root.removeHandler(capture);
+        }
+        synchronized (logged) {
+            assertEquals(List.of(), logged);
+        }
+    }
+
+    private static boolean fromTheRequestPath(LogRecord record) {
+        String logger = String.valueOf(record.getLoggerName());
+        return REQUEST_PATH_LOGGERS.stream().anyMatch(logger::startsWith);
     }
 
     private URI flowUri(TestAccount account) {
