@@ -51,8 +51,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "401", description = "Signature, timestamp, webhook id or Klaviyo account do not verify")
     @APIResponse(responseCode = "404", description = "Unknown account",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "Body above 1 MiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "Body above 1 MiB (refused by the HTTP layer, without a body)")
     @APIResponse(responseCode = "503", description = "Database unreachable; retry later",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> system(@RestPath String accountId,
@@ -77,8 +76,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "401", description = "Missing or wrong token")
     @APIResponse(responseCode = "404", description = "Unknown account",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "Body above 1 MiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "Body above 1 MiB (refused by the HTTP layer, without a body)")
     @APIResponse(responseCode = "503", description = "Database unreachable; retry later",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> flow(@RestPath String accountId, @RestHeader("X-Gateway-Token") String token, byte[] body) {
