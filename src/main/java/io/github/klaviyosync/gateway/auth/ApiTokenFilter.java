@@ -8,6 +8,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -19,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class ApiTokenFilter {
 
     private static final String API_ROOT = "/api";
+    private static final Pattern REPEATED_SLASHES = Pattern.compile("/{2,}");
     private static final String BEARER = "bearer ";
     private static final String CHALLENGE = "Bearer realm=\"klaviyo-sync-gateway\"";
 
@@ -46,7 +48,11 @@ public class ApiTokenFilter {
 
     /** {@code /api} and below, however many slashes the caller wrote. */
     static boolean isApiPath(String path) {
-        String collapsed = path == null ? "" : path.replaceAll("/{2,}", "/");
+        // Every API path contains the root even before slashes are collapsed: most requests stop here.
+        if (path == null || !path.contains(API_ROOT)) {
+            return false;
+        }
+        String collapsed = REPEATED_SLASHES.matcher(path).replaceAll("/");
         return collapsed.equals(API_ROOT) || collapsed.startsWith(API_ROOT + "/");
     }
 
