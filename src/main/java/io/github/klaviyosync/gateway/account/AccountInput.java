@@ -7,6 +7,8 @@ final class AccountInput {
 
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_SECRET_LENGTH = 1000;
+    /** Klaviyo's private API keys begin so; a public key (a six-character site id) cannot read lists. */
+    static final String PRIVATE_KEY_PREFIX = "pk_";
 
     private AccountInput() {
     }
@@ -15,7 +17,7 @@ final class AccountInput {
         requirePresent("name", name);
         requirePresent("apiKey", apiKey);
         checkName(name);
-        checkSecret("apiKey", apiKey);
+        checkApiKey(apiKey);
         checkSecret("webhookSecret", webhookSecret);
     }
 
@@ -24,7 +26,7 @@ final class AccountInput {
             throw ApiProblem.badRequest("give at least one of name, apiKey, webhookSecret");
         }
         checkName(name);
-        checkSecret("apiKey", apiKey);
+        checkApiKey(apiKey);
         checkSecret("webhookSecret", webhookSecret);
     }
 
@@ -37,6 +39,15 @@ final class AccountInput {
     private static void checkName(String name) {
         if (name != null && (name.isBlank() || name.length() > MAX_NAME_LENGTH)) {
             throw ApiProblem.badRequest("field 'name' must be 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+    }
+
+    /** A key of the wrong kind is refused here rather than spend the account's Klaviyo rate budget on it. */
+    private static void checkApiKey(String apiKey) {
+        checkSecret("apiKey", apiKey);
+        if (apiKey != null && !apiKey.startsWith(PRIVATE_KEY_PREFIX)) {
+            throw ApiProblem.badRequest("field 'apiKey' must be a Klaviyo private API key (they begin with "
+                    + PRIVATE_KEY_PREFIX + ")");
         }
     }
 

@@ -160,6 +160,18 @@ class AccountResourceTest {
     }
 
     @Test
+    void refusesAKeyThatIsNotAPrivateKeyBeforeAskingKlaviyo() {
+        // Klaviyo would refuse them too (a 422), after a call counted against the account's rate limit.
+        String publicKey = "Ab12Cd";
+        api().contentType(ContentType.JSON).body(Map.of("name", "Shop", "apiKey", publicKey)).when().post("/api/accounts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("private API key")).body(not(containsString(publicKey)));
+        FixtureAccount account = fixtures.account();
+        api().contentType(ContentType.JSON).body("{\"apiKey\":12}").when().patch("/api/accounts/" + account.id())
+                .then().statusCode(400).body("detail", containsString("pk_"));
+    }
+
+    @Test
     void makesDiscoveryDueNow() {
         FixtureAccount account = fixtures.account();
         Instant before = Instant.now().minusSeconds(1);
