@@ -11,11 +11,13 @@ import io.github.klaviyosync.gateway.privacy.LogMask;
 import io.github.klaviyosync.gateway.problem.ApiProblem;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
  * Asks Klaviyo whom a private key belongs to ({@code GET /api/accounts}) before the gateway stores
- * it. Klaviyo's refusal becomes a 422 carrying Klaviyo's reason; Klaviyo out of reach, a 503.
+ * it. Klaviyo's refusal becomes a 422 carrying Klaviyo's reason; Klaviyo out of reach, a 503; a
+ * check that would wait longer than {@code gateway.api.key-check-max-wait} for Klaviyo's pace, a 429.
  */
 @ApplicationScoped
 class KlaviyoKeyCheck {
@@ -39,6 +41,13 @@ class KlaviyoKeyCheck {
      */
     Uni<AccountInfo> accountOf(UUID accountId, String apiKey) {
         String checkKey = accountId + CHECK_SUFFIX;
+        Duration wait = klaviyo.accountCallWait(checkKey);
+        if (wait.compareTo(config.api().keyCheckMaxWait()) > 0) {
+            // Holding the request for a minute would outlast most callers' timeouts.
+            long retryAfter = Math.max(1, (wait.toMillis() + 999) / 1000);
+            return Uni.createFrom().failure(ApiProblem.tooManyRequests(
+                    "Klaviyo allows few API key checks a minute for an account; retry in " + retryAfter + " s", retryAfter));
+        }
         return Uni.createFrom()
                 .deferred(() -> klaviyo.account(new KlaviyoCredentials(checkKey, apiKey)))
                 .onTermination().invoke(() -> klaviyo.resume(checkKey))

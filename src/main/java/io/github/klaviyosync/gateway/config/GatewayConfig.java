@@ -191,6 +191,13 @@ public interface GatewayConfig {
         @WithDefault("5s")
         Duration unavailableRetryAfter();
 
+        /**
+         * Longest wait for Klaviyo's pace that checking a new API key may take (Klaviyo allows 15
+         * key checks a minute per account); beyond it the request is answered 429 with Retry-After.
+         */
+        @WithDefault("10s")
+        Duration keyCheckMaxWait();
+
         /** How often the per-list and per-account gauges are refreshed from the database. */
         @WithDefault("30s")
         Duration metricsRefresh();

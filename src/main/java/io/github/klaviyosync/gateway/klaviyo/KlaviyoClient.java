@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,15 +43,17 @@ public class KlaviyoClient {
     private final KlaviyoApi api;
     private final KlaviyoCalls calls;
     private final AccountStops stops;
+    private final RateGovernor governor;
     private final URI baseUri;
     private final String revision;
 
-    KlaviyoClient(GatewayConfig config, KlaviyoCalls calls, AccountStops stops) {
+    KlaviyoClient(GatewayConfig config, KlaviyoCalls calls, AccountStops stops, RateGovernor governor) {
         GatewayConfig.Klaviyo klaviyo = config.klaviyo();
         this.baseUri = URI.create(klaviyo.baseUrl());
         this.revision = klaviyo.revision();
         this.calls = calls;
         this.stops = stops;
+        this.governor = governor;
         this.api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(baseUri)
                 .connectTimeout(klaviyo.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -149,6 +152,14 @@ public class KlaviyoClient {
     }
 
     /** The account's key was replaced: its calls, stopped after a 401/403, may go again. */
+    /**
+     * How long the key's account ({@link #account}) would wait now for its pace (Klaviyo allows few
+     * such calls a minute), so that an interactive caller can be told to come back instead of waiting.
+     */
+    public Duration accountCallWait(String accountKey) {
+        return Duration.ofMillis(governor.millisUntilFree(accountKey, KlaviyoOperation.GET_ACCOUNTS));
+    }
+
     public void resume(String accountKey) {
         stops.resume(accountKey);
     }

@@ -45,6 +45,16 @@ final class OperationPace {
         this.lastUsed = nowMillis;
     }
 
+    /** The milliseconds a request would wait now before it may go (0: at once); counts nothing. */
+    synchronized long millisUntilFree(long now) {
+        recover(now);
+        if (now < blockedUntil) {
+            return blockedUntil - now;
+        }
+        return Math.max(0, Math.max(burstCounts.millisUntilBelow(now, burstLimit),
+                steadyCounts.millisUntilBelow(now, steadyLimit)));
+    }
+
     /** Counts a request and returns 0 when it may go now, else the milliseconds to wait first. */
     synchronized long reserve(long now) {
         lastUsed = now;

@@ -44,6 +44,11 @@ public class RateGovernor {
         return Uni.createFrom().deferred(() -> waitFor(pace));
     }
 
+    /** How long a call of {@code operation} for the account would wait now before it may go; counts nothing. */
+    public long millisUntilFree(String accountKey, KlaviyoOperation operation) {
+        return pace(accountKey, operation).millisUntilFree(clock.millis());
+    }
+
     void onRateLimitHeaders(String accountKey, KlaviyoOperation operation, int limit, int remaining, int reset) {
         pace(accountKey, operation).onRateLimitHeaders(clock.millis(), limit, remaining, reset);
     }

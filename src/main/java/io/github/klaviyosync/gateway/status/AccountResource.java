@@ -106,6 +106,8 @@ public class AccountResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "Klaviyo refused the new key, or it belongs to another Klaviyo account",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Too many new keys checked for this account lately (Klaviyo's pace); see Retry-After",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> update(@PathParam("id") String id, UpdateAccountRequest request) {
         UpdateAccountRequest body = ApiParams.body(request);
         return service.update(ApiParams.accountId(id), body.name(), body.apiKey(), body.webhookSecret())

@@ -151,4 +151,18 @@ class OperationPaceTest {
         pace.reserve(10 + 10 * RECOVERY);
         assertEquals(6, pace.burstLimit());
     }
+
+    @Test
+    void millisUntilFreeSaysWhatReserveWouldWaitAndCountsNothing() {
+        OperationPace pace = new OperationPace(1, 15, RECOVERY, 0);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(0, pace.millisUntilFree(0), "asking counts no request");
+        }
+        assertEquals(0, pace.reserve(0));
+
+        long untilFree = pace.millisUntilFree(100);
+        assertThat(untilFree, greaterThan(0L));
+        assertEquals(untilFree, pace.reserve(100));
+        assertEquals(0, pace.reserve(100 + untilFree));
+    }
 }

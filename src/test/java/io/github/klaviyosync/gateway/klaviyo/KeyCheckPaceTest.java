@@ -1,0 +1,55 @@
+package io.github.klaviyosync.gateway.klaviyo;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checking a new API key asks Klaviyo ({@code GET /api/accounts}, a few a minute per account): when
+ * the account's checks would have to wait longer than {@code gateway.api.key-check-max-wait} for
+ * that pace, the request is answered 429 with Retry-After at once instead of being held; other
+ * accounts are not affected.
+ */
+@QuarkusTest
+class KeyCheckPaceTest {
+
+    @Inject
+    TestAccounts accounts;
+
+    @Inject
+    RateGovernor governor;
+
+    @Test
+    void aKeyCheckThatWouldWaitLongForKlaviyosPaceIsAnswered429WithRetryAfter() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        UUID held = accounts.register(klaviyo);
+        SimulatedAccount other = accounts.klaviyoAccount();
+        UUID free = accounts.register(other);
+        // As if Klaviyo had said that the key checks' minute is used up for 30 s.
+        governor.onRateLimitHeaders(held + ":key-check", KlaviyoOperation.GET_ACCOUNTS, 15, 0, 30);
+
+        String retryAfter = patchKey(held, klaviyo.apiKey())
+                .then().statusCode(429).contentType("application/problem+json")
+                .body("detail", containsString("retry in"))
+                .extract().header("Retry-After");
+        long seconds = Long.parseLong(retryAfter);
+        assertTrue(seconds >= 20 && seconds <= 30, "Retry-After " + seconds);
+
+        patchKey(free, other.apiKey()).then().statusCode(200);
+    }
+
+    private static io.restassured.response.Response patchKey(UUID account, String apiKey) {
+        return given().auth().oauth2("test-token").contentType(ContentType.JSON)
+                .body(Map.of("apiKey", apiKey))
+                .when().patch("/api/accounts/" + account);
+    }
+}
