@@ -37,23 +37,14 @@ public class FlowPushBatchWriter {
                   from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
                        as p(pid, email, e164, raw, invalid, first, last)
                  order by p.pid
-                on conflict (account_id, klaviyo_profile_id) do update set
-                    email = coalesce(excluded.email, t.email),
-                    phone_e164 = case when excluded.phone_raw is null then t.phone_e164 else excluded.phone_e164 end,
-                    phone_invalid = case when excluded.phone_raw is null then t.phone_invalid else excluded.phone_invalid end,
-                    phone_raw = coalesce(excluded.phone_raw, t.phone_raw),
-                    first_name = coalesce(excluded.first_name, t.first_name),
-                    last_name = coalesce(excluded.last_name, t.last_name),
-                    updated_at = now()
+                """ + PushMerge.SUBSCRIBER_CONFLICT + """
                 returning t.id, t.klaviyo_profile_id
             ), m as (
                 insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source)
                 select j.list_id, s.id, $1, j.joined, 'webhook'
                   from unnest($9::bigint[], $10::text[], $11::timestamptz[]) as j(list_id, pid, joined)
                   join s on s.klaviyo_profile_id = j.pid
-                on conflict (list_id, subscriber_id) do update set
-                    removed_at = null, joined_at = excluded.joined_at, source = 'webhook', updated_at = now()
-                where lm.removed_at is not null
+                """ + PushMerge.MEMBERSHIP_CONFLICT + """
                 returning lm.list_id
             ), counted as (
                 update klaviyo_list l set member_count = l.member_count + a.added, updated_at = now()

@@ -22,28 +22,17 @@ public class MembershipWriter {
 
     private static final String SELECT_LIST = "select id from klaviyo_list where account_id = ?1 and klaviyo_list_id = ?2";
 
-    // A value the push leaves empty never erases a known one; consent is never touched here.
     private static final String UPSERT_SUBSCRIBER = """
-            insert into subscriber (account_id, klaviyo_profile_id, email, phone_e164, phone_raw, phone_invalid,
-                                    first_name, last_name)
+            insert into subscriber as t (account_id, klaviyo_profile_id, email, phone_e164, phone_raw, phone_invalid,
+                                         first_name, last_name)
             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            on conflict (account_id, klaviyo_profile_id) do update set
-                email = coalesce(excluded.email, subscriber.email),
-                phone_e164 = case when excluded.phone_raw is null then subscriber.phone_e164 else excluded.phone_e164 end,
-                phone_invalid = case when excluded.phone_raw is null then subscriber.phone_invalid else excluded.phone_invalid end,
-                phone_raw = coalesce(excluded.phone_raw, subscriber.phone_raw),
-                first_name = coalesce(excluded.first_name, subscriber.first_name),
-                last_name = coalesce(excluded.last_name, subscriber.last_name),
-                updated_at = now()
+            """ + PushMerge.SUBSCRIBER_CONFLICT + """
             returning id""";
 
-    // Returns a row only for a new membership or a rejoin: those are the ones that add a member.
     private static final String UPSERT_MEMBERSHIP = """
-            insert into list_membership (list_id, subscriber_id, account_id, joined_at, source)
+            insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source)
             values (?1, ?2, ?3, ?4, 'webhook')
-            on conflict (list_id, subscriber_id) do update set
-                removed_at = null, joined_at = excluded.joined_at, source = 'webhook', updated_at = now()
-            where list_membership.removed_at is not null
+            """ + PushMerge.MEMBERSHIP_CONFLICT + """
             returning subscriber_id""";
 
     private static final String COUNT_MEMBER = """

@@ -8,28 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.testsupport.CapturedLogs;
 import io.github.klaviyosync.gateway.testsupport.EmbeddedPostgresResource;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ProblemAnswersTest {
 
     @Test
-    void answersABugWithAGeneric500AndLogsItScrubbed() {
+    void answersABugWithAGeneric500AndLogsItScrubbed() throws Exception {
         String secret = TestSecrets.apiKey();
         String email = TestSecrets.email();
         List<LogRecord> records = new ArrayList<>();
-        String body = capturingLogs(records, () -> given().queryParam("secret", secret).queryParam("email", email)
+        String body = CapturedLogs.capturing(records, () -> given().queryParam("secret", secret).queryParam("email", email)
                 .when().post("/test-support/fail")
                 .then().statusCode(500)
                 .contentType("application/problem+json")
@@ -51,9 +49,9 @@ class ProblemAnswersTest {
     }
 
     @Test
-    void answersAnIoFailureBeforeAnyAnswerAsABug() {
+    void answersAnIoFailureBeforeAnyAnswerAsABug() throws Exception {
         List<LogRecord> records = new ArrayList<>();
-        String body = capturingLogs(records, () -> given().when().post("/test-support/fail/io")
+        String body = CapturedLogs.capturing(records, () -> given().when().post("/test-support/fail/io")
                 .then().statusCode(500)
                 .contentType("application/problem+json")
                 .body("status", equalTo(500))
@@ -67,33 +65,6 @@ class ProblemAnswersTest {
         }
     }
 
-    /** Runs {@code call} while every record logged is added to {@code records}. */
-    private static <T> T capturingLogs(List<LogRecord> records, Supplier<T> call) {
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                synchronized (records) {
-                    records.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try {
-            return call.get();
-        } finally {
-            root.removeHandler(capture);
-        }
-    }
-
     private static String describe(Throwable thrown) {
         StringBuilder text = new StringBuilder();
         for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
@@ -103,7 +74,7 @@ class ProblemAnswersTest {
     }
 
     @Test
-    void answersWrongMethodsAndMediaTypesAsProblems() {
+    void answersWrongMethodsAndMediaTypesAsProblems() throws Exception {
         given().auth().oauth2("test-token").when().put("/api/status")
                 .then().statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
         given().auth().oauth2("test-token").contentType(ContentType.TEXT).body("name=x")

@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.klaviyosync.gateway.problem.ProblemMappers;
+import io.github.klaviyosync.gateway.testsupport.CapturedLogs;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
@@ -27,10 +28,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,37 +95,19 @@ class BodyLimitTest {
     void aChunkedBodyOverTheLimitIsTheClientsMistakeAndLogsNoServerError() throws Exception {
         TestAccount account = WebhookFixtures.account(accounts);
         byte[] body = flowBodyOfSize(account, ONE_MIB + 1);
-        List<String> logged = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue() && fromTheRequestPath(record)) {
-                    synchronized (logged) {
-                        logged.add(record.getLoggerName() + ": " + record.getMessage());
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<LogRecord> logged = new ArrayList<>();
+        CapturedLogs.capturing(logged, () -> {
             assertEquals(413, chunked(flowUri(account), account.flowToken(), body));
             assertEquals(413, chunked(webhooks.resolve(account.id().toString()), null, body));
             // The REST layer's read fails just after the 413 has gone out: give what it logs time to arrive.
             Eventually.pause(Duration.ofSeconds(1));
-        } finally {
-            root.removeHandler(capture);
-        }
+            return null;
+        });
         synchronized (logged) {
-            assertEquals(List.of(), logged);
+            assertEquals(List.of(), logged.stream()
+                    .filter(record -> record.getLevel().intValue() >= Level.WARNING.intValue() && fromTheRequestPath(record))
+                    .map(record -> record.getLoggerName() + ": " + record.getMessage())
+                    .toList());
         }
     }
 
