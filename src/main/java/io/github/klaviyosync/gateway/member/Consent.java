@@ -44,12 +44,21 @@ public enum Consent implements WireValue {
         }
     }
 
-    /** When the stored word was given, or else when it last changed; null when no word is stored. */
+    /**
+     * Since when the stored word holds as far as Klaviyo says: the later of when it was given and when
+     * the channel last changed, so that a consent event older than what was stored never overrides
+     * it; null when no word is stored.
+     */
     public static Instant timeOf(ConsentState state) {
         if (wordOf(state) == null) {
             return null;
         }
-        return state.consentTimestamp() != null ? state.consentTimestamp() : state.lastUpdated();
+        Instant given = state.consentTimestamp();
+        Instant changed = state.lastUpdated();
+        if (given == null || changed == null) {
+            return given == null ? changed : given;
+        }
+        return given.isAfter(changed) ? given : changed;
     }
 
     /** Stores the constant as its word. */
