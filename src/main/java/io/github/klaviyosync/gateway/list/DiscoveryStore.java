@@ -1,8 +1,7 @@
 package io.github.klaviyosync.gateway.list;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.db.Rows;
+import io.github.klaviyosync.gateway.db.SqlParameters;
 import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -82,10 +81,10 @@ public class DiscoveryStore {
              where id = :account and discovery_lease_owner = :owner
             """;
 
-    private final ObjectMapper json;
+    private final SqlParameters parameters;
 
-    DiscoveryStore(ObjectMapper json) {
-        this.json = json;
+    DiscoveryStore(SqlParameters parameters) {
+        this.parameters = parameters;
     }
 
     @WithTransaction
@@ -94,7 +93,7 @@ public class DiscoveryStore {
                 .chain(session -> session.createNativeQuery(CLAIM, Object[].class)
                         .setParameter("owner", owner)
                         .setParameter("limit", limit)
-                        .setParameter("leaseSeconds", lease.toMillis() / 1000.0)
+                        .setParameter("leaseSeconds", SqlParameters.seconds(lease))
                         .getResultList())
                 .map(rows -> rows.stream().map(row -> toLease(row, owner)).toList());
     }
@@ -107,7 +106,7 @@ public class DiscoveryStore {
                 .toList();
         return Panache.getSession()
                 .chain(session -> session.createNativeQuery(UPSERT_LISTS, Long.class)
-                        .setParameter("lists", toJson(rows))
+                        .setParameter("lists", parameters.json(rows))
                         .setParameter("account", lease.accountId())
                         .setParameter("trigger", lease.trigger().wire())
                         .getSingleResult())
@@ -123,7 +122,7 @@ public class DiscoveryStore {
         return Panache.getSession()
                 .chain(session -> session.createNativeQuery(MARK_MISSING_DELETED)
                         .setParameter("account", lease.accountId())
-                        .setParameter("ids", toJson(listedIds))
+                        .setParameter("ids", parameters.json(listedIds))
                         .executeUpdate()
                         .chain(() -> nightly ? oweRemovalChecks(session, lease) : Uni.createFrom().item(0))
                         .chain(() -> session.createNativeQuery(COMPLETE)
@@ -160,11 +159,4 @@ public class DiscoveryStore {
         return new DiscoveryLease(Rows.uuid(row[0]), (byte[]) row[1], resolved, Rows.instant(row[4]), owner);
     }
 
-    private String toJson(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.list;
 
 import io.github.klaviyosync.gateway.db.Rows;
+import io.github.klaviyosync.gateway.db.SqlParameters;
 import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -100,7 +101,7 @@ public class ListLeases {
                         .setParameter("owner", owner)
                         .setParameter("limit", limit)
                         .setParameter("perAccount", perAccount)
-                        .setParameter("leaseSeconds", seconds(lease))
+                        .setParameter("leaseSeconds", SqlParameters.seconds(lease))
                         .getResultList())
                 .map(rows -> rows.stream().map(row -> toLease(row, owner)).toList());
     }
@@ -113,7 +114,7 @@ public class ListLeases {
                                 "update klaviyo_list set lease_until = now() + make_interval(secs => :leaseSeconds)"
                                         + " where lease_owner = :owner and lease_until > now()")
                         .setParameter("owner", owner)
-                        .setParameter("leaseSeconds", seconds(lease))
+                        .setParameter("leaseSeconds", SqlParameters.seconds(lease))
                         .executeUpdate());
     }
 
@@ -126,7 +127,7 @@ public class ListLeases {
                         .setParameter("owner", lease.owner())
                         .setParameter("dueAt", lease.dueAt())
                         .setParameter("startedAt", startedAt)
-                        .setParameter("intervalSeconds", seconds(interval))
+                        .setParameter("intervalSeconds", SqlParameters.seconds(interval))
                         .setParameter("didFull", didFull)
                         .executeUpdate())
                 .map(updated -> updated == 1);
@@ -140,7 +141,7 @@ public class ListLeases {
                         .setParameter("id", lease.listId())
                         .setParameter("owner", lease.owner())
                         .setParameter("dueAt", lease.dueAt())
-                        .setParameter("retrySeconds", seconds(retry))
+                        .setParameter("retrySeconds", SqlParameters.seconds(retry))
                         .executeUpdate())
                 .replaceWithVoid();
     }
@@ -173,7 +174,4 @@ public class ListLeases {
                 owner);
     }
 
-    private static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
-    }
 }

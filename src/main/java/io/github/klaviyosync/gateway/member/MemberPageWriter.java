@@ -1,7 +1,6 @@
 package io.github.klaviyosync.gateway.member;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.klaviyosync.gateway.db.SqlParameters;
 import io.github.klaviyosync.gateway.list.ListLease;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -104,11 +103,11 @@ public class MemberPageWriter {
             select (select added + rejoined from counts), (select count(*) from l)
             """;
 
-    private final ObjectMapper json;
+    private final SqlParameters sqlParameters;
     private final Pool pool;
 
-    MemberPageWriter(ObjectMapper json, Pool pool) {
-        this.json = json;
+    MemberPageWriter(SqlParameters sqlParameters, Pool pool) {
+        this.sqlParameters = sqlParameters;
         this.pool = pool;
     }
 
@@ -128,12 +127,12 @@ public class MemberPageWriter {
                 .max(Instant::compareTo)
                 .orElse(null);
         Tuple parameters = Tuple.tuple()
-                .addString(toJson(rows))
+                .addString(sqlParameters.json(rows))
                 .addUUID(lease.accountId())
                 .addLong(lease.listId())
                 .addOffsetDateTime(cursor == null ? null : cursor.atOffset(ZoneOffset.UTC))
                 .addString(nextUrl)
-                .addDouble(leaseLength.toMillis() / 1000.0)
+                .addDouble(SqlParameters.seconds(leaseLength))
                 .addString(lease.owner())
                 .addInteger(rows.size())
                 .addLong(runId);
@@ -150,11 +149,4 @@ public class MemberPageWriter {
         return new Committed(seen, row.getLong(0).intValue());
     }
 
-    private String toJson(List<MemberRow> rows) {
-        try {
-            return json.writeValueAsString(rows);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a member page could not be serialised", e);
-        }
-    }
 }

@@ -1,8 +1,7 @@
 package io.github.klaviyosync.gateway.member;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.db.Rows;
+import io.github.klaviyosync.gateway.db.SqlParameters;
 import io.github.klaviyosync.gateway.list.ListLease;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -49,10 +48,10 @@ public class RemovedMemberMarker {
             select count(*) from gone
             """;
 
-    private final ObjectMapper json;
+    private final SqlParameters parameters;
 
-    RemovedMemberMarker(ObjectMapper json) {
-        this.json = json;
+    RemovedMemberMarker(SqlParameters parameters) {
+        this.parameters = parameters;
     }
 
     @WithTransaction
@@ -62,7 +61,7 @@ public class RemovedMemberMarker {
                         .setParameter("run", runId)
                         .setParameter("list", lease.listId())
                         .setParameter("account", lease.accountId())
-                        .setParameter("ids", toJson(memberIds))
+                        .setParameter("ids", parameters.json(memberIds))
                         .executeUpdate())
                 .replaceWithVoid();
     }
@@ -79,11 +78,4 @@ public class RemovedMemberMarker {
                 .map(Rows::intValue);
     }
 
-    private String toJson(List<String> ids) {
-        try {
-            return json.writeValueAsString(ids);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

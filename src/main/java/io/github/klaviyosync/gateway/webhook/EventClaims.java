@@ -1,11 +1,14 @@
 package io.github.klaviyosync.gateway.webhook;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.db.Rows;
+import io.github.klaviyosync.gateway.db.SqlParameters;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -76,12 +79,12 @@ public class EventClaims {
                         .getSingleResult()
                         .chain(locked -> session.createNativeQuery(CLAIM, Object[].class)
                                 .setParameter(1, pass)
-                                .setParameter(2, seconds(lease))
+                                .setParameter(2, SqlParameters.seconds(lease))
                                 .setParameter(3, limit)
                                 .getResultList()))
                 .map(rows -> rows.stream()
-                        .map(row -> new ClaimedEvent(((Number) row[0]).longValue(), (UUID) row[1], WebhookKind.fromWire((String) row[2])))
-                        .sorted(java.util.Comparator.comparingLong(ClaimedEvent::id))
+                        .map(row -> new ClaimedEvent(Rows.longValue(row[0]), Rows.uuid(row[1]), WebhookKind.fromWire((String) row[2])))
+                        .sorted(Comparator.comparingLong(ClaimedEvent::id))
                         .toList());
     }
 
@@ -95,8 +98,8 @@ public class EventClaims {
                 .chain(session -> session.createNativeQuery(RELEASE_FAILED, String.class)
                         .setParameter(1, error)
                         .setParameter(2, maxAttempts)
-                        .setParameter(3, seconds(backoffMax))
-                        .setParameter(4, seconds(backoffInitial))
+                        .setParameter(3, SqlParameters.seconds(backoffMax))
+                        .setParameter(4, SqlParameters.seconds(backoffInitial))
                         .setParameter(5, eventId)
                         .setParameter(6, pass)
                         .getSingleResultOrNull())
@@ -123,7 +126,4 @@ public class EventClaims {
                 .map(updated -> updated > 0);
     }
 
-    private static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
-    }
 }
