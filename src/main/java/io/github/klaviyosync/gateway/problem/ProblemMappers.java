@@ -9,7 +9,6 @@ import io.github.klaviyosync.gateway.privacy.ScrubbedThrowable;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -51,9 +50,7 @@ public class ProblemMappers {
         if (exception.getCause() instanceof JsonProcessingException json) {
             return badJson(json);
         }
-        Response.Status known = Response.Status.fromStatusCode(status);
-        String title = known == null ? "Error" : known.getReasonPhrase();
-        return answer(Problem.of(status, title, refusalDetail(status)), null);
+        return response(ApiProblem.withStatus(status, refusalDetail(status)));
     }
 
     @ServerExceptionMapper
@@ -95,23 +92,23 @@ public class ProblemMappers {
         if (DatabaseOutage.isCausedBy(failure)) {
             LOG.warnf("database unreachable: %s", ScrubbedThrowable.of(failure).getMessage());
             long retryAfter = Math.max(1, config.api().unavailableRetryAfter().toSeconds());
-            return answer(Problem.of(503, "Service Unavailable", "the database is unreachable; retry later"), retryAfter);
+            return response(ApiProblem.unavailable("the database is unreachable; retry later", retryAfter));
         }
         LOG.error("unexpected failure of a REST call", ScrubbedThrowable.of(failure));
-        return answer(Problem.of(500, "Internal Server Error", "an unexpected error occurred; it has been logged"), null);
+        return response(ApiProblem.withStatus(500, "an unexpected error occurred; it has been logged"));
     }
 
     private static RestResponse<Problem> badJson(JsonProcessingException exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof JsonParseException) {
-                return answer(Problem.of(400, "Bad Request", "the body is not valid JSON"), null);
+                return response(ApiProblem.badRequest("the body is not valid JSON"));
             }
         }
         String field = exception instanceof JsonMappingException mapping ? fieldPath(mapping) : "";
         String detail = field.isEmpty()
                 ? "the body does not have the documented JSON shape"
                 : "field '" + field + "' is missing or has the wrong type";
-        return answer(Problem.of(400, "Bad Request", detail), null);
+        return response(ApiProblem.badRequest(detail));
     }
 
     /** The JSON path of the offending field, from names the caller wrote (never a Java type). */

@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.status;
 
 import io.github.klaviyosync.gateway.member.Consent;
 import io.github.klaviyosync.gateway.problem.ApiProblem;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -59,12 +60,11 @@ final class ApiParams {
         if (text == null || text.isEmpty()) {
             return null;
         }
-        for (Consent consent : Consent.values()) {
-            if (consent.wire().equalsIgnoreCase(text)) {
-                return consent;
-            }
+        try {
+            return Consent.fromWire(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException unknownWord) {
+            throw ApiProblem.badRequest("'smsConsent' must be one of SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED");
         }
-        throw ApiProblem.badRequest("'smsConsent' must be one of SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED");
     }
 
     static <T> T body(T body) {
