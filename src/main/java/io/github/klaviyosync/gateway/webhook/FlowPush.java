@@ -16,6 +16,11 @@ public record FlowPush(
         @JsonProperty("first_name") String firstName,
         @JsonProperty("last_name") String lastName) {
 
+    /** A pushed value as the gateway takes it: trimmed, and null when empty (unknown). */
+    static String given(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
     @Override
     public String toString() {
         // No email, phone or names: records end up in logs.

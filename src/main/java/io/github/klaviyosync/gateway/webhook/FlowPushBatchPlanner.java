@@ -114,14 +114,11 @@ public class FlowPushBatchPlanner {
         if (listId == null || push.profileId() == null || !ApplyPlanner.isProfileId(push.profileId())) {
             return null;
         }
-        return new PlannedPush(event, stored.receivedAt(), listId, push.profileId(), given(push.email()),
-                phones.normalise(given(push.phoneNumber())), given(push.firstName()), given(push.lastName()));
+        return new PlannedPush(event, stored.receivedAt(), listId, push.profileId(), FlowPush.given(push.email()),
+                phones.normalise(FlowPush.given(push.phoneNumber())), FlowPush.given(push.firstName()), FlowPush.given(push.lastName()));
     }
 
-    /** Klaviyo renders a missing value as "": unknown, never "erase". */
-    private static String given(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
+
 
     private record Stored(FlowPush push, Instant receivedAt) {
     }

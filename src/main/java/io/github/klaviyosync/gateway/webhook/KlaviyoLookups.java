@@ -61,8 +61,8 @@ public class KlaviyoLookups {
     }
 
     private Uni<MemberProfile> matchByContact(KlaviyoCredentials credentials, FlowPush push) {
-        String phone = push.phoneNumber() == null ? null : phones.normalise(push.phoneNumber()).e164();
-        return Uni.createFrom().deferred(() -> client.profileWithEmail(credentials, blankToNull(push.email())))
+        String phone = phones.normalise(push.phoneNumber()).e164();
+        return Uni.createFrom().deferred(() -> client.profileWithEmail(credentials, FlowPush.given(push.email())))
                 .onItem().ifNull().switchTo(() -> client.profileWithPhone(credentials, phone));
     }
 
@@ -71,9 +71,7 @@ public class KlaviyoLookups {
         return failure instanceof KlaviyoNotFoundException || failure instanceof KlaviyoBadRequestException;
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
+
 
     private Uni<KlaviyoCredentials> credentials(UUID accountId) {
         return accounts.findById(accountId)

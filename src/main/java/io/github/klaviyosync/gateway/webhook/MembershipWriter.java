@@ -97,9 +97,7 @@ public class MembershipWriter {
 
     /** The pushed value unless it is empty (Klaviyo renders a missing value as ""), else the fallback. */
     private static String either(String pushed, String fallback) {
-        if (pushed != null && !pushed.isBlank()) {
-            return pushed.trim();
-        }
-        return fallback == null || fallback.isBlank() ? null : fallback.trim();
+        String given = FlowPush.given(pushed);
+        return given != null ? given : FlowPush.given(fallback);
     }
 }
