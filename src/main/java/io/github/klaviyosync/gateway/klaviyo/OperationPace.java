@@ -58,18 +58,12 @@ final class OperationPace {
     /** Counts a request and returns 0 when it may go now, else the milliseconds to wait first. */
     synchronized long reserve(long now) {
         lastUsed = now;
-        recover(now);
-        if (now < blockedUntil) {
-            return blockedUntil - now;
+        long wait = millisUntilFree(now);
+        if (wait == 0) {
+            burstCounts.add(now);
+            steadyCounts.add(now);
         }
-        long wait = Math.max(burstCounts.millisUntilBelow(now, burstLimit),
-                steadyCounts.millisUntilBelow(now, steadyLimit));
-        if (wait > 0) {
-            return wait;
-        }
-        burstCounts.add(now);
-        steadyCounts.add(now);
-        return 0;
+        return wait;
     }
 
     /** Klaviyo's view of the steady window, from the {@code RateLimit-*} headers of an answer. */
