@@ -23,10 +23,6 @@ public enum AccountStatus implements WireValue {
         return wire;
     }
 
-    public static AccountStatus fromWire(String wire) {
-        return WireValue.parse(AccountStatus.class, wire);
-    }
-
     /** Stores the constant as its word. */
     @Converter(autoApply = true)
     public static class DbConverter extends WireValueConverter<AccountStatus> {

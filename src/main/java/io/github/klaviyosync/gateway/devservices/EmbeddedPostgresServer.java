@@ -73,10 +73,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    public synchronized boolean isRunning() {
-        return postgres != null;
-    }
-
     /** Stops the server and deletes its data. */
     @Override
     public synchronized void close() {

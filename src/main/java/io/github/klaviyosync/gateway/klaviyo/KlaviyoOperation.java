@@ -17,7 +17,7 @@ public enum KlaviyoOperation {
     GET_LIST_IDS_FOR_PROFILE("get_list_ids_for_profile", Tier.S);
 
     /** Klaviyo's rate-limit tiers that these operations use. */
-    public enum Tier { XS, S, L }
+    private enum Tier { XS, S, L }
 
     private final String operationId;
     private final Tier tier;
@@ -30,10 +30,6 @@ public enum KlaviyoOperation {
     /** The spec's operationId, also the metric label. */
     public String operationId() {
         return operationId;
-    }
-
-    public Tier tier() {
-        return tier;
     }
 
     /** The configured burst limit (requests per second) of this operation's tier. */

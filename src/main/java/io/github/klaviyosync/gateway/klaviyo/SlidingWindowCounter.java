@@ -60,10 +60,6 @@ final class SlidingWindowCounter {
         return (current + slots + 1) * slotMillis - nowMillis;
     }
 
-    boolean isEmpty(long nowMillis) {
-        return count(nowMillis) == 0;
-    }
-
     private int countOf(long slot) {
         int index = (int) Math.floorMod(slot, (long) counts.length);
         return slotIds[index] == slot ? counts[index] : 0;

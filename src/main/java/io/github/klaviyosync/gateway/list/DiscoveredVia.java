@@ -22,10 +22,6 @@ public enum DiscoveredVia implements WireValue {
         return wire;
     }
 
-    public static DiscoveredVia fromWire(String wire) {
-        return WireValue.parse(DiscoveredVia.class, wire);
-    }
-
     /** Stores the constant as its word. */
     @Converter(autoApply = true)
     public static class DbConverter extends WireValueConverter<DiscoveredVia> {

@@ -22,10 +22,6 @@ public enum ListStatus implements WireValue {
         return wire;
     }
 
-    public static ListStatus fromWire(String wire) {
-        return WireValue.parse(ListStatus.class, wire);
-    }
-
     /** Stores the constant as its word. */
     @Converter(autoApply = true)
     public static class DbConverter extends WireValueConverter<ListStatus> {

@@ -22,10 +22,6 @@ public enum MembershipSource implements WireValue {
         return wire;
     }
 
-    public static MembershipSource fromWire(String wire) {
-        return WireValue.parse(MembershipSource.class, wire);
-    }
-
     /** Stores the constant as its word. */
     @Converter(autoApply = true)
     public static class DbConverter extends WireValueConverter<MembershipSource> {

@@ -22,10 +22,6 @@ public enum SyncKind implements WireValue {
         return wire;
     }
 
-    public static SyncKind fromWire(String wire) {
-        return WireValue.parse(SyncKind.class, wire);
-    }
-
     /** Stores the constant as its word. */
     @Converter(autoApply = true)
     public static class DbConverter extends WireValueConverter<SyncKind> {

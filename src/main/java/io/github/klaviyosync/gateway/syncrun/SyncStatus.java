@@ -23,10 +23,6 @@ public enum SyncStatus implements WireValue {
         return wire;
     }
 
-    public static SyncStatus fromWire(String wire) {
-        return WireValue.parse(SyncStatus.class, wire);
-    }
-
     /** Stores the constant as its word. */
     @Converter(autoApply = true)
     public static class DbConverter extends WireValueConverter<SyncStatus> {

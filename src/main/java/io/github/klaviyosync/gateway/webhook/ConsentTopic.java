@@ -31,10 +31,6 @@ public enum ConsentTopic {
         return Arrays.stream(values()).filter(value -> value.topic.equals(topic)).findFirst();
     }
 
-    public String topic() {
-        return topic;
-    }
-
     public Channel channel() {
         return channel;
     }

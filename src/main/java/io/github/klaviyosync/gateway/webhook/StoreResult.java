@@ -8,8 +8,4 @@ package io.github.klaviyosync.gateway.webhook;
 public record StoreResult(int stored, int duplicates, int refused) {
 
     public static final StoreResult NONE = new StoreResult(0, 0, 0);
-
-    public StoreResult(int stored, int duplicates) {
-        this(stored, duplicates, 0);
-    }
 }
