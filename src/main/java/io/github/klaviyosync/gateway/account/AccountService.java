@@ -83,17 +83,15 @@ public class AccountService {
      */
     public Uni<Account> update(UUID id, String name, String apiKey, String webhookSecret) {
         AccountInput.requireUpdate(name, apiKey, webhookSecret);
+        if (apiKey == null) {
+            return applyUpdate(id, name, null, webhookSecret);
+        }
+        // Read first: a deleted account costs no Klaviyo call, and the key's owner is compared with the stored one.
         return accounts.findById(id)
                 .map(account -> AccountChecks.requireNotDeleted(id, account))
-                .chain(account -> apiKey == null
-                        ? Uni.createFrom().<AccountInfo>nullItem()
-                        : keyCheck.accountOf(id, apiKey).invoke(owner -> requireSameOwner(account, owner)))
+                .chain(account -> keyCheck.accountOf(id, apiKey).invoke(owner -> requireSameOwner(account, owner)))
                 .chain(owner -> applyUpdate(id, name, apiKey, webhookSecret))
-                .invoke(account -> {
-                    if (apiKey != null) {
-                        klaviyo.resume(id.toString());
-                    }
-                });
+                .invoke(() -> klaviyo.resume(id.toString()));
     }
 
     @WithTransaction
