@@ -15,6 +15,7 @@ const ACCOUNT_PANELS = ['account-detail', 'chart-panel', 'runs-panel', 'events-p
 let selectedId = sessionStorage.getItem(SELECTED_KEY);
 let timer = null;
 let refreshing = null;
+let queued = null;
 
 function start() {
   byId('login-form').addEventListener('submit', signIn);
@@ -88,15 +89,24 @@ async function showDashboard(moveFocus) {
   timer = setInterval(refresh, REFRESH_MS);
 }
 
-/** One refresh at a time; a caller during one waits for it and then runs another. */
+/**
+ * One refresh at a time; callers during one share the single refresh queued after it, so slow
+ * answers never pile up loads.
+ */
 function refresh() {
-  if (refreshing) {
-    return refreshing.then(() => refresh());
+  if (!refreshing) {
+    refreshing = load().finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
   }
-  refreshing = load().finally(() => {
-    refreshing = null;
-  });
-  return refreshing;
+  if (!queued) {
+    queued = refreshing.then(() => {
+      queued = null;
+      return refresh();
+    });
+  }
+  return queued;
 }
 
 async function load() {
