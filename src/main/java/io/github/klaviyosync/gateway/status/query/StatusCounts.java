@@ -11,23 +11,20 @@ import java.time.Instant;
 import java.util.List;
 import org.hibernate.reactive.mutiny.Mutiny;
 
-/** The gateway at a glance, over accounts that are not deleted; the queries run one after another in one session. */
+/** The gateway at a glance, over accounts that are not deleted; five queries, one after another in one session. */
 @ApplicationScoped
 @WithSession
 public class StatusCounts {
 
     private static final String OF_VISIBLE_ACCOUNTS = " in (select a.id from Account a where a.status <> :deleted)";
-    private static final String ACCOUNTS = "select count(a) from Account a where a.status <> :deleted";
-    private static final String LISTS = "select count(l) from KlaviyoList l where l.status = :active and l.accountId"
-            + OF_VISIBLE_ACCOUNTS;
+    private static final String ACCOUNTS = "select count(a), max(a.lastDiscoveryAt) from Account a where a.status <> :deleted";
+    private static final String LISTS = "select count(l), min(l.lastSyncedAt) from KlaviyoList l where l.status = :active"
+            + " and l.accountId" + OF_VISIBLE_ACCOUNTS;
     private static final String SUBSCRIBERS = "select count(s) from Subscriber s where s.accountId" + OF_VISIBLE_ACCOUNTS;
     private static final String MEMBERSHIPS = "select count(m) from ListMembership m where m.removedAt is null and m.accountId"
             + OF_VISIBLE_ACCOUNTS;
     private static final String WEBHOOKS = "select w.status, count(w) from WebhookEvent w where w.accountId"
             + OF_VISIBLE_ACCOUNTS + " group by w.status";
-    private static final String LAST_DISCOVERY = "select max(a.lastDiscoveryAt) from Account a where a.status <> :deleted";
-    private static final String OLDEST_SYNC = "select min(l.lastSyncedAt) from KlaviyoList l where l.status = :active"
-            + " and l.accountId" + OF_VISIBLE_ACCOUNTS;
 
     /** What {@code GET /api/status} shows. */
     public static final class Counts {
@@ -45,20 +42,29 @@ public class StatusCounts {
     public Uni<Counts> counts() {
         Counts counts = new Counts();
         return Panache.getSession()
-                .call(session -> single(session, Long.class, ACCOUNTS).invoke(found -> counts.accounts = found))
-                .call(session -> single(session, Long.class, LISTS).invoke(found -> counts.lists = found))
-                .call(session -> single(session, Long.class, SUBSCRIBERS).invoke(found -> counts.subscribers = found))
-                .call(session -> single(session, Long.class, MEMBERSHIPS).invoke(found -> counts.memberships = found))
-                .call(session -> webhooks(session).invoke(rows -> addWebhooks(counts, rows)))
-                .call(session -> single(session, Instant.class, LAST_DISCOVERY).invoke(found -> counts.lastDiscoveryAt = found))
-                .call(session -> single(session, Instant.class, OLDEST_SYNC).invoke(found -> counts.oldestListSyncAt = found))
+                .call(session -> query(session, Object[].class, ACCOUNTS)
+                        .getSingleResult()
+                        .invoke(row -> {
+                            counts.accounts = (Long) row[0];
+                            counts.lastDiscoveryAt = (Instant) row[1];
+                        }))
+                .call(session -> query(session, Object[].class, LISTS)
+                        .setParameter("active", ListStatus.ACTIVE)
+                        .getSingleResult()
+                        .invoke(row -> {
+                            counts.lists = (Long) row[0];
+                            counts.oldestListSyncAt = (Instant) row[1];
+                        }))
+                .call(session -> query(session, Long.class, SUBSCRIBERS)
+                        .getSingleResult()
+                        .invoke(found -> counts.subscribers = found))
+                .call(session -> query(session, Long.class, MEMBERSHIPS)
+                        .getSingleResult()
+                        .invoke(found -> counts.memberships = found))
+                .call(session -> query(session, Object[].class, WEBHOOKS)
+                        .getResultList()
+                        .invoke(rows -> addWebhooks(counts, rows)))
                 .map(session -> counts);
-    }
-
-    private static Uni<List<Object[]>> webhooks(Mutiny.Session session) {
-        return session.createSelectionQuery(WEBHOOKS, Object[].class)
-                .setParameter("deleted", AccountStatus.DELETED)
-                .getResultList();
     }
 
     private static void addWebhooks(Counts counts, List<Object[]> rows) {
@@ -73,11 +79,8 @@ public class StatusCounts {
         }
     }
 
-    private static <T> Uni<T> single(Mutiny.Session session, Class<T> type, String hql) {
-        var query = session.createSelectionQuery(hql, type).setParameter("deleted", AccountStatus.DELETED);
-        if (hql.contains(":active")) {
-            query.setParameter("active", ListStatus.ACTIVE);
-        }
-        return query.getSingleResult();
+    /** A query over the accounts that are not deleted. */
+    private static <T> Mutiny.SelectionQuery<T> query(Mutiny.Session session, Class<T> type, String hql) {
+        return session.createSelectionQuery(hql, type).setParameter("deleted", AccountStatus.DELETED);
     }
 }
