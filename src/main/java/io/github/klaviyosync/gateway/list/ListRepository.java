@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,6 +16,11 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
 
     public Uni<List<KlaviyoList>> listByAccount(UUID accountId) {
         return list("accountId = ?1 order by name, id", accountId);
+    }
+
+    /** The lists with these row ids (the ids of a page of runs, say). */
+    public Uni<List<KlaviyoList>> listByIds(Collection<Long> ids) {
+        return ids.isEmpty() ? Uni.createFrom().item(List.of()) : list("id in ?1", ids);
     }
 
     public Uni<KlaviyoList> findByKlaviyoId(UUID accountId, String klaviyoListId) {

@@ -9,6 +9,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -40,12 +42,19 @@ public class RunQueries {
         }
         return scope.account(accountId)
                 .chain(account -> runs.recentForAccount(accountId, limit))
-                .chain(found -> lists.listByAccount(accountId)
-                        .map(accountLists -> withListIds(found, accountLists)));
+                .chain(found -> lists.listByIds(listIdsOf(found))
+                        .map(runLists -> withListIds(found, runLists)));
     }
 
-    private static List<RunWithListId> withListIds(List<SyncRun> found, List<KlaviyoList> accountLists) {
-        Map<Long, String> klaviyoIds = accountLists.stream()
+    private static Set<Long> listIdsOf(List<SyncRun> found) {
+        return found.stream()
+                .map(run -> run.listId)
+                .filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+    }
+
+    private static List<RunWithListId> withListIds(List<SyncRun> found, List<KlaviyoList> runLists) {
+        Map<Long, String> klaviyoIds = runLists.stream()
                 .collect(Collectors.toMap(list -> list.id, list -> list.klaviyoListId));
         return found.stream()
                 .map(run -> new RunWithListId(run, run.listId == null ? null : klaviyoIds.get(run.listId)))
