@@ -1,8 +1,7 @@
 package io.github.klaviyosync.gateway.webhook;
 
-import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
-import io.github.klaviyosync.gateway.member.Consent;
-import io.github.klaviyosync.gateway.member.PhoneNumbers;
+import io.github.klaviyosync.gateway.member.MemberRow;
+import io.github.klaviyosync.gateway.member.MemberRows;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -30,10 +29,10 @@ public class ConsentWriter {
             update subscriber set email_consent = ?1, email_consent_at = ?2, updated_at = now()
             where account_id = ?3 and klaviyo_profile_id = ?4 and (email_consent_at is null or email_consent_at <= ?2)""";
 
-    private final PhoneNumbers phones;
+    private final MemberRows memberRows;
 
-    ConsentWriter(PhoneNumbers phones) {
-        this.phones = phones;
+    ConsentWriter(MemberRows memberRows) {
+        this.memberRows = memberRows;
     }
 
     public Uni<Void> apply(Mutiny.Session session, ApplyPlan plan) {
@@ -49,23 +48,23 @@ public class ConsentWriter {
                 .replaceWithVoid();
     }
 
+    /** The fetched profile as polls store it ({@link MemberRows}), so both paths write one profile alike. */
     private Uni<Integer> insertFetched(Mutiny.Session session, ApplyPlan plan) {
-        MemberProfile profile = plan.fetched();
-        PhoneNumbers.Normalised phone = phones.normalise(profile.phoneNumber());
+        MemberRow row = memberRows.of(plan.fetched());
         return session.createNativeQuery(INSERT_FETCHED)
                 .setParameter(1, plan.accountId())
                 .setParameter(2, plan.profileId())
-                .setParameter(3, profile.email())
-                .setParameter(4, phone.e164())
-                .setParameter(5, phone.raw())
-                .setParameter(6, phone.invalid())
-                .setParameter(7, profile.firstName())
-                .setParameter(8, profile.lastName())
-                .setParameter(9, Consent.wordOf(profile.smsConsent()))
-                .setParameter(10, Consent.timeOf(profile.smsConsent()))
-                .setParameter(11, Consent.wordOf(profile.emailConsent()))
-                .setParameter(12, Consent.timeOf(profile.emailConsent()))
-                .setParameter(13, profile.updated())
+                .setParameter(3, row.email())
+                .setParameter(4, row.phone())
+                .setParameter(5, row.raw())
+                .setParameter(6, row.invalid())
+                .setParameter(7, row.first())
+                .setParameter(8, row.last())
+                .setParameter(9, row.sms())
+                .setParameter(10, row.smsAt())
+                .setParameter(11, row.em())
+                .setParameter(12, row.emAt())
+                .setParameter(13, row.upd())
                 .executeUpdate();
     }
 }
