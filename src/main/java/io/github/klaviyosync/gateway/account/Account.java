@@ -45,14 +45,6 @@ public class Account extends PanacheEntityBase {
     @Column(nullable = false)
     public Instant updatedAt;
 
-    public Instant lastDiscoveryAt;
-
-    public Instant nextDiscoveryAt;
-
-    public String discoveryLeaseOwner;
-
-    public Instant discoveryLeaseUntil;
-
     @Override
     public String toString() {
         // Deliberately without the sealed values or the token hash.

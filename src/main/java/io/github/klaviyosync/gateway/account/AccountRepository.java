@@ -39,33 +39,4 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
                         AccountStatus.AUTH_FAILED, reason, now, id, AccountStatus.ACTIVE)
                 .map(updated -> updated > 0);
     }
-
-    /**
-     * Makes the account's discovery due at {@code now} with trigger {@code manual}, which the discovery
-     * engine records on its run. Plain SQL: the trigger column is the list package's (the engine's).
-     */
-    public Uni<Integer> requestDiscovery(UUID accountId, Instant now) {
-        return getSession()
-                .chain(session -> session.createNativeQuery("""
-                                update account
-                                   set next_discovery_at = :now, discovery_trigger = 'manual', updated_at = :now
-                                 where id = :account""")
-                        .setParameter("now", now)
-                        .setParameter("account", accountId)
-                        .executeUpdate());
-    }
-
-    /**
-     * Frees the account's lists from any instance holding them and drops pending requests, so a sync
-     * in flight loses its lease at its next renewal. Plain SQL: the list package sits above this one.
-     */
-    public Uni<Integer> releaseListLeases(UUID accountId) {
-        return getSession()
-                .chain(session -> session.createNativeQuery("""
-                                update klaviyo_list
-                                   set lease_owner = null, lease_until = null, pending_trigger = null, updated_at = now()
-                                 where account_id = :account""")
-                        .setParameter("account", accountId)
-                        .executeUpdate());
-    }
 }

@@ -6,10 +6,13 @@ import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
 import io.github.klaviyosync.gateway.problem.ApiProblem;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.arc.All;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -25,12 +28,15 @@ public class AccountService {
     private final SecretBox secretBox;
     private final KlaviyoKeyCheck keyCheck;
     private final KlaviyoClient klaviyo;
+    private final List<AccountDeletion> deletions;
 
-    AccountService(AccountRepository accounts, SecretBox secretBox, KlaviyoKeyCheck keyCheck, KlaviyoClient klaviyo) {
+    AccountService(AccountRepository accounts, SecretBox secretBox, KlaviyoKeyCheck keyCheck, KlaviyoClient klaviyo,
+            @All List<AccountDeletion> deletions) {
         this.accounts = accounts;
         this.secretBox = secretBox;
         this.keyCheck = keyCheck;
         this.klaviyo = klaviyo;
+        this.deletions = deletions;
     }
 
     /** Checks the key with Klaviyo (422 when refused), then stores the account, due for discovery now. */
@@ -41,10 +47,7 @@ public class AccountService {
                 .chain(owner -> storeNew(id, name.trim(), apiKey, webhookSecret, owner));
     }
 
-    /**
-     * The discovery engine reads {@code last_discovery_at is null} as trigger {@code connect}: the
-     * first discovery of a new account, due at once through {@code next_discovery_at}.
-     */
+    /** A new account has no discovery state yet: the list package's discovery takes it as due now (trigger {@code connect}). */
     @WithTransaction
     Uni<ConnectedAccount> storeNew(UUID id, String name, String apiKey, String webhookSecret, AccountInfo owner) {
         return accounts.findVisibleByKlaviyoId(owner.id())
@@ -72,7 +75,6 @@ public class AccountService {
         account.status = AccountStatus.ACTIVE;
         account.createdAt = now;
         account.updatedAt = now;
-        account.nextDiscoveryAt = now;
         return account;
     }
 
@@ -127,20 +129,11 @@ public class AccountService {
                 });
     }
 
-    /** Makes the account's discovery due now, trigger {@code manual}; the engine picks it up at its next tick. */
-    @WithTransaction
-    public Uni<Instant> discoverNow(UUID id) {
-        Instant now = now();
-        return accounts.findById(id)
-                .map(account -> AccountChecks.requireActive(id, account))
-                .chain(account -> accounts.requestDiscovery(id, now))
-                .replaceWith(now);
-    }
-
     /**
-     * Stops all syncing of the account: it becomes {@code deleted} (the engine syncs only lists of
-     * active accounts) and its list leases are released. With {@code purge} its row goes, and with
-     * it (by cascade) its lists, subscribers, memberships, runs and webhook events.
+     * Stops all syncing of the account: it becomes {@code deleted} (the engine claims only lists of
+     * active accounts), and the packages that work for it stop ({@link AccountDeletion}: a sync in
+     * flight loses its lease at its next page). With {@code purge} its row goes, and with it (by
+     * cascade) its lists, subscribers, memberships, runs and webhook events.
      */
     @WithTransaction
     public Uni<Void> delete(UUID id, boolean purge) {
@@ -150,14 +143,13 @@ public class AccountService {
     }
 
     private Uni<Void> markDeleted(Account account) {
-        Instant now = now();
         account.status = AccountStatus.DELETED;
         account.statusReason = "deleted through the API";
-        account.nextDiscoveryAt = null;
-        account.discoveryLeaseOwner = null;
-        account.discoveryLeaseUntil = null;
-        account.updatedAt = now;
-        return accounts.releaseListLeases(account.id).replaceWithVoid();
+        account.updatedAt = now();
+        return Multi.createFrom().iterable(deletions)
+                .onItem().transformToUniAndConcatenate(deletion -> deletion.accountDeleted(account.id))
+                .collect().last()
+                .replaceWithVoid();
     }
 
     /** Klaviyo refused the account's key: it stays {@code auth_failed} until the key is replaced. */

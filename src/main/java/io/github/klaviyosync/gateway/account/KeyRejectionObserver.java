@@ -5,14 +5,13 @@ import io.github.klaviyosync.gateway.privacy.LogMask;
 import io.github.klaviyosync.gateway.db.SessionScopes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.ObservesAsync;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Marks an account {@code auth_failed} when Klaviyo refuses its key, whether the Klaviyo client fires
- * {@link KlaviyoAuthRejected} synchronously or asynchronously. The update runs in a session of its
- * own ({@link SessionScopes}), never the one of the call that fired the event.
+ * Marks an account {@code auth_failed} when the Klaviyo client reports that Klaviyo refused its key
+ * ({@link KlaviyoAuthRejected}). The update runs in a session of its own ({@link SessionScopes}),
+ * never the one of the call that fired the event.
  */
 @ApplicationScoped
 class KeyRejectionObserver {
@@ -28,10 +27,6 @@ class KeyRejectionObserver {
     }
 
     void onRejected(@Observes KlaviyoAuthRejected event) {
-        markAuthFailed(event);
-    }
-
-    void onRejectedAsync(@ObservesAsync KlaviyoAuthRejected event) {
         markAuthFailed(event);
     }
 

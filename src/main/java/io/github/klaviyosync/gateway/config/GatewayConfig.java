@@ -147,16 +147,6 @@ public interface GatewayConfig {
         @WithDefault("16")
         int maxConcurrentLists();
 
-        /**
-         * Pages of a list's members fetched ahead while the page before them commits (0: fetch and
-         * commit strictly in turn). Commits stay in order, each with its checkpoint; after a crash,
-         * the pages fetched but not yet committed (at most this many plus one) are fetched again.
-         * Worth 1 where Klaviyo's answers are slow compared with a commit; off by default, so a
-         * crash costs one page (on a CPU-bound host it gained nothing measurable: docs/BENCHMARKS.md).
-         */
-        @WithDefault("0")
-        int prefetchPages();
-
         /** Lists of one Klaviyo account synced at once by one instance. */
         @WithDefault("2")
         int maxConcurrentListsPerAccount();

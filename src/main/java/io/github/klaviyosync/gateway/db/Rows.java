@@ -1,53 +1,50 @@
 package io.github.klaviyosync.gateway.db;
 
-import java.sql.Timestamp;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.UUID;
+import java.util.Collection;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
-/** Reads the columns of native query rows, whichever Java type the driver chose for them. */
+/** Reads and binds the values of native statements in the forms the reactive PostgreSQL client uses. */
 public final class Rows {
 
     private Rows() {
     }
 
-    public static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof LocalDateTime local) {
-            return local.toInstant(ZoneOffset.UTC);
-        }
-        throw new IllegalArgumentException("not a timestamp: " + value.getClass().getSimpleName());
+    /** The parameters of a statement, {@code $1} first (nulls allowed). */
+    public static Tuple parameters(Object... values) {
+        return Tuple.from(values);
     }
 
-    public static UUID uuid(Object value) {
-        if (value == null || value instanceof UUID) {
-            return (UUID) value;
-        }
-        return UUID.fromString(value.toString());
+    /** A {@code timestamptz} column as an instant (null stays null). */
+    public static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
     }
 
-    public static long longValue(Object value) {
-        return ((Number) value).longValue();
+    /** An instant bound to a {@code timestamptz} parameter. */
+    public static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
-    public static int intValue(Object value) {
-        return value == null ? 0 : ((Number) value).intValue();
+    /** A duration bound as seconds (with its milliseconds) for {@code make_interval(secs => $n)}. */
+    public static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
-    public static boolean bool(Object value) {
-        return value != null && (Boolean) value;
+    /** The only row of a statement that always answers one (an aggregate or a CTE's final select). */
+    public static Row single(RowSet<Row> rows) {
+        return rows.iterator().next();
+    }
+
+    /** One column of a batch, as the typed array an {@code unnest($n::type[])} parameter takes. */
+    public static <T, C> C[] column(Collection<T> rows, Function<T, C> value, IntFunction<C[]> array) {
+        return rows.stream().map(value).toArray(array);
     }
 }

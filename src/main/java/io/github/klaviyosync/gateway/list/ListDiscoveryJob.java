@@ -17,15 +17,13 @@ public class ListDiscoveryJob {
     /** Accounts one instance discovers per tick; discovery is rare and cheap. */
     private static final int ACCOUNTS_PER_TICK = 8;
 
-    private final DiscoveryStore store;
     private final ListDiscoveryService discovery;
     private final SessionScopes scopes;
     private final LeaseOwner owner;
     private final GatewayConfig.Sync config;
 
-    ListDiscoveryJob(DiscoveryStore store, ListDiscoveryService discovery, SessionScopes scopes, LeaseOwner owner,
+    ListDiscoveryJob(ListDiscoveryService discovery, SessionScopes scopes, LeaseOwner owner,
             GatewayConfig config) {
-        this.store = store;
         this.discovery = discovery;
         this.scopes = scopes;
         this.owner = owner;
@@ -35,7 +33,7 @@ public class ListDiscoveryJob {
     @Scheduled(identity = "list-discovery", every = "${gateway.sync.tick}", delayed = "${gateway.sync.tick}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return store.claim(owner.id(), ACCOUNTS_PER_TICK, config.discoveryLeaseDuration())
+        return discovery.claim(owner.id(), ACCOUNTS_PER_TICK, config.discoveryLeaseDuration())
                 .chain(this::discoverAll);
     }
 

@@ -1,6 +1,8 @@
 package io.github.klaviyosync.gateway.list;
 
+import io.github.klaviyosync.gateway.account.AccountChecks;
 import io.github.klaviyosync.gateway.account.AccountCredentials;
+import io.github.klaviyosync.gateway.account.AccountRepository;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
@@ -12,17 +14,24 @@ import io.github.klaviyosync.gateway.syncrun.SyncKind;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder.StartedRun;
 import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Discovers one claimed account's lists: pages through Klaviyo's lists, records new ones (due at
- * once, which is their backfill) and renames, marks the ones Klaviyo no longer lists deleted, and
- * records the run.
+ * Discovers claimed accounts' lists: pages through Klaviyo's lists, records new ones (due at once,
+ * which is their backfill) and renames, marks the ones Klaviyo no longer lists deleted, and records
+ * the run. Also takes "discover now" requests.
  */
 @ApplicationScoped
 public class ListDiscoveryService {
@@ -31,19 +40,45 @@ public class ListDiscoveryService {
 
     private final KlaviyoClient klaviyo;
     private final AccountCredentials credentials;
-    private final DiscoveryStore store;
+    private final AccountRepository accounts;
+    private final DiscoveryRepository discoveries;
+    private final ListRepository lists;
     private final DiscoverySchedule schedule;
     private final SyncRunRecorder runs;
+    private final Pool pool;
     private final GatewayConfig.Sync config;
 
-    ListDiscoveryService(KlaviyoClient klaviyo, AccountCredentials credentials, DiscoveryStore store,
-            DiscoverySchedule schedule, SyncRunRecorder runs, GatewayConfig config) {
+    ListDiscoveryService(KlaviyoClient klaviyo, AccountCredentials credentials, AccountRepository accounts,
+            DiscoveryRepository discoveries, ListRepository lists, DiscoverySchedule schedule, SyncRunRecorder runs,
+            Pool pool, GatewayConfig config) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
-        this.store = store;
+        this.accounts = accounts;
+        this.discoveries = discoveries;
+        this.lists = lists;
         this.schedule = schedule;
         this.runs = runs;
+        this.pool = pool;
         this.config = config.sync();
+    }
+
+    /** Claims up to {@code limit} accounts whose discovery is due, for {@code owner}. */
+    public Uni<List<DiscoveryLease>> claim(String owner, int limit, Duration lease) {
+        return pool.withTransaction(connection -> discoveries.claim(connection, owner, limit, lease));
+    }
+
+    /**
+     * Makes the account's discovery due now, trigger {@code manual}; the engine picks it up at its
+     * next tick. 404 for an unknown account, 409 unless it is active.
+     */
+    @WithSession
+    public Uni<Instant> requestNow(UUID accountId) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return accounts.findById(accountId)
+                .map(account -> AccountChecks.requireActive(accountId, account))
+                .chain(() -> pool.withTransaction(connection -> discoveries.request(connection, accountId, now,
+                        SyncTrigger.MANUAL)))
+                .replaceWith(now);
     }
 
     /** Discovers the account's lists; never fails: a failure is recorded and retried later. */
@@ -58,16 +93,27 @@ public class ListDiscoveryService {
         return klaviyo.lists(key, null)
                 .onItem().transformToUniAndConcatenate(page -> savePage(lease, run, page, listed))
                 .collect().last()
-                .chain(() -> store.complete(lease, listed, lease.trigger() == SyncTrigger.SCHEDULE,
-                        schedule.nextAfter(Instant.now())))
-                .chain(() -> runs.succeed(run.id(), 0))
+                .chain(() -> pool.withTransaction(connection -> complete(connection, lease, listed)))
+                .chain(() -> runs.succeed(run, 0))
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, run, failure));
     }
 
     private Uni<Integer> savePage(DiscoveryLease lease, StartedRun run, Page<ListItem> page, Set<String> listed) {
         page.items().forEach(list -> listed.add(list.id()));
-        return store.saveLists(lease, page.items())
+        return pool.withTransaction(connection -> lists.saveDiscovered(connection, lease.accountId(), lease.trigger(),
+                        page.items()))
                 .call(added -> runs.addDiscoveryPage(run.id(), page.items().size(), added));
+    }
+
+    /**
+     * Ends a complete discovery: lists Klaviyo did not list are deleted; with a nightly discovery,
+     * every list owes a removal check with its next sync; the account is due again at the next cron time.
+     */
+    private Uni<Integer> complete(SqlConnection connection, DiscoveryLease lease, Set<String> listed) {
+        boolean nightly = lease.trigger() == SyncTrigger.SCHEDULE;
+        return lists.markMissingDeleted(connection, lease.accountId(), listed)
+                .chain(() -> nightly ? lists.oweFullSyncs(connection, lease.accountId()) : Uni.createFrom().item(0))
+                .chain(() -> discoveries.complete(connection, lease, schedule.nextAfter(Instant.now())));
     }
 
     private Uni<Void> recordFailure(DiscoveryLease lease, StartedRun run, Throwable failure) {
@@ -77,8 +123,9 @@ public class ListDiscoveryService {
         } else {
             LOG.errorf(failure, "discovery for account %s failed", lease.accountId());
         }
-        return store.releaseFailed(lease, Instant.now().plus(config.discoveryRetry()))
-                .call(() -> runs.fail(run.id(), reason))
+        Instant retryAt = Instant.now().plus(config.discoveryRetry());
+        return pool.withTransaction(connection -> discoveries.releaseFailed(connection, lease, retryAt))
+                .call(() -> runs.fail(run, reason))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

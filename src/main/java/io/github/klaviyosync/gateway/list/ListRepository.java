@@ -1,30 +1,170 @@
 package io.github.klaviyosync.gateway.list;
 
+import io.github.klaviyosync.gateway.account.AccountStatus;
+import io.github.klaviyosync.gateway.db.Rows;
+import io.github.klaviyosync.gateway.db.WireValue;
+import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
+import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
-/** The lists of each account. */
+/**
+ * The {@code klaviyo_list} table: lists found by discovery or named by a push, their leases across
+ * replicas, cursors and due times. Every write of the table is here, but for the page commit of a
+ * member sync (member's {@code MembershipRepository.COMMIT_PAGE}: the cursor advances with the page)
+ * and {@code member_count}, which the database keeps (triggers on {@code list_membership}).
+ */
 @ApplicationScoped
-@WithSession
 public class ListRepository implements PanacheRepository<KlaviyoList> {
 
+    /*
+     * Claim (SKIP LOCKED): due lists of active accounts, most urgent first, at most $3 per account
+     * counting the leases the account's lists already hold on every instance; round-robin across
+     * accounts, so one account's backlog never starves the others. The due and lease conditions are
+     * repeated on the locked row so that, after waiting for a concurrent claimer, Postgres re-checks them.
+     */
+    static final String CLAIM = """
+            with busy as (
+                select account_id, count(*) as leased
+                  from klaviyo_list
+                 where status = $5 and lease_until > now()
+                 group by account_id
+            ), candidates as (
+                select l.id, l.account_id,
+                       row_number() over (partition by l.account_id
+                                          order by (l.pending_trigger is null), l.next_sync_at, l.id) as account_rank
+                  from klaviyo_list l
+                  join account a on a.id = l.account_id and a.status = $6
+                 where l.status = $5
+                   and l.next_sync_at <= now()
+                   and (l.lease_until is null or l.lease_until <= now())
+            ), picked as (
+                select l.id
+                  from klaviyo_list l
+                  join candidates c on c.id = l.id
+                  left join busy b on b.account_id = c.account_id
+                 where c.account_rank + coalesce(b.leased, 0) <= $3
+                   and l.status = $5
+                   and l.next_sync_at <= now()
+                   and (l.lease_until is null or l.lease_until <= now())
+                 order by c.account_rank, (l.pending_trigger is null), l.next_sync_at
+                 limit $2
+                 for update of l skip locked
+            )
+            update klaviyo_list l
+               set lease_owner = $1,
+                   lease_until = now() + make_interval(secs => $4),
+                   updated_at = now()
+              from picked p, account a
+             where l.id = p.id and a.id = l.account_id
+            returning l.id, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
+                      l.pending_trigger, l.pending_full, l.next_sync_at, a.api_key_enc""";
+
+    /** Renewal of every lease an owner still holds (a bulk conditional update on an interval). */
+    static final String RENEW = """
+            update klaviyo_list set lease_until = now() + make_interval(secs => $2)
+             where lease_owner = $1 and lease_until > now()""";
+
+    /*
+     * Completion (CASE on the row's own values): a request that arrived while the sync ran moved
+     * next_sync_at past the value it was claimed at ($3): that request stays pending and the list stays
+     * due. Otherwise the next sync is one interval after this one started, so no member waits longer.
+     */
+    static final String COMPLETE = """
+            update klaviyo_list
+               set lease_owner = null,
+                   lease_until = null,
+                   page_cursor = null,
+                   last_synced_at = now(),
+                   next_sync_at = case when next_sync_at > $3 then next_sync_at
+                                       else $4::timestamptz + make_interval(secs => $5) end,
+                   pending_trigger = case when next_sync_at > $3 then pending_trigger else null end,
+                   pending_full = case when next_sync_at > $3 then pending_full
+                                       else pending_full and not $6 end,
+                   last_full_sync_at = case when $6 then now() else last_full_sync_at end,
+                   updated_at = now()
+             where id = $1 and lease_owner = $2""";
+
+    /** Release after a failure (CASE on the row's own values): due again after a retry delay unless asked for sooner. */
+    static final String RELEASE_FAILED = """
+            update klaviyo_list
+               set lease_owner = null,
+                   lease_until = null,
+                   next_sync_at = case when next_sync_at > $3 then next_sync_at
+                                       else now() + make_interval(secs => $4) end,
+                   updated_at = now()
+             where id = $1 and lease_owner = $2""";
+
+    /** A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed and active. */
+    static final String SAVE_DISCOVERED = """
+            with saved as (
+                insert into klaviyo_list as l (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
+                select $1::uuid, d.id, d.name, $3::text, now(), $4::text
+                  from unnest($2::text[], $5::text[]) as d(id, name)
+                on conflict (account_id, klaviyo_list_id) do update set
+                    name = excluded.name,
+                    status = $6,
+                    updated_at = now()
+                returning (l.xmax = 0) as inserted
+            )
+            select count(*) filter (where inserted) as added from saved""";
+
+    /** Lists of the account that a complete discovery did not list (an array the query compares with). */
+    static final String MARK_MISSING_DELETED = """
+            update klaviyo_list
+               set status = $3, lease_owner = null, lease_until = null, updated_at = now()
+             where account_id = $1 and status = $4 and klaviyo_list_id <> all($2::text[])""";
+
+    /** After a nightly discovery every active list owes a removal check with its next sync. */
+    static final String OWE_FULL_SYNCS = """
+            update klaviyo_list set pending_full = true where account_id = $1 and status = $2""";
+
+    /** A list a push named before discovery found it (ON CONFLICT): due at once, which is its backfill. */
+    static final String CREATE_PUSHED = """
+            with created as (
+                insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, pending_trigger, next_sync_at)
+                values ($1, $2, $3, $4, $5, now())
+                on conflict (account_id, klaviyo_list_id) do nothing
+                returning id
+            )
+            select id from created
+            union all
+            select id from klaviyo_list where account_id = $1 and klaviyo_list_id = $2""";
+
+    @WithSession
     public Uni<List<KlaviyoList>> listByAccount(UUID accountId) {
         return list("accountId = ?1 order by name, id", accountId);
     }
 
     /** The lists with these row ids (the ids of a page of runs, say). */
+    @WithSession
     public Uni<List<KlaviyoList>> listByIds(Collection<Long> ids) {
         return ids.isEmpty() ? Uni.createFrom().item(List.of()) : list("id in ?1", ids);
     }
 
+    @WithSession
     public Uni<KlaviyoList> findByKlaviyoId(UUID accountId, String klaviyoListId) {
         return find("accountId = ?1 and klaviyoListId = ?2", accountId, klaviyoListId).firstResult();
+    }
+
+    /** The account's lists with these Klaviyo ids (those the gateway knows). */
+    @WithSession
+    public Uni<List<KlaviyoList>> findByKlaviyoIds(UUID accountId, Collection<String> klaviyoListIds) {
+        return klaviyoListIds.isEmpty()
+                ? Uni.createFrom().item(List.of())
+                : list("accountId = ?1 and klaviyoListId in ?2", accountId, klaviyoListIds);
     }
 
     /** The list row locked until the transaction ends, so concurrent changes of its sync state queue up. */
@@ -32,5 +172,103 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
         return find("accountId = ?1 and klaviyoListId = ?2", accountId, klaviyoListId)
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .firstResult();
+    }
+
+    /** Frees the account's lists from any instance holding them and drops their pending requests. */
+    Uni<Integer> releaseAll(UUID accountId) {
+        return update("leaseOwner = null, leaseUntil = null, pendingTrigger = null, updatedAt = ?1 where accountId = ?2",
+                Instant.now(), accountId);
+    }
+
+    /** Klaviyo no longer has the list (404): it is kept, marked deleted, and no longer synced. */
+    Uni<Integer> markDeleted(long listId) {
+        return update("status = ?1, leaseOwner = null, leaseUntil = null, updatedAt = ?2 where id = ?3",
+                ListStatus.DELETED, Instant.now(), listId);
+    }
+
+    Uni<List<ListLease>> claim(SqlConnection connection, String owner, int limit, int perAccount, Duration lease) {
+        Tuple parameters = Tuple.of(owner, limit, perAccount, Rows.seconds(lease), ListStatus.ACTIVE.wire(),
+                AccountStatus.ACTIVE.wire());
+        return connection.preparedQuery(CLAIM)
+                .execute(parameters)
+                .map(rows -> {
+                    List<ListLease> leases = new ArrayList<>();
+                    rows.forEach(row -> leases.add(lease(row, owner)));
+                    return leases;
+                });
+    }
+
+    Uni<Integer> renew(SqlConnection connection, String owner, Duration lease) {
+        return connection.preparedQuery(RENEW)
+                .execute(Tuple.of(owner, Rows.seconds(lease)))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Boolean> complete(SqlConnection connection, ListLease lease, Instant startedAt, Duration interval, boolean didFull) {
+        Tuple parameters = Tuple.of(lease.listId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.timestamp(startedAt),
+                Rows.seconds(interval), didFull);
+        return connection.preparedQuery(COMPLETE)
+                .execute(parameters)
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    Uni<Integer> releaseFailed(SqlConnection connection, ListLease lease, Duration retry) {
+        return connection.preparedQuery(RELEASE_FAILED)
+                .execute(Tuple.of(lease.listId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.seconds(retry)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Records a page of Klaviyo's lists; returns how many were new. */
+    Uni<Integer> saveDiscovered(SqlConnection connection, UUID accountId, SyncTrigger trigger, List<ListItem> lists) {
+        Tuple parameters = Tuple.tuple()
+                .addUUID(accountId)
+                .addArrayOfString(Rows.column(lists, ListItem::id, String[]::new))
+                .addString(DiscoveredVia.DISCOVERY.wire())
+                .addString(trigger.wire())
+                .addArrayOfString(Rows.column(lists, list -> list.name() == null ? list.id() : list.name(), String[]::new))
+                .addString(ListStatus.ACTIVE.wire());
+        return connection.preparedQuery(SAVE_DISCOVERED)
+                .execute(parameters)
+                .map(rows -> Rows.single(rows).getLong("added").intValue());
+    }
+
+    Uni<Integer> markMissingDeleted(SqlConnection connection, UUID accountId, Collection<String> listedIds) {
+        Tuple parameters = Tuple.of(accountId, listedIds.toArray(String[]::new), ListStatus.DELETED.wire(),
+                ListStatus.ACTIVE.wire());
+        return connection.preparedQuery(MARK_MISSING_DELETED)
+                .execute(parameters)
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> oweFullSyncs(SqlConnection connection, UUID accountId) {
+        return connection.preparedQuery(OWE_FULL_SYNCS)
+                .execute(Tuple.of(accountId, ListStatus.ACTIVE.wire()))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * The row id of the account's list {@code klaviyoListId}, created (due at once, trigger
+     * {@code webhook}) when the gateway does not know it yet. Runs in the caller's transaction.
+     */
+    public Uni<Long> createPushed(SqlConnection connection, UUID accountId, String klaviyoListId, String name) {
+        Tuple parameters = Tuple.of(accountId, klaviyoListId, name, DiscoveredVia.WEBHOOK.wire(), SyncTrigger.WEBHOOK.wire());
+        return connection.preparedQuery(CREATE_PUSHED)
+                .execute(parameters)
+                .map(rows -> Rows.single(rows).getLong("id"));
+    }
+
+    private static ListLease lease(Row row, String owner) {
+        String trigger = row.getString("pending_trigger");
+        return new ListLease(
+                row.getLong("id"),
+                row.getUUID("account_id"),
+                row.getString("klaviyo_list_id"),
+                Rows.instant(row, "member_cursor"),
+                row.getString("page_cursor"),
+                trigger == null ? SyncTrigger.SCHEDULE : WireValue.parse(SyncTrigger.class, trigger),
+                row.getBoolean("pending_full"),
+                Rows.instant(row, "next_sync_at"),
+                row.getBuffer("api_key_enc").getBytes(),
+                owner);
     }
 }

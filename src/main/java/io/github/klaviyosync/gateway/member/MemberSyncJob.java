@@ -9,17 +9,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class MemberSyncJob {
 
-    private final MemberSyncScheduler scheduler;
+    private final ListSyncDispatcher dispatcher;
     private final LeaseOwner owner;
 
-    MemberSyncJob(MemberSyncScheduler scheduler, LeaseOwner owner) {
-        this.scheduler = scheduler;
+    MemberSyncJob(ListSyncDispatcher dispatcher, LeaseOwner owner) {
+        this.dispatcher = dispatcher;
         this.owner = owner;
     }
 
     @Scheduled(identity = "member-sync", every = "${gateway.sync.tick}", delayed = "${gateway.sync.tick}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return scheduler.tick(owner.id()).replaceWithVoid();
+        return dispatcher.tick(owner.id()).replaceWithVoid();
     }
 }

@@ -10,23 +10,23 @@ import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
 import io.github.klaviyosync.gateway.list.ListLease;
 import io.github.klaviyosync.gateway.list.ListLeases;
+import io.github.klaviyosync.gateway.member.MembershipRepository.Committed;
 import io.github.klaviyosync.gateway.syncrun.SyncFailures;
 import io.github.klaviyosync.gateway.syncrun.SyncKind;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder.StartedRun;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Syncs one claimed list: fetches the members who joined since its cursor, page by page, each page
- * committed with its checkpoint; with a full sync, then compares every member id to mark who left;
- * records the run and hands the list back with its next due time.
+ * committed with its checkpoint in its own transaction; with a full sync, then compares every member
+ * id to mark who left; records the run and hands the list back with its next due time.
  */
 @ApplicationScoped
 public class MemberSyncService {
@@ -35,24 +35,24 @@ public class MemberSyncService {
 
     private final KlaviyoClient klaviyo;
     private final AccountCredentials credentials;
-    private final MemberRows memberRows;
-    private final MemberPageWriter pages;
-    private final RemovedMemberMarker removals;
+    private final KlaviyoPeople people;
+    private final MembershipRepository memberships;
     private final ListLeases leases;
     private final SyncRunRecorder runs;
+    private final Pool pool;
     private final GatewayConfig.Sync config;
     private final MeterRegistry metrics;
 
-    MemberSyncService(KlaviyoClient klaviyo, AccountCredentials credentials, MemberRows memberRows,
-            MemberPageWriter pages, RemovedMemberMarker removals, ListLeases leases, SyncRunRecorder runs,
-            GatewayConfig config, MeterRegistry metrics) {
+    MemberSyncService(KlaviyoClient klaviyo, AccountCredentials credentials, KlaviyoPeople people,
+            MembershipRepository memberships, ListLeases leases, SyncRunRecorder runs, Pool pool, GatewayConfig config,
+            MeterRegistry metrics) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
-        this.memberRows = memberRows;
-        this.pages = pages;
-        this.removals = removals;
+        this.people = people;
+        this.memberships = memberships;
         this.leases = leases;
         this.runs = runs;
+        this.pool = pool;
         this.config = config.sync();
         this.metrics = metrics;
     }
@@ -61,7 +61,7 @@ public class MemberSyncService {
     public record Outcome(int pages, int seen, int added, int removed) {
         static final Outcome NONE = new Outcome(0, 0, 0, 0);
 
-        Outcome plus(MemberPageWriter.Committed page) {
+        Outcome plus(Committed page) {
             return new Outcome(pages + 1, seen + page.seen(), added + page.added(), removed);
         }
 
@@ -81,60 +81,37 @@ public class MemberSyncService {
         return fetchNewMembers(lease, run, key)
                 .chain(outcome -> lease.full() ? markRemoved(lease, run, key, outcome) : Uni.createFrom().item(outcome))
                 .call(outcome -> leases.complete(lease, run.startedAt(), config.memberInterval(), lease.full()))
-                .call(outcome -> runs.succeed(run.id(), outcome.removed()))
+                .call(outcome -> runs.succeed(run, outcome.removed()))
                 .invoke(outcome -> countIngested(lease, outcome))
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, run, failure));
     }
 
     private Uni<Outcome> fetchNewMembers(ListLease lease, StartedRun run, KlaviyoCredentials key) {
-        return prefetched(klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor()))
-                .onItem().transformToUniAndConcatenate(fetched -> commit(lease, run, fetched))
+        return klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor())
+                .onItem().transformToUniAndConcatenate(page -> commit(lease, run, page))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .collect().last();
     }
 
+    private Uni<Committed> commit(ListLease lease, StartedRun run, Page<MemberProfile> page) {
+        List<KlaviyoPerson> fetched = people.of(page.items());
+        return pool.withTransaction(connection -> memberships.commitPage(connection, lease, run.id(), fetched,
+                page.nextUrl(), config.leaseDuration()));
+    }
+
     /**
-     * Lets the next pages be fetched while a page commits, at most {@code gateway.sync.prefetch-pages}
-     * ahead; commits still happen one at a time and in order, each with its own checkpoint. A fetch
-     * that fails travels as an item, so the pages before it are committed before the sync fails.
+     * Every member id Klaviyo lists is stamped with the run, page by page; when all pages are in,
+     * memberships the run did not stamp are marked removed. Memberships written after the id scan
+     * began (a push, a join during the scan) are left alone.
      */
-    private Multi<FetchedPage> prefetched(Multi<Page<MemberProfile>> fetches) {
-        Multi<FetchedPage> pages = fetches
-                .onItem().transform(FetchedPage::fetched)
-                .onFailure().recoverWithItem(FetchedPage::failed);
-        Context context = Vertx.currentContext();
-        if (config.prefetchPages() <= 0 || context == null) {
-            return pages;
-        }
-        // Back on this sync's own context: the commits and what follows them stay on it.
-        return pages.emitOn(command -> context.runOnContext(ignored -> command.run()), config.prefetchPages());
-    }
-
-    private Uni<MemberPageWriter.Committed> commit(ListLease lease, StartedRun run, FetchedPage fetched) {
-        if (fetched.failure() != null) {
-            return Uni.createFrom().failure(fetched.failure());
-        }
-        Page<MemberProfile> page = fetched.page();
-        return pages.commit(lease, run.id(), memberRows.of(page.items()), page.nextUrl(), config.leaseDuration());
-    }
-
-    /** A fetched page, or the failure that ended the fetching. */
-    private record FetchedPage(Page<MemberProfile> page, Throwable failure) {
-        static FetchedPage fetched(Page<MemberProfile> page) {
-            return new FetchedPage(page, null);
-        }
-
-        static FetchedPage failed(Throwable failure) {
-            return new FetchedPage(null, failure);
-        }
-    }
-
     private Uni<Outcome> markRemoved(ListLease lease, StartedRun run, KlaviyoCredentials key, Outcome outcome) {
         Instant scanStartedAt = Instant.now();
         return klaviyo.memberIds(key, lease.klaviyoListId())
-                .onItem().transformToUniAndConcatenate(page -> removals.stamp(lease, run.id(), page.items()))
+                .onItem().transformToUniAndConcatenate(page -> pool.withTransaction(connection ->
+                        memberships.stamp(connection, lease, run.id(), page.items())))
                 .collect().last()
-                .chain(ignored -> removals.markUnstamped(lease, run.id(), scanStartedAt))
+                .chain(ignored -> pool.withTransaction(connection ->
+                        memberships.markUnstamped(connection, lease, run.id(), scanStartedAt)))
                 .map(outcome::withRemoved);
     }
 
@@ -151,7 +128,7 @@ public class MemberSyncService {
                         ? Uni.createFrom().voidItem()
                         : leases.releaseFailed(lease, config.failureRetry());
         return release
-                .call(() -> runs.fail(run.id(), reason))
+                .call(() -> runs.fail(run, reason))
                 .onFailure().invoke(secondary -> LOG.warnf("could not record the failed sync of list %s: %s",
                         lease.klaviyoListId(), secondary.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.db.DatabaseOutage;
 import io.github.klaviyosync.gateway.privacy.ScrubbedThrowable;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.ws.rs.WebApplicationException;
@@ -94,6 +95,10 @@ public class ProblemMappers {
             long retryAfter = Math.max(1, config.api().unavailableRetryAfter().toSeconds());
             return response(ApiProblem.unavailable("the database is unreachable; retry later", retryAfter));
         }
+        return bug(failure);
+    }
+
+    private static RestResponse<Problem> bug(Throwable failure) {
         LOG.error("unexpected failure of a REST call", ScrubbedThrowable.of(failure));
         return response(ApiProblem.withStatus(500, "an unexpected error occurred; it has been logged"));
     }

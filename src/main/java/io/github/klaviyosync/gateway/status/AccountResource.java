@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.status;
 
 import io.github.klaviyosync.gateway.account.AccountService;
+import io.github.klaviyosync.gateway.list.ListDiscoveryService;
 import io.github.klaviyosync.gateway.problem.Problem;
 import io.github.klaviyosync.gateway.status.api.AccountView;
 import io.github.klaviyosync.gateway.status.api.ApiViews;
@@ -37,10 +38,12 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class AccountResource {
 
     private final AccountService service;
+    private final ListDiscoveryService discovery;
     private final AccountQueries queries;
 
-    AccountResource(AccountService service, AccountQueries queries) {
+    AccountResource(AccountService service, ListDiscoveryService discovery, AccountQueries queries) {
         this.service = service;
+        this.discovery = discovery;
         this.queries = queries;
     }
 
@@ -160,7 +163,7 @@ public class AccountResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<DiscoveryRequestedView>> discover(@PathParam("id") String id) {
         var accountId = ApiParams.accountId(id);
-        return service.discoverNow(accountId)
+        return discovery.requestNow(accountId)
                 .map(requestedAt -> RestResponse.accepted(new DiscoveryRequestedView(accountId, requestedAt)));
     }
 }

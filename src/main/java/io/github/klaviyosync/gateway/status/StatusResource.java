@@ -36,9 +36,9 @@ public class StatusResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusView.class)))
     public Uni<StatusView> status() {
         return counts.counts()
-                .map(found -> new StatusView(found.accounts, found.lists, found.subscribers, found.memberships,
-                        new StatusView.WebhookCounts(found.webhooksReceived, found.webhooksApplied, found.webhooksFailed),
-                        found.lastDiscoveryAt, found.oldestListSyncAt, demoRuns(),
+                .map(found -> new StatusView(found.accounts(), found.lists(), found.subscribers(), found.memberships(),
+                        new StatusView.WebhookCounts(found.webhooksReceived(), found.webhooksApplied(), found.webhooksFailed()),
+                        found.lastDiscoveryAt(), found.oldestListSyncAt(), demoRuns(),
                         config.sync().memberInterval().toSeconds()));
     }
 

@@ -1,9 +1,9 @@
 package io.github.klaviyosync.gateway.syncrun;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
@@ -17,9 +17,13 @@ public class SyncRunCleanupJob {
 
     private static final int BATCH = 5000;
 
+    private final SyncRunRepository runs;
+    private final Pool pool;
     private final GatewayConfig.Sync config;
 
-    SyncRunCleanupJob(GatewayConfig config) {
+    SyncRunCleanupJob(SyncRunRepository runs, Pool pool, GatewayConfig config) {
+        this.runs = runs;
+        this.pool = pool;
         this.config = config.sync();
     }
 
@@ -31,20 +35,7 @@ public class SyncRunCleanupJob {
 
     /** Batch after batch until one comes back short: 50,000 lists make 4.8 million runs a day. */
     private Uni<Void> deleteOlderThan(Instant before) {
-        return deleteBatch(before)
+        return pool.withTransaction(connection -> runs.deleteFinishedBefore(connection, before, BATCH))
                 .chain(deleted -> deleted < BATCH ? Uni.createFrom().voidItem() : deleteOlderThan(before));
-    }
-
-    private Uni<Integer> deleteBatch(Instant before) {
-        return Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session.createNativeQuery("""
-                                delete from sync_run where id in (
-                                    select id from sync_run
-                                     where started_at < :before and status <> 'running'
-                                     limit :batch)
-                                """)
-                        .setParameter("before", before)
-                        .setParameter("batch", BATCH)
-                        .executeUpdate()));
     }
 }

@@ -5,6 +5,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -16,6 +17,7 @@ public class SyncRunRecorder {
 
     /** Longest error text kept on a run; Klaviyo's details are short, stack traces are never stored. */
     private static final int MAX_ERROR_LENGTH = 1000;
+    private static final String INTERRUPTED = "interrupted: the instance running it stopped";
 
     private final SyncRunRepository runs;
     private final MeterRegistry metrics;
@@ -26,7 +28,7 @@ public class SyncRunRecorder {
     }
 
     /** The started run of one sync. */
-    public record StartedRun(long id, Instant startedAt) {
+    public record StartedRun(long id, SyncKind kind, Instant startedAt) {
     }
 
     /**
@@ -35,20 +37,9 @@ public class SyncRunRecorder {
      */
     @WithTransaction
     public Uni<StartedRun> start(UUID accountId, Long listId, SyncKind kind, SyncTrigger trigger, boolean full, String owner) {
-        return closeInterrupted(accountId, listId, kind)
+        return runs.closeInterrupted(accountId, listId, kind, INTERRUPTED, now())
+                .invoke(closed -> count(kind, SyncStatus.FAILED, closed))
                 .chain(() -> open(accountId, listId, kind, trigger, full, owner));
-    }
-
-    private Uni<Integer> closeInterrupted(UUID accountId, Long listId, SyncKind kind) {
-        String close = "status = ?1, finishedAt = ?2, error = 'interrupted: the instance running it stopped'"
-                + " where accountId = ?3 and kind = ?4 and status = ?5 and ";
-        Uni<Integer> closed = listId == null
-                ? runs.update(close + "listId is null",
-                        SyncStatus.FAILED, Instant.now(), accountId, kind, SyncStatus.RUNNING)
-                : runs.update(close + "listId = ?6",
-                        SyncStatus.FAILED, Instant.now(), accountId, kind, SyncStatus.RUNNING, listId);
-        return closed.invoke(count -> metrics.counter("gateway_sync_runs_total", "kind", kind.wire(), "status", "failed")
-                .increment(count));
     }
 
     private Uni<StartedRun> open(UUID accountId, Long listId, SyncKind kind, SyncTrigger trigger, boolean full, String owner) {
@@ -59,45 +50,41 @@ public class SyncRunRecorder {
         run.trigger = trigger;
         run.fullSync = full;
         run.owner = owner;
-        run.startedAt = Instant.now();
+        run.startedAt = now();
         return runs.persist(run)
-                .map(saved -> new StartedRun(saved.id, saved.startedAt));
+                .map(saved -> new StartedRun(saved.id, kind, saved.startedAt));
     }
 
     @WithTransaction
-    public Uni<Void> succeed(long runId, int removed) {
-        return runs.findById(runId)
-                .invoke(run -> {
-                    run.status = SyncStatus.SUCCEEDED;
-                    run.finishedAt = Instant.now();
-                    run.profilesRemoved += removed;
-                    count(run);
-                })
-                .replaceWithVoid();
+    public Uni<Void> succeed(StartedRun run, int removed) {
+        return finish(run, SyncStatus.SUCCEEDED, null, removed);
     }
 
     @WithTransaction
-    public Uni<Void> fail(long runId, String error) {
-        return runs.findById(runId)
-                .invoke(run -> {
-                    run.status = SyncStatus.FAILED;
-                    run.finishedAt = Instant.now();
-                    run.error = truncate(error);
-                    count(run);
-                })
-                .replaceWithVoid();
+    public Uni<Void> fail(StartedRun run, String error) {
+        return finish(run, SyncStatus.FAILED, truncate(error), 0);
     }
 
     /** Discovery progress: one more page of lists seen, some of them new. */
     @WithTransaction
     public Uni<Void> addDiscoveryPage(long runId, int listsSeen, int listsAdded) {
-        return runs.update("pages = pages + 1, listsSeen = listsSeen + ?1, listsAdded = listsAdded + ?2 where id = ?3",
-                        listsSeen, listsAdded, runId)
+        return runs.addDiscoveryPage(runId, listsSeen, listsAdded).replaceWithVoid();
+    }
+
+    private Uni<Void> finish(StartedRun run, SyncStatus status, String error, int removed) {
+        return runs.finish(run.id(), status, error, removed, now())
+                .invoke(finished -> count(run.kind(), status, finished ? 1 : 0))
                 .replaceWithVoid();
     }
 
-    private void count(SyncRun run) {
-        metrics.counter("gateway_sync_runs_total", "kind", run.kind.wire(), "status", run.status.wire()).increment();
+    private void count(SyncKind kind, SyncStatus status, int runs) {
+        if (runs > 0) {
+            metrics.counter("gateway_sync_runs_total", "kind", kind.wire(), "status", status.wire()).increment(runs);
+        }
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static String truncate(String error) {

@@ -17,7 +17,7 @@ public record FlowPush(
         @JsonProperty("last_name") String lastName) {
 
     /** A pushed value as the gateway takes it: trimmed, and null when empty (unknown). */
-    static String given(String value) {
+    public static String given(String value) {
         return value == null || value.isBlank() ? null : value.trim();
     }
 

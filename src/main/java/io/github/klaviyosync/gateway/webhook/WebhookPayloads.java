@@ -124,7 +124,7 @@ public class WebhookPayloads {
         try {
             return mapper.readValue(stored, type);
         } catch (IOException e) {
-            throw new ApplyException("the stored payload does not parse as a " + type.getSimpleName());
+            throw new UnappliableEvent("the stored payload does not parse as a " + type.getSimpleName());
         }
     }
 

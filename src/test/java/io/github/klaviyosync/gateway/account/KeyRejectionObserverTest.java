@@ -33,14 +33,6 @@ class KeyRejectionObserverTest {
     }
 
     @Test
-    void worksWhenTheEventIsFiredAsynchronously() throws Exception {
-        FixtureAccount account = new ApiFixtures(secretBox).account();
-        rejections.fireAsync(new KlaviyoAuthRejected(account.id().toString(), 403, null)).toCompletableFuture().get();
-        Map<String, Object> row = awaitStatus(account.id(), "auth_failed");
-        assertTrue(String.valueOf(row.get("status_reason")).contains("403"), row.toString());
-    }
-
-    @Test
     void leavesADeletedAccountDeleted() throws Exception {
         FixtureAccount deleted = new ApiFixtures(secretBox).account("deleted");
         FixtureAccount witness = new ApiFixtures(secretBox).account();

@@ -13,6 +13,7 @@ import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
@@ -39,10 +40,13 @@ class RevokedKeyTest {
     @Inject
     AccountRepository accounts;
 
+    @Inject
+    TestAccounts testAccounts;
+
     @Test
     void aRefusedKeyMarksTheAccountAuthFailedAndStopsItsCalls() throws Throwable {
         SimulatedAccount klaviyo = simulator.createAccount();
-        UUID accountId = storeAccount(klaviyo.apiKey());
+        UUID accountId = testAccounts.register(klaviyo, null, null, false);
         KlaviyoCredentials credentials = credentialsOf(accountId);
         klaviyo.revokeKey();
 
@@ -61,7 +65,7 @@ class RevokedKeyTest {
     @Test
     void callsGoAgainOnceTheKeyIsReplaced() throws Throwable {
         SimulatedAccount klaviyo = simulator.createAccount();
-        UUID accountId = storeAccount(klaviyo.apiKey());
+        UUID accountId = testAccounts.register(klaviyo, null, null, false);
         klaviyo.revokeKey();
         assertThrows(KlaviyoAuthException.class, () -> client.account(credentialsOf(accountId)).await().atMost(WAIT));
         awaitStatus(accountId, AccountStatus.AUTH_FAILED);
@@ -72,19 +76,6 @@ class RevokedKeyTest {
 
         assertEquals(replacement.klaviyoAccountId(), client.account(replaced).await().atMost(WAIT).id());
         assertEquals(1, replacement.counters().requests());
-    }
-
-    private UUID storeAccount(String apiKey) throws Throwable {
-        UUID id = UUID.randomUUID();
-        Account account = new Account();
-        account.id = id;
-        account.name = "Auth test " + id;
-        account.apiKeySealed = secrets.seal(apiKey, id.toString());
-        account.status = AccountStatus.ACTIVE;
-        account.createdAt = Instant.now();
-        account.updatedAt = account.createdAt;
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> accounts.persist(account)));
-        return id;
     }
 
     /** What the sync engine does before a call: open the sealed key with the account id. */

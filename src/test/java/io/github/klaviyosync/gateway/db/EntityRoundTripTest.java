@@ -17,7 +17,7 @@ import io.github.klaviyosync.gateway.list.ListRepository;
 import io.github.klaviyosync.gateway.list.ListStatus;
 import io.github.klaviyosync.gateway.member.Consent;
 import io.github.klaviyosync.gateway.member.ListMembership;
-import io.github.klaviyosync.gateway.member.ListMembershipRepository;
+import io.github.klaviyosync.gateway.member.MembershipRepository;
 import io.github.klaviyosync.gateway.member.MembershipSource;
 import io.github.klaviyosync.gateway.member.Subscriber;
 import io.github.klaviyosync.gateway.member.SubscriberRepository;
@@ -55,7 +55,7 @@ class EntityRoundTripTest {
     @Inject
     SubscriberRepository subscribers;
     @Inject
-    ListMembershipRepository memberships;
+    MembershipRepository memberships;
     @Inject
     SyncRunRepository runs;
     @Inject
@@ -72,7 +72,6 @@ class EntityRoundTripTest {
         account.webhookSecretSealed = secretBox.seal("whsec_round_trip", account.id.toString());
         account.flowTokenHash = Tokens.hash("flow-token-round-trip");
         account.statusReason = "Klaviyo rejected the API key";
-        account.nextDiscoveryAt = Fixtures.now().plusSeconds(3600);
         byte[] sealedKey = account.apiKeySealed.clone();
 
         asserter.execute(() -> accounts.persist(account));
@@ -86,7 +85,6 @@ class EntityRoundTripTest {
             assertEquals(AccountStatus.AUTH_FAILED, found.status);
             assertEquals(account.statusReason, found.statusReason);
             assertEquals(account.createdAt, found.createdAt);
-            assertEquals(account.nextDiscoveryAt, found.nextDiscoveryAt);
         });
         asserter.assertEquals(() -> words("select status from account where id = :id", account.id), List.of("auth_failed"));
     }

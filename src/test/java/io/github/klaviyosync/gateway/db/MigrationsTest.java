@@ -45,14 +45,14 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("1", firstMigration.targetSchemaVersion);
+        assertEquals("2", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
 
     @Test
     void createEveryTableOfTheModel() throws SQLException {
-        assertEquals(Set.of("account", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "flyway_schema_history"),
+        assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "flyway_schema_history"),
                 new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
     }
 
@@ -60,7 +60,7 @@ class MigrationsTest {
     void createTheIndexesTheQueriesNeed() throws SQLException {
         List<String> indexes = strings("select indexname || ': ' || indexdef from pg_indexes where schemaname = 'public'");
         assertHas(indexes, "klaviyo_list_due: CREATE INDEX klaviyo_list_due ON public.klaviyo_list USING btree (next_sync_at) WHERE (status = 'active'::text)");
-        assertHas(indexes, "account_discovery_due: CREATE INDEX account_discovery_due ON public.account USING btree (next_discovery_at) WHERE (status = 'active'::text)");
+        assertHas(indexes, "list_discovery_due: CREATE INDEX list_discovery_due ON public.list_discovery USING btree (next_discovery_at)");
         assertHas(indexes, "webhook_event_pending: CREATE INDEX webhook_event_pending ON public.webhook_event USING btree (next_attempt_at, account_id, id) WHERE (status = 'received'::text)");
         assertHas(indexes, "list_membership_page: CREATE INDEX list_membership_page ON public.list_membership USING btree (list_id, joined_at, subscriber_id)");
         assertHas(indexes, "list_membership_first_seen: CREATE INDEX list_membership_first_seen ON public.list_membership USING btree (account_id, first_seen_at)");

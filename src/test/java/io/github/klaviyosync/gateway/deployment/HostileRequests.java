@@ -1,6 +1,6 @@
 package io.github.klaviyosync.gateway.deployment;
 
-import io.github.klaviyosync.gateway.webhook.SignatureVerifier;
+import io.github.klaviyosync.gateway.webhook.intake.SignatureVerifier;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;

@@ -177,11 +177,11 @@ class AccountResourceTest {
         Instant before = Instant.now().minusSeconds(1);
         api().when().post("/api/accounts/" + account.id() + "/discover")
                 .then().statusCode(202).body("accountId", equalTo(account.id().toString())).body("requestedAt", notNullValue());
-        Map<String, Object> row = TestDatabase.row("select next_discovery_at, discovery_trigger from account where id = ?",
+        Map<String, Object> row = TestDatabase.row("select next_discovery_at, trigger from list_discovery where account_id = ?",
                 account.id());
         Instant due = (Instant) row.get("next_discovery_at");
         assertTrue(due != null && due.isAfter(before) && !due.isAfter(Instant.now()), "due now, was " + due);
-        assertEquals("manual", row.get("discovery_trigger"), "the engine records the run as manual");
+        assertEquals("manual", row.get("trigger"), "the engine records the run as manual");
     }
 
     @Test
@@ -200,9 +200,10 @@ class AccountResourceTest {
                 + " pending_trigger = 'manual' where id = ?", list);
         api().when().delete("/api/accounts/" + account.id()).then().statusCode(204);
 
-        Map<String, Object> stored = TestDatabase.row("select status, next_discovery_at from account where id = ?", account.id());
+        Map<String, Object> stored = TestDatabase.row("select status from account where id = ?", account.id());
         assertEquals("deleted", stored.get("status"));
-        assertNull(stored.get("next_discovery_at"));
+        assertEquals(0, TestDatabase.count("select count(*) from list_discovery where account_id = ?", account.id()),
+                "no discovery is due for it any more");
         Map<String, Object> listRow = TestDatabase.row("select lease_owner, pending_trigger from klaviyo_list where id = ?", list);
         assertNull(listRow.get("lease_owner"));
         assertNull(listRow.get("pending_trigger"));

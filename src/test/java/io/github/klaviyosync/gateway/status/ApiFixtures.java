@@ -40,10 +40,15 @@ public final class ApiFixtures {
         String flowToken = TestSecrets.secret("flow");
         String klaviyoAccountId = "K" + random();
         Instant now = now();
+        // Discovered just now and never due again, in the same statement: fixture keys are not Klaviyo's.
         TestDatabase.execute("""
-                insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash,
-                                     status, created_at, updated_at, last_discovery_at, next_discovery_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)""",
+                with created as (
+                    insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash,
+                                         status, created_at, updated_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    returning id)
+                insert into list_discovery (account_id, last_discovery_at, next_discovery_at)
+                select id, ?, 'infinity' from created""",
                 id, "Fixture " + id.toString().substring(0, 8), klaviyoAccountId,
                 secretBox.seal(apiKey, id.toString()), secretBox.seal(webhookSecret, id.toString()),
                 Tokens.hash(flowToken), status, now, now, now);

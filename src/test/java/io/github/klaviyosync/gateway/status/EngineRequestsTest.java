@@ -119,7 +119,7 @@ class EngineRequestsTest {
         long settled = klaviyo.counters().requests();
         assertTrue(settled - atDelete <= 1, "at most the request in flight: " + (settled - atDelete));
         TestDatabase.execute("update klaviyo_list set next_sync_at = now() where account_id = ?", id);
-        TestDatabase.execute("update account set next_discovery_at = now() where id = ?", id);
+        TestDatabase.execute("update list_discovery set next_discovery_at = now() where account_id = ?", id);
         Eventually.pause(Duration.ofSeconds(3));
         assertEquals(settled, klaviyo.counters().requests(), "no request for a deleted account");
         assertTrue(TestDatabase.count("select count(*) from list_membership where account_id = ?", id) < 601,

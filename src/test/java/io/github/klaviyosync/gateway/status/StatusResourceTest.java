@@ -83,7 +83,7 @@ class StatusResourceTest {
     void showsTheLatestDiscoveryAndTheOldestListSync() {
         FixtureAccount account = fixtures.account();
         Instant future = Instant.parse("2999-01-01T00:00:00Z");
-        TestDatabase.execute("update account set last_discovery_at = ? where id = ?", future, account.id());
+        TestDatabase.execute("update list_discovery set last_discovery_at = ? where account_id = ?", future, account.id());
         long list = fixtures.list(account.id(), fixtures.newListId());
         Instant ancient = Instant.parse("1971-01-01T00:00:00Z");
         TestDatabase.execute("update klaviyo_list set last_synced_at = ? where id = ?", ancient, list);

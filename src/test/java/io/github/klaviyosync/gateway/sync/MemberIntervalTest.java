@@ -5,7 +5,6 @@ import static io.github.klaviyosync.gateway.sync.SyncTestSupport.addSmsMembers;
 import static io.github.klaviyosync.gateway.sync.SyncTestSupport.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.klaviyosync.gateway.db.Rows;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -33,7 +32,7 @@ class MemberIntervalTest {
         addSmsMembers(klaviyo, listId, 30, joined, false);
         UUID accountId = accounts.register(klaviyo);
         Eventually.until(Duration.ofSeconds(60), "the backfill", () -> activeMembers(accountId, listId) == 30);
-        Instant cursor = Rows.instant(list(accountId, listId).get("member_cursor"));
+        Instant cursor = (Instant) list(accountId, listId).get("member_cursor");
         assertEquals(joined.plusSeconds(29), cursor);
 
         // Five more join in the very second of the cursor, five a little later.

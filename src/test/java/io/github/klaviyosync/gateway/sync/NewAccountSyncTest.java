@@ -100,7 +100,7 @@ class NewAccountSyncTest {
         }
         assertEquals(List.of(500, 1000, 1000), backfills.stream().map(r -> r.get("profiles_added")).toList());
         assertEquals(List.of(5, 10, 10), backfills.stream().map(r -> r.get("pages")).toList());
-        assertTrue(row("select next_discovery_at from account where id = ?", accountId).get("next_discovery_at") != null,
+        assertTrue(row("select next_discovery_at from list_discovery where account_id = ?", accountId).get("next_discovery_at") != null,
                 "the next nightly discovery is scheduled");
     }
 

@@ -82,7 +82,7 @@ class RemovalAndDeletionTest {
                 () -> "deleted".equals(list(accountId, dropped).get("status")));
 
         klaviyo.deleteList(vanished);
-        execute("update account set next_discovery_at = now(), discovery_trigger = 'manual' where id = ?", accountId);
+        execute("update list_discovery set next_discovery_at = now(), trigger = 'manual' where account_id = ?", accountId);
         Eventually.until(Duration.ofSeconds(60), "discovery marks the unlisted list deleted",
                 () -> "deleted".equals(list(accountId, vanished).get("status")));
         assertEquals("active", list(accountId, kept).get("status"));

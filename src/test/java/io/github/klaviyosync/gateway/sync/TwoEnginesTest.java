@@ -5,7 +5,7 @@ import static io.github.klaviyosync.gateway.testsupport.TestDatabase.execute;
 import static io.github.klaviyosync.gateway.testsupport.TestDatabase.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.klaviyosync.gateway.member.MemberSyncScheduler;
+import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -31,7 +31,7 @@ class TwoEnginesTest {
     TestAccounts accounts;
 
     @Inject
-    MemberSyncScheduler scheduler;
+    ListSyncDispatcher scheduler;
 
     @Test
     void twoEnginesOnOneDatabaseSyncEachListExactlyOncePerInterval() throws Exception {

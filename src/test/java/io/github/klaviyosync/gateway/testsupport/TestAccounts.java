@@ -41,10 +41,15 @@ public class TestAccounts {
     public UUID register(SimulatedAccount klaviyo, String webhookSecret, String flowToken, boolean discoveryDue) {
         UUID id = UUID.randomUUID();
         String context = id.toString();
+        // An account without discovery state is due now (a new account); without discoveryDue it gets,
+        // in the same statement, a state that is due never.
         TestDatabase.execute("""
-                insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash,
-                                     status, next_discovery_at)
-                values (?, ?, ?, ?, ?, ?, 'active', case when ? then now() end)
+                with created as (
+                    insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash, status)
+                    values (?, ?, ?, ?, ?, ?, 'active')
+                    returning id)
+                insert into list_discovery (account_id, next_discovery_at)
+                select id, 'infinity' from created where not ?
                 """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), context),
                 webhookSecret == null ? null : secretBox.seal(webhookSecret, context),
                 flowToken == null ? null : Tokens.hash(flowToken), discoveryDue);

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * the Klaviyo simulator too (the sync engine may call Klaviyo for them and must never be refused), and
  * their secrets follow {@link TestSecrets}, so {@code LogLeakIT} proves none of them reached a log.
  */
-final class WebhookFixtures {
+public final class WebhookFixtures {
 
     private static final String ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -24,15 +24,15 @@ final class WebhookFixtures {
     }
 
     /** A connected account as the intake sees it, with its secrets in clear for the test to sign with. */
-    record TestAccount(UUID id, String klaviyoAccountId, String webhookSecret, String flowToken, SimulatedAccount klaviyo) {
+    public record TestAccount(UUID id, String klaviyoAccountId, String webhookSecret, String flowToken, SimulatedAccount klaviyo) {
     }
 
-    static TestAccount account(TestAccounts accounts) {
+    public static TestAccount account(TestAccounts accounts) {
         return account(accounts, true);
     }
 
     /** An account in the simulator and the database; its discovery is never due, so only the test adds lists. */
-    static TestAccount account(TestAccounts accounts, boolean withWebhookSecret) {
+    public static TestAccount account(TestAccounts accounts, boolean withWebhookSecret) {
         SimulatedAccount klaviyo = accounts.klaviyoAccount();
         String secret = withWebhookSecret ? TestSecrets.secret("whsec") : null;
         String flowToken = TestSecrets.secret("flow");
@@ -41,7 +41,7 @@ final class WebhookFixtures {
     }
 
     /** A list the gateway already knows (found by discovery), empty in Klaviyo; returns its Klaviyo id. */
-    static String knownList(TestAccount account) {
+    public static String knownList(TestAccount account) {
         String listId = account.klaviyo().createList("Known list");
         TestDatabase.execute("""
                 insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via)
@@ -50,17 +50,17 @@ final class WebhookFixtures {
     }
 
     /** A subscriber the gateway already has, without any consent yet; returns its profile id. */
-    static String knownSubscriber(UUID accountId) {
+    public static String knownSubscriber(UUID accountId) {
         String profileId = profileId();
         TestDatabase.execute("insert into subscriber (account_id, klaviyo_profile_id) values (?, ?)", accountId, profileId);
         return profileId;
     }
 
-    static String profileId() {
+    public static String profileId() {
         return "01" + random(24);
     }
 
-    static String random(int length) {
+    public static String random(int length) {
         StringBuilder text = new StringBuilder();
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int i = 0; i < length; i++) {
@@ -69,12 +69,12 @@ final class WebhookFixtures {
         return text.toString();
     }
 
-    static String httpDate(Instant instant) {
+    public static String httpDate(Instant instant) {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
     }
 
     /** One element of a system webhook's data: a consent event about a profile at a time. */
-    static String consentEvent(String externalId, String topic, String profileId, Instant at) {
+    public static String consentEvent(String externalId, String topic, String profileId, Instant at) {
         return """
                 {"external_id":"%s","topic":"%s","payload":{"data":{"type":"event","id":"%s",
                 "attributes":{"timestamp":%d,"datetime":"%s","event_properties":{},"uuid":"%s"},
@@ -84,14 +84,14 @@ final class WebhookFixtures {
                         UUID.randomUUID(), profileId);
     }
 
-    static String systemBody(String klaviyoAccountId, String webhookId, String... events) {
+    public static String systemBody(String klaviyoAccountId, String webhookId, String... events) {
         return """
                 {"data":[%s],"meta":{"klaviyo_account_id":"%s","klaviyo_webhook_id":"%s","timestamp":"%s"}}"""
                 .formatted(Arrays.stream(events).collect(Collectors.joining(",")), klaviyoAccountId, webhookId,
                         Instant.now());
     }
 
-    static String flowBody(String listId, String profileId, String email, String phone) {
+    public static String flowBody(String listId, String profileId, String email, String phone) {
         return """
                 {"list_id":"%s","profile_id":"%s","email":"%s","phone_number":"%s","first_name":"Ada","last_name":""}"""
                 .formatted(listId, profileId, email, phone);

@@ -1,5 +1,6 @@
 package io.github.klaviyosync.gateway.webhook;
 
+import io.github.klaviyosync.gateway.webhook.intake.SignatureVerifier;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;

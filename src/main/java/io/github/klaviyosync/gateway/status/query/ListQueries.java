@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.status.query;
 
 import io.github.klaviyosync.gateway.list.KlaviyoList;
 import io.github.klaviyosync.gateway.list.ListRepository;
+import io.github.klaviyosync.gateway.member.Consent;
 import io.github.klaviyosync.gateway.syncrun.SyncRun;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -20,26 +21,26 @@ public class ListQueries {
 
     /** The newest run of each list of an account, one index probe per list. */
     private static final String LATEST_RUN_PER_LIST = """
-            select r.*
-              from klaviyo_list l
-             cross join lateral (select s.* from sync_run s
-                                  where s.list_id = l.id
-                                  order by s.started_at desc, s.id desc
-                                  limit 1) r
-             where l.account_id = :account""";
+            select r from SyncRun r
+             where r.id in (select (select s.id from SyncRun s where s.listId = l.id
+                                     order by s.startedAt desc, s.id desc limit 1)
+                              from KlaviyoList l where l.accountId = :account)""";
 
     /**
      * Members on each list of an account (removed excluded) whose SMS consent is SUBSCRIBED, in one
      * grouped query; the memberships are reached per list through their primary key.
      */
-    private static final String SMS_SUBSCRIBED_PER_LIST = """
-            select m.list_id, count(*)
-              from list_membership m
-              join subscriber s on s.id = m.subscriber_id
-             where m.list_id in (select l.id from klaviyo_list l where l.account_id = :account)
-               and m.removed_at is null
-               and s.sms_consent = 'SUBSCRIBED'
-             group by m.list_id""";
+    private static final String SMS_SUBSCRIBED_PER_LIST = "select new " + ListCount.class.getName() + """
+            (m.listId, count(m))
+              from ListMembership m join Subscriber s on s.id = m.subscriberId
+             where m.listId in (select l.id from KlaviyoList l where l.accountId = :account)
+               and m.removedAt is null
+               and s.smsConsent = :consent
+             group by m.listId""";
+
+    /** A count per list. */
+    public record ListCount(long listId, long count) {
+    }
 
     private final ListRepository lists;
     private final Scope scope;
@@ -66,7 +67,7 @@ public class ListQueries {
 
     private Uni<Map<Long, SyncRun>> latestRuns(UUID accountId) {
         return Panache.getSession()
-                .chain(session -> session.createNativeQuery(LATEST_RUN_PER_LIST, SyncRun.class)
+                .chain(session -> session.createSelectionQuery(LATEST_RUN_PER_LIST, SyncRun.class)
                         .setParameter("account", accountId)
                         .getResultList())
                 .map(runs -> runs.stream().collect(Collectors.toMap(run -> run.listId, Function.identity())));
@@ -74,10 +75,10 @@ public class ListQueries {
 
     private Uni<Map<Long, Long>> smsSubscribed(UUID accountId) {
         return Panache.getSession()
-                .chain(session -> session.createNativeQuery(SMS_SUBSCRIBED_PER_LIST, Object[].class)
+                .chain(session -> session.createSelectionQuery(SMS_SUBSCRIBED_PER_LIST, ListCount.class)
                         .setParameter("account", accountId)
+                        .setParameter("consent", Consent.SUBSCRIBED)
                         .getResultList())
-                .map(rows -> rows.stream().collect(Collectors.toMap(
-                        row -> ((Number) row[0]).longValue(), row -> ((Number) row[1]).longValue())));
+                .map(rows -> rows.stream().collect(Collectors.toMap(ListCount::listId, ListCount::count)));
     }
 }

@@ -22,7 +22,8 @@ import java.util.UUID;
 @WithSession
 public class MemberQueries {
 
-    private static final String SELECT = "select m, s from ListMembership m join Subscriber s on s.id = m.subscriberId"
+    private static final String SELECT = "select new " + ListedMember.class.getName()
+            + "(m, s) from ListMembership m join Subscriber s on s.id = m.subscriberId"
             + " where m.listId = :list";
     private static final String JOINED_AFTER = " and m.joinedAt >= :joined"
             + " and (m.joinedAt > :joined or m.subscriberId > :subscriber)"
@@ -41,11 +42,11 @@ public class MemberQueries {
     }
 
     /** A membership and its subscriber. */
-    public record MemberRow(ListMembership membership, Subscriber subscriber) {
+    public record ListedMember(ListMembership membership, Subscriber subscriber) {
     }
 
     /** Up to {@code limit} members and the cursor of the next page (null on the last). */
-    public record MemberPage(List<MemberRow> rows, MemberCursor next) {
+    public record MemberPage(List<ListedMember> rows, MemberCursor next) {
     }
 
     public Uni<MemberPage> page(UUID accountId, String klaviyoListId, MemberFilter filter, MemberCursor after, int limit) {
@@ -55,7 +56,7 @@ public class MemberQueries {
     }
 
     /** Rows with a join time first, then those without: two index range scans, never an OFFSET. */
-    private Uni<List<MemberRow>> rows(long listId, MemberFilter filter, MemberCursor after, int wanted) {
+    private Uni<List<ListedMember>> rows(long listId, MemberFilter filter, MemberCursor after, int wanted) {
         if (after != null && after.joinedAt() == null) {
             return notJoined(listId, filter, after.subscriberId(), wanted);
         }
@@ -65,11 +66,11 @@ public class MemberQueries {
                         : notJoined(listId, filter, Long.MIN_VALUE, wanted - joined.size()).map(rest -> concat(joined, rest)));
     }
 
-    private Uni<List<MemberRow>> joined(long listId, MemberFilter filter, MemberCursor after, int wanted) {
+    private Uni<List<ListedMember>> joined(long listId, MemberFilter filter, MemberCursor after, int wanted) {
         String hql = SELECT + filters(filter) + (after == null ? JOINED_ANY : JOINED_AFTER);
         return Panache.getSession()
                 .chain(session -> {
-                    var query = session.createSelectionQuery(hql, Object[].class)
+                    var query = session.createSelectionQuery(hql, ListedMember.class)
                             .setParameter("list", listId)
                             .setMaxResults(wanted);
                     if (after != null) {
@@ -77,22 +78,20 @@ public class MemberQueries {
                     }
                     bindFilters(query, filter);
                     return query.getResultList();
-                })
-                .map(MemberQueries::toRows);
+                });
     }
 
-    private Uni<List<MemberRow>> notJoined(long listId, MemberFilter filter, long afterSubscriber, int wanted) {
+    private Uni<List<ListedMember>> notJoined(long listId, MemberFilter filter, long afterSubscriber, int wanted) {
         String hql = SELECT + filters(filter) + NOT_JOINED;
         return Panache.getSession()
                 .chain(session -> {
-                    var query = session.createSelectionQuery(hql, Object[].class)
+                    var query = session.createSelectionQuery(hql, ListedMember.class)
                             .setParameter("list", listId)
                             .setParameter("subscriber", afterSubscriber)
                             .setMaxResults(wanted);
                     bindFilters(query, filter);
                     return query.getResultList();
-                })
-                .map(MemberQueries::toRows);
+                });
     }
 
     private static String filters(MemberFilter filter) {
@@ -100,27 +99,23 @@ public class MemberQueries {
                 + (filter.smsConsent() == null ? "" : " and s.smsConsent = :consent");
     }
 
-    private static void bindFilters(Mutiny.SelectionQuery<Object[]> query, MemberFilter filter) {
+    private static void bindFilters(Mutiny.SelectionQuery<ListedMember> query, MemberFilter filter) {
         if (filter.smsConsent() != null) {
             query.setParameter("consent", filter.smsConsent());
         }
     }
 
-    private static List<MemberRow> toRows(List<Object[]> found) {
-        return found.stream().map(row -> new MemberRow((ListMembership) row[0], (Subscriber) row[1])).toList();
-    }
-
-    private static List<MemberRow> concat(List<MemberRow> first, List<MemberRow> second) {
-        List<MemberRow> all = new ArrayList<>(first);
+    private static List<ListedMember> concat(List<ListedMember> first, List<ListedMember> second) {
+        List<ListedMember> all = new ArrayList<>(first);
         all.addAll(second);
         return all;
     }
 
-    private static MemberPage toPage(List<MemberRow> rows, int limit) {
+    private static MemberPage toPage(List<ListedMember> rows, int limit) {
         if (rows.size() <= limit) {
             return new MemberPage(rows, null);
         }
-        List<MemberRow> page = rows.subList(0, limit);
+        List<ListedMember> page = rows.subList(0, limit);
         ListMembership last = page.get(limit - 1).membership();
         return new MemberPage(page, new MemberCursor(last.joinedAt, last.subscriberId));
     }

@@ -1,9 +1,13 @@
 package io.github.klaviyosync.gateway.status.query;
 
 import io.github.klaviyosync.gateway.member.MembershipSource;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.github.klaviyosync.gateway.db.Rows;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,16 +25,18 @@ public class MembersAddedQueries {
 
     /** Slots are whole intervals since the epoch, so every caller sees the same boundaries. */
     private static final String ADDED_PER_SLOT = """
-            select cast(floor(extract(epoch from m.first_seen_at) / :seconds) as bigint) as slot, m.source, count(*)
+            select cast(floor(extract(epoch from m.first_seen_at) / $1) as bigint) as slot, m.source, count(*) as added
               from list_membership m
-             where m.account_id = :account
-               and m.first_seen_at >= :since
+             where m.account_id = $2
+               and m.first_seen_at >= $3
              group by 1, 2""";
 
     private final Scope scope;
+    private final Pool pool;
 
-    MembersAddedQueries(Scope scope) {
+    MembersAddedQueries(Scope scope, Pool pool) {
         this.scope = scope;
+        this.pool = pool;
     }
 
     /** One interval: when it starts and the members added in it by each path. */
@@ -43,25 +49,21 @@ public class MembersAddedQueries {
         long currentSlot = Math.floorDiv(now.getEpochSecond(), seconds);
         long firstSlot = currentSlot - count + 1;
         return scope.account(accountId)
-                .chain(account -> Panache.getSession())
-                .chain(session -> session.createNativeQuery(ADDED_PER_SLOT, Object[].class)
-                        .setParameter("seconds", seconds)
-                        .setParameter("account", accountId)
-                        .setParameter("since", Instant.ofEpochSecond(firstSlot * seconds))
-                        .getResultList())
+                .chain(account -> pool.withConnection(connection -> connection.preparedQuery(ADDED_PER_SLOT)
+                        .execute(Tuple.of(seconds, accountId, Rows.timestamp(Instant.ofEpochSecond(firstSlot * seconds))))))
                 .map(rows -> slots(rows, firstSlot, count, seconds));
     }
 
-    private static List<Slot> slots(List<Object[]> rows, long firstSlot, int count, long seconds) {
+    private static List<Slot> slots(RowSet<Row> rows, long firstSlot, int count, long seconds) {
         long[] poll = new long[count];
         long[] webhook = new long[count];
-        for (Object[] row : rows) {
-            int index = (int) (((Number) row[0]).longValue() - firstSlot);
+        for (Row row : rows) {
+            int index = (int) (row.getLong("slot") - firstSlot);
             if (index < 0 || index >= count) {
                 continue; // stored in the future by a clock ahead of this one
             }
-            long added = ((Number) row[2]).longValue();
-            if (MembershipSource.WEBHOOK.wire().equals(row[1])) {
+            long added = row.getLong("added");
+            if (MembershipSource.WEBHOOK.wire().equals(row.getString("source"))) {
                 webhook[index] += added;
             } else {
                 poll[index] += added;

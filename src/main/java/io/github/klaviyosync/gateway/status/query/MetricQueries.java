@@ -17,10 +17,16 @@ import java.util.stream.Collectors;
 @WithSession
 public class MetricQueries {
 
-    private static final String LIST_SYNCS = "select l.accountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt"
+    private static final String LIST_SYNCS = "select new " + ListSync.class.getName()
+            + "(l.accountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt)"
             + " from KlaviyoList l where l.status = :active"
             + " and l.accountId in (select a.id from Account a where a.status <> :deleted)";
-    private static final String ACCOUNTS_BY_STATUS = "select a.status, count(a) from Account a group by a.status";
+    private static final String ACCOUNTS_BY_STATUS = "select new " + AccountsOfStatus.class.getName()
+            + "(a.status, count(a)) from Account a group by a.status";
+
+    /** How many accounts have one status. */
+    public record AccountsOfStatus(AccountStatus status, long count) {
+    }
 
     /** When a list was last synced successfully (null: never) and when it was found. */
     public record ListSync(UUID accountId, String klaviyoListId, Instant lastSyncedAt, Instant discoveredAt) {
@@ -29,18 +35,15 @@ public class MetricQueries {
     /** Active lists of accounts that are not deleted. */
     public Uni<List<ListSync>> listSyncs() {
         return Panache.getSession()
-                .chain(session -> session.createSelectionQuery(LIST_SYNCS, Object[].class)
+                .chain(session -> session.createSelectionQuery(LIST_SYNCS, ListSync.class)
                         .setParameter("active", ListStatus.ACTIVE)
                         .setParameter("deleted", AccountStatus.DELETED)
-                        .getResultList())
-                .map(rows -> rows.stream()
-                        .map(row -> new ListSync((UUID) row[0], (String) row[1], (Instant) row[2], (Instant) row[3]))
-                        .toList());
+                        .getResultList());
     }
 
     public Uni<Map<AccountStatus, Long>> accountsByStatus() {
         return Panache.getSession()
-                .chain(session -> session.createSelectionQuery(ACCOUNTS_BY_STATUS, Object[].class).getResultList())
-                .map(rows -> rows.stream().collect(Collectors.toMap(row -> (AccountStatus) row[0], row -> (Long) row[1])));
+                .chain(session -> session.createSelectionQuery(ACCOUNTS_BY_STATUS, AccountsOfStatus.class).getResultList())
+                .map(rows -> rows.stream().collect(Collectors.toMap(AccountsOfStatus::status, AccountsOfStatus::count)));
     }
 }

@@ -1,0 +1,34 @@
+package io.github.klaviyosync.gateway.list;
+
+import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * When an account's lists are discovered next, why it is due before the cron (a connect or a
+ * "discover now"), when they were last discovered, and which instance holds the discovery. An
+ * account without a row has never been discovered: it is due now.
+ */
+@Entity
+@Table(name = "list_discovery")
+public class DiscoveryState extends PanacheEntityBase {
+
+    @Id
+    public UUID accountId;
+
+    @Column(nullable = false)
+    public Instant nextDiscoveryAt;
+
+    public SyncTrigger trigger;
+
+    public Instant lastDiscoveryAt;
+
+    public String leaseOwner;
+
+    public Instant leaseUntil;
+}

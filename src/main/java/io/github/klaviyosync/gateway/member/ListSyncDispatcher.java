@@ -1,0 +1,104 @@
+package io.github.klaviyosync.gateway.member;
+
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.db.SessionScopes;
+import io.github.klaviyosync.gateway.list.ListLease;
+import io.github.klaviyosync.gateway.list.ListLeases;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * The claim-and-dispatch loop of member syncs: claims due lists for an owner and hands each to
+ * {@link MemberSyncService} on a session of its own, side by side within the instance's concurrency bound; renews the owner's leases while syncs run. A tick returns once it
+ * has claimed: the syncs go on in the background and free their slots as they end. While a claim
+ * finds more due lists than free slots (a backlog), a slot freed by an ending sync is claimed again
+ * at once rather than at the next tick, so throughput is bound by the slots, not by the tick.
+ */
+@ApplicationScoped
+public class ListSyncDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(ListSyncDispatcher.class);
+
+    private final ListLeases leases;
+    private final MemberSyncService syncs;
+    private final SessionScopes scopes;
+    private final GatewayConfig.Sync config;
+    private final ConcurrentHashMap<String, OwnerSlots> owners = new ConcurrentHashMap<>();
+
+    ListSyncDispatcher(ListLeases leases, MemberSyncService syncs, SessionScopes scopes, GatewayConfig config) {
+        this.leases = leases;
+        this.syncs = syncs;
+        this.scopes = scopes;
+        this.config = config.sync();
+    }
+
+    /** Renews the owner's leases, then claims as many due lists as it has free slots and starts them. */
+    public Uni<Integer> tick(String owner) {
+        OwnerSlots slots = slots(owner);
+        return renewLeases(owner, slots)
+                .chain(() -> claim(owner, slots));
+    }
+
+    /** Syncs currently running for the owner on this instance. */
+    public int running(String owner) {
+        OwnerSlots slots = owners.get(owner);
+        return slots == null ? 0 : slots.running.get();
+    }
+
+    private OwnerSlots slots(String owner) {
+        return owners.computeIfAbsent(owner, ignored -> new OwnerSlots());
+    }
+
+    private Uni<Void> renewLeases(String owner, OwnerSlots slots) {
+        if (slots.running.get() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return leases.renew(owner, config.leaseDuration()).replaceWithVoid();
+    }
+
+    /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
+    private Uni<Integer> claim(String owner, OwnerSlots slots) {
+        int freeSlots = config.maxConcurrentLists() - slots.running.get();
+        if (freeSlots <= 0 || !slots.claiming.compareAndSet(false, true)) {
+            return Uni.createFrom().item(0);
+        }
+        return leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration())
+                .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
+                .invoke(claimed -> claimed.forEach(lease -> start(owner, lease, slots)))
+                .map(List::size)
+                .onTermination().invoke(() -> slots.claiming.set(false));
+    }
+
+    private void start(String owner, ListLease lease, OwnerSlots slots) {
+        slots.running.incrementAndGet();
+        scopes.isolated(() -> syncs.sync(lease))
+                .onTermination().invoke(slots.running::decrementAndGet)
+                .onTermination().invoke(() -> refillIfBacklogged(owner, slots))
+                .subscribe().with(
+                        outcome -> LOG.debugf("list %s synced: %s", lease.klaviyoListId(), outcome),
+                        failure -> LOG.errorf(failure, "sync of list %s ended abnormally", lease.klaviyoListId()));
+    }
+
+    /** A slot came free while more lists were due than slots: claim now, on a context of its own. */
+    private void refillIfBacklogged(String owner, OwnerSlots slots) {
+        if (!slots.backlog) {
+            return;
+        }
+        scopes.isolated(() -> claim(owner, slots))
+                .subscribe().with(
+                        claimed -> LOG.tracef("refilled %d slots", claimed),
+                        failure -> LOG.warnf("claiming due lists failed: %s", failure.getClass().getSimpleName()));
+    }
+
+    /** One owner's syncs on this instance: how many run, whether a claim is under way, whether lists wait. */
+    private static final class OwnerSlots {
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicBoolean claiming = new AtomicBoolean();
+        volatile boolean backlog;
+    }
+}

@@ -1,0 +1,268 @@
+package io.github.klaviyosync.gateway.member;
+
+import io.github.klaviyosync.gateway.account.AccountStatus;
+import io.github.klaviyosync.gateway.db.Rows;
+import io.github.klaviyosync.gateway.list.ListLease;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The {@code list_membership} table, and with it the statements that bring people and memberships
+ * in together: a page of a member sync, a batch of flow pushes, and the removal check of a full sync.
+ */
+@ApplicationScoped
+public class MembershipRepository implements PanacheRepositoryBase<ListMembership, ListMembership.Key> {
+
+    /*
+     * Page commit, one round trip (hot path): also writes klaviyo_list (the list's cursor, page cursor
+     * and lease, fenced by the lease owner and the account being active) and sync_run (the run's
+     * progress). The page comes as one typed array per column. Nothing is written when the fence does
+     * not hold; `fenced` then answers 0. Data-modifying CTEs see the tables as they were before the
+     * statement, which is how `rejoining` finds the memberships removed until now.
+     */
+    static final String COMMIT_PAGE = """
+            with v as (
+                select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
+                                     $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::timestamptz[],
+                                     $12::timestamptz[], $13::timestamptz[])
+                    as x(pid, email, phone, raw, invalid, first, last, sms, sms_at, em, em_at, upd, joined)
+            ), l as (
+                update klaviyo_list
+                   set member_cursor = greatest(member_cursor, $16::timestamptz),
+                       page_cursor = $17,
+                       lease_until = now() + make_interval(secs => $18),
+                       updated_at = now()
+                 where id = $15 and lease_owner = $19
+                   and exists (select 1 from account a where a.id = $14 and a.status = $20)
+                returning id
+            ), s as (
+                insert into subscriber as t (account_id, klaviyo_profile_id, email, phone_e164, phone_raw, phone_invalid,
+                                             first_name, last_name, sms_consent, sms_consent_at,
+                                             email_consent, email_consent_at, klaviyo_updated)
+                select $14::uuid, pid, email, phone, raw, invalid, first, last, sms, sms_at, em, em_at, upd
+                  from v
+                 where exists (select 1 from l)
+                 order by pid -- one lock order for every page: lists sharing members never deadlock
+            """ + PersonMerge.FROM_KLAVIYO + """
+                returning t.id, t.klaviyo_profile_id
+            ), rejoining as (
+                select m.subscriber_id
+                  from list_membership m
+                  join s on s.id = m.subscriber_id
+                 where m.list_id = $15 and m.removed_at is not null
+            ), m as (
+                insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source)
+                select $15::bigint, s.id, $14::uuid, v.joined, $21::text
+                  from s join v on v.pid = s.klaviyo_profile_id
+                on conflict (list_id, subscriber_id) do update set
+                    joined_at = coalesce(excluded.joined_at, lm.joined_at),
+                    removed_at = null,
+                    updated_at = now()
+                 where lm.removed_at is not null or lm.joined_at is distinct from coalesce(excluded.joined_at, lm.joined_at)
+                returning (lm.xmax = 0) as inserted, lm.subscriber_id
+            ), r as (
+                update sync_run
+                   set pages = pages + 1,
+                       profiles_seen = profiles_seen + $22::integer,
+                       profiles_added = profiles_added + (select count(*) from m
+                                                           where inserted or subscriber_id in (select subscriber_id from rejoining))
+                 where id = $23 and exists (select 1 from l)
+            )
+            select (select count(*) from m where inserted or subscriber_id in (select subscriber_id from rejoining)) as added,
+                   (select count(*) from l) as fenced""";
+
+    /*
+     * Removal check, one page of the ids Klaviyo lists (a join through subscriber's natural key):
+     * their memberships are stamped with the run.
+     */
+    static final String STAMP_PAGE = """
+            update list_membership m
+               set seen_in_run = $1
+              from subscriber s
+             where m.list_id = $2
+               and m.subscriber_id = s.id
+               and s.account_id = $3
+               and s.klaviyo_profile_id = any($4::text[])""";
+
+    /** Removal check, the end (a bulk conditional update): memberships no page stamped and not written since the scan began left. */
+    static final String MARK_UNSTAMPED = """
+            update list_membership
+               set removed_at = now(), updated_at = now()
+             where list_id = $1
+               and removed_at is null
+               and seen_in_run is distinct from $2
+               and updated_at < $3""";
+
+    /*
+     * A batch of flow pushes of one account (ON CONFLICT, unnest batch): their people by the push
+     * rule, then their memberships (new ones, and members who had left and are back; one still on the
+     * list is left alone). People are locked in profile-id order, as member pages lock them.
+     */
+    static final String APPLY_PUSHES = """
+            with s as (
+                insert into subscriber as t (account_id, klaviyo_profile_id, email, phone_e164, phone_raw, phone_invalid,
+                                             first_name, last_name)
+                select $1::uuid, p.pid, p.email, p.e164, p.raw, p.invalid, p.first, p.last
+                  from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
+                       as p(pid, email, e164, raw, invalid, first, last)
+                 order by p.pid
+            """ + PersonMerge.FROM_PUSH + """
+                returning t.id, t.klaviyo_profile_id
+            )
+            insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source)
+            select j.list_id, s.id, $1::uuid, j.joined, $12::text
+              from unnest($9::bigint[], $10::text[], $11::timestamptz[]) as j(list_id, pid, joined)
+              join s on s.klaviyo_profile_id = j.pid
+            on conflict (list_id, subscriber_id) do update set
+                removed_at = null, joined_at = excluded.joined_at, source = excluded.source, updated_at = now()
+             where lm.removed_at is not null""";
+
+    /** What one committed page did: members seen, and members new to the list (or back on it). */
+    public record Committed(int seen, int added) {
+    }
+
+    /** Members on the list now (removed ones excluded). */
+    @WithSession
+    public Uni<Long> countActive(long listId) {
+        return count("listId = ?1 and removedAt is null", listId);
+    }
+
+    /**
+     * Commits a fetched page and checkpoints {@code nextUrl} (null on the last page) as the list's
+     * page cursor, in the caller's transaction. Fails with {@link LeaseLostException} when the lease
+     * is no longer this sync's (or the account was deleted meanwhile): nothing was written then.
+     */
+    Uni<Committed> commitPage(SqlConnection connection, ListLease lease, long runId, List<KlaviyoPerson> people,
+            String nextUrl, Duration leaseLength) {
+        Instant cursor = people.stream()
+                .map(KlaviyoPerson::joinedAt)
+                .filter(Objects::nonNull)
+                .max(Instant::compareTo)
+                .orElse(null);
+        Tuple parameters = Tuple.tuple()
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::profileId, String[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::email, String[]::new))
+                .addArrayOfString(Rows.column(people, person -> person.phone().e164(), String[]::new))
+                .addArrayOfString(Rows.column(people, person -> person.phone().raw(), String[]::new))
+                .addArrayOfBoolean(Rows.column(people, person -> person.phone().invalid(), Boolean[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::firstName, String[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::lastName, String[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::smsConsent, String[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.smsConsentAt()), OffsetDateTime[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::emailConsent, String[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.emailConsentAt()), OffsetDateTime[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.klaviyoUpdated()), OffsetDateTime[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.joinedAt()), OffsetDateTime[]::new))
+                .addUUID(lease.accountId())
+                .addLong(lease.listId())
+                .addOffsetDateTime(Rows.timestamp(cursor))
+                .addString(nextUrl)
+                .addDouble(Rows.seconds(leaseLength))
+                .addString(lease.owner())
+                .addString(AccountStatus.ACTIVE.wire())
+                .addString(MembershipSource.POLL.wire())
+                .addInteger(people.size())
+                .addLong(runId);
+        return connection.preparedQuery(COMMIT_PAGE)
+                .execute(parameters)
+                .map(rows -> committed(lease, people.size(), Rows.single(rows)));
+    }
+
+    /** Stamps the memberships of the listed ids with the run, in the caller's transaction. */
+    Uni<Integer> stamp(SqlConnection connection, ListLease lease, long runId, List<String> profileIds) {
+        Tuple parameters = Tuple.of(runId, lease.listId(), lease.accountId(), profileIds.toArray(String[]::new));
+        return connection.preparedQuery(STAMP_PAGE)
+                .execute(parameters)
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Marks the memberships no page of the run stamped as removed; returns how many left. */
+    Uni<Integer> markUnstamped(SqlConnection connection, ListLease lease, long runId, Instant scanStartedAt) {
+        return connection.preparedQuery(MARK_UNSTAMPED)
+                .execute(Tuple.of(lease.listId(), runId, Rows.timestamp(scanStartedAt)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Applies one account's flow pushes in the caller's transaction, with the effect of applying them
+     * one after another in the given (arrival) order: a later push's value wins, an empty one never
+     * erases, and the first push of a member to a list sets the join time.
+     */
+    public Uni<Void> applyPushes(SqlConnection connection, UUID accountId, List<PushedMember> pushes) {
+        Map<String, PushedPerson> people = new LinkedHashMap<>();
+        Map<String, PushedMember> memberships = new LinkedHashMap<>();
+        for (PushedMember push : pushes) {
+            people.computeIfAbsent(push.profileId(), PushedPerson::new).add(push);
+            memberships.putIfAbsent(push.listId() + "/" + push.profileId(), push);
+        }
+        List<PushedPerson> merged = new ArrayList<>(people.values());
+        List<PushedMember> joined = new ArrayList<>(memberships.values());
+        Tuple parameters = Tuple.tuple()
+                .addUUID(accountId)
+                .addArrayOfString(Rows.column(merged, PushedPerson::profileId, String[]::new))
+                .addArrayOfString(Rows.column(merged, person -> person.email, String[]::new))
+                .addArrayOfString(Rows.column(merged, person -> person.e164, String[]::new))
+                .addArrayOfString(Rows.column(merged, person -> person.raw, String[]::new))
+                .addArrayOfBoolean(Rows.column(merged, person -> person.invalid, Boolean[]::new))
+                .addArrayOfString(Rows.column(merged, person -> person.firstName, String[]::new))
+                .addArrayOfString(Rows.column(merged, person -> person.lastName, String[]::new))
+                .addArrayOfLong(Rows.column(joined, PushedMember::listId, Long[]::new))
+                .addArrayOfString(Rows.column(joined, PushedMember::profileId, String[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(joined, push -> Rows.timestamp(push.receivedAt()), OffsetDateTime[]::new))
+                .addString(MembershipSource.WEBHOOK.wire());
+        return connection.preparedQuery(APPLY_PUSHES)
+                .execute(parameters)
+                .replaceWithVoid();
+    }
+
+    private static Committed committed(ListLease lease, int seen, Row row) {
+        if (row.getLong("fenced") == 0) {
+            throw new LeaseLostException(lease);
+        }
+        return new Committed(seen, row.getLong("added").intValue());
+    }
+
+    /** One person's values after a batch's pushes of them, applied in order. */
+    private static final class PushedPerson {
+        private final String profileId;
+        private String email;
+        private String e164;
+        private String raw;
+        private Boolean invalid = false;
+        private String firstName;
+        private String lastName;
+
+        PushedPerson(String profileId) {
+            this.profileId = profileId;
+        }
+
+        void add(PushedMember push) {
+            email = push.email() != null ? push.email() : email;
+            firstName = push.firstName() != null ? push.firstName() : firstName;
+            lastName = push.lastName() != null ? push.lastName() : lastName;
+            if (push.phone().raw() != null) {
+                e164 = push.phone().e164();
+                raw = push.phone().raw();
+                invalid = push.phone().invalid();
+            }
+        }
+
+        String profileId() {
+            return profileId;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.klaviyosync.gateway.member;
+
+/**
+ * How what the gateway learns of a person meets what it stores: one rule per source, side by side.
+ * Each is the {@code ON CONFLICT} clause (or condition) of a {@code subscriber} write aliased {@code t},
+ * used by {@link MembershipRepository} and {@link SubscriberRepository} alone.
+ */
+final class PersonMerge {
+
+    /**
+     * From Klaviyo's API (a poll, a profile fetched for an event): the last writer wins by Klaviyo's
+     * {@code updated} for contact data; each channel's consent wins when it holds since no earlier
+     * than the stored one, and an unknown word never erases a known one.
+     */
+    static final String FROM_KLAVIYO = """
+            on conflict (account_id, klaviyo_profile_id) do update set
+                email         = case when t.klaviyo_updated is null or excluded.klaviyo_updated >= t.klaviyo_updated
+                                     then excluded.email else t.email end,
+                phone_e164    = case when t.klaviyo_updated is null or excluded.klaviyo_updated >= t.klaviyo_updated
+                                     then excluded.phone_e164 else t.phone_e164 end,
+                phone_raw     = case when t.klaviyo_updated is null or excluded.klaviyo_updated >= t.klaviyo_updated
+                                     then excluded.phone_raw else t.phone_raw end,
+                phone_invalid = case when t.klaviyo_updated is null or excluded.klaviyo_updated >= t.klaviyo_updated
+                                     then excluded.phone_invalid else t.phone_invalid end,
+                first_name    = case when t.klaviyo_updated is null or excluded.klaviyo_updated >= t.klaviyo_updated
+                                     then excluded.first_name else t.first_name end,
+                last_name     = case when t.klaviyo_updated is null or excluded.klaviyo_updated >= t.klaviyo_updated
+                                     then excluded.last_name else t.last_name end,
+                klaviyo_updated = greatest(t.klaviyo_updated, excluded.klaviyo_updated),
+                sms_consent    = case when t.sms_consent_at is null or excluded.sms_consent_at >= t.sms_consent_at
+                                      then coalesce(excluded.sms_consent, t.sms_consent) else t.sms_consent end,
+                sms_consent_at = greatest(t.sms_consent_at, excluded.sms_consent_at),
+                email_consent    = case when t.email_consent_at is null or excluded.email_consent_at >= t.email_consent_at
+                                        then coalesce(excluded.email_consent, t.email_consent) else t.email_consent end,
+                email_consent_at = greatest(t.email_consent_at, excluded.email_consent_at),
+                updated_at = now()
+            """;
+
+    /**
+     * From a flow push: a value the push leaves empty never erases a known one, and consent is
+     * never touched (a push carries none).
+     */
+    static final String FROM_PUSH = """
+            on conflict (account_id, klaviyo_profile_id) do update set
+                email = coalesce(excluded.email, t.email),
+                phone_e164 = case when excluded.phone_raw is null then t.phone_e164 else excluded.phone_e164 end,
+                phone_invalid = case when excluded.phone_raw is null then t.phone_invalid else excluded.phone_invalid end,
+                phone_raw = coalesce(excluded.phone_raw, t.phone_raw),
+                first_name = coalesce(excluded.first_name, t.first_name),
+                last_name = coalesce(excluded.last_name, t.last_name),
+                updated_at = now()
+            """;
+
+    /**
+     * From a consent event (a system webhook): the change wins only over an older state, so a stored
+     * consent time later than the event's ({@code $2}) means a newer state, which stays.
+     */
+    static final String CONSENT_EVENT_WINS = "(t.%1$s_consent_at is null or t.%1$s_consent_at <= $2)";
+
+    private PersonMerge() {
+    }
+}

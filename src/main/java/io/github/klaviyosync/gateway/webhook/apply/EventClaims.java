@@ -1,0 +1,60 @@
+package io.github.klaviyosync.gateway.webhook.apply;
+
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.webhook.WebhookEventRepository;
+import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.Claimed;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Who applies which stored event, across instances. A pass claims a batch of due events for a
+ * lease, so Klaviyo calls made while applying them hold no transaction. Claimers take turns and
+ * skip accounts with a live claim, so one account's events are never split between two passes and
+ * stay in arrival order. Each call is its own transaction.
+ */
+@ApplicationScoped
+public class EventClaims {
+
+    /** Arbitrary key of the advisory lock that serialises claimers. */
+    private static final long CLAIM_LOCK = 0x5747484b_434c4149L;
+
+    private final WebhookEventRepository events;
+    private final Pool pool;
+    private final Duration lease;
+    private final int maxAttempts;
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
+
+    EventClaims(WebhookEventRepository events, Pool pool, GatewayConfig config) {
+        this.events = events;
+        this.pool = pool;
+        this.lease = config.webhook().claimLease();
+        this.maxAttempts = config.webhook().maxApplyAttempts();
+        this.backoffInitial = config.webhook().applyBackoffInitial();
+        this.backoffMax = config.webhook().applyBackoffMax();
+    }
+
+    /** Claims up to {@code limit} due events for {@code pass}, in id order. */
+    public Uni<List<Claimed>> claim(String pass, int limit) {
+        return pool.withTransaction(connection -> events.claim(connection, CLAIM_LOCK, pass, lease, limit))
+                .map(claimed -> claimed.stream().sorted(Comparator.comparingLong(Claimed::id)).toList());
+    }
+
+    /**
+     * Records a failed attempt and gives the event back: due again after a back-off that doubles with
+     * each attempt, or {@code failed} after the last one. Returns whether the event is now failed.
+     */
+    public Uni<Boolean> releaseFailed(String pass, long eventId, String error) {
+        return pool.withTransaction(connection -> events.releaseFailed(connection, pass, eventId, error, maxAttempts,
+                backoffInitial, backoffMax));
+    }
+
+    /** Gives back, untouched, what passes that ended abruptly (a database outage) still hold. */
+    public Uni<Integer> releasePasses(List<String> passes) {
+        return pool.withTransaction(connection -> events.releasePasses(connection, passes));
+    }
+}

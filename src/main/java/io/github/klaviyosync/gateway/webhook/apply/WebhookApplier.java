@@ -1,0 +1,206 @@
+package io.github.klaviyosync.gateway.webhook.apply;
+
+import io.github.klaviyosync.gateway.webhook.WebhookEventRepository;
+import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.db.DatabaseOutage;
+import io.github.klaviyosync.gateway.db.SessionScopes;
+import io.github.klaviyosync.gateway.webhook.Failures;
+import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.Claimed;
+import io.github.klaviyosync.gateway.webhook.WebhookKind;
+import io.github.klaviyosync.gateway.webhook.WebhookMetrics;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies stored events off the request path. A pass claims due events in batches until none are
+ * left; each account's events are applied one after another in arrival order (accounts side by
+ * side, each on a context and session of its own): runs of flow pushes in batches, anything else
+ * planned outside and written inside its own transaction. A failed attempt is recorded with a
+ * back-off; the last one marks the event failed.
+ */
+@ApplicationScoped
+public class WebhookApplier {
+
+    private static final Logger LOG = Logger.getLogger(WebhookApplier.class);
+    private static final long NOT_APPLIED = -1L;
+
+    private final EventClaims claims;
+    private final EventPlanner planner;
+    private final PushBatchPlanner batchPlanner;
+    private final EventWriter writer;
+    private final WebhookMetrics metrics;
+    private final SessionScopes scopes;
+    private final int batchSize;
+    private final int concurrency;
+    /** Passes that ended with claims they could not give back (the database went away): released next time. */
+    private final Set<String> abandonedPasses = ConcurrentHashMap.newKeySet();
+
+    WebhookApplier(EventClaims claims, EventPlanner planner, PushBatchPlanner batchPlanner, EventWriter writer,
+            WebhookMetrics metrics, SessionScopes scopes, GatewayConfig config) {
+        this.claims = claims;
+        this.planner = planner;
+        this.batchPlanner = batchPlanner;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.scopes = scopes;
+        this.batchSize = config.webhook().applyBatchSize();
+        this.concurrency = config.webhook().applyConcurrency();
+    }
+
+    /** Applies every due event; the item is the ids of the events this pass applied. */
+    public Uni<List<Long>> applyDue() {
+        String pass = UUID.randomUUID().toString();
+        return scopes.isolated(() -> releaseAbandoned()
+                        .chain(() -> drain(pass, List.of())))
+                .onFailure().invoke(failure -> abandonedPasses.add(pass));
+    }
+
+    private Uni<Void> releaseAbandoned() {
+        if (abandonedPasses.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> passes = List.copyOf(abandonedPasses);
+        return claims.releasePasses(passes)
+                .invoke(() -> passes.forEach(abandonedPasses::remove))
+                .replaceWithVoid();
+    }
+
+    private Uni<List<Long>> drain(String pass, List<Long> appliedSoFar) {
+        return claims.claim(pass, batchSize)
+                .chain(batch -> applyBatch(pass, batch)
+                        .chain(applied -> {
+                            List<Long> all = new ArrayList<>(appliedSoFar);
+                            all.addAll(applied);
+                            return batch.size() < batchSize ? Uni.createFrom().item(all) : drain(pass, all);
+                        }));
+    }
+
+    private Uni<List<Long>> applyBatch(String pass, List<Claimed> batch) {
+        return Multi.createFrom().iterable(byAccount(batch))
+                .onItem().transformToUni(events -> scopes.isolated(() -> applyInOrder(pass, events)))
+                .merge(concurrency)
+                .onItem().<Long>disjoint()
+                .collect().asList();
+    }
+
+    /** One account's events in arrival order; the item is the ids of those this pass applied. */
+    private Uni<List<Long>> applyInOrder(String pass, List<Claimed> events) {
+        return Multi.createFrom().iterable(runs(events))
+                .onItem().transformToUniAndConcatenate(run -> run.get(0).kind() == WebhookKind.FLOW
+                        ? applyFlowRun(pass, run)
+                        : applyEach(pass, run))
+                .onItem().<Long>disjoint()
+                .collect().asList();
+    }
+
+    private Uni<List<Long>> applyFlowRun(String pass, List<Claimed> run) {
+        return batchPlanner.plan(run.get(0).accountId(), run)
+                .onItem().transformToMulti(steps -> Multi.createFrom().iterable(steps))
+                .onItem().transformToUniAndConcatenate(step -> step.batch() != null
+                        ? applyFlowBatch(pass, step.batch())
+                        : applyEach(pass, List.of(step.single())))
+                .onItem().<Long>disjoint()
+                .collect().asList();
+    }
+
+    /**
+     * A failing batch (not a lost database) is applied again one push at a time, so a bad push fails
+     * alone; a failing batch of one is a failed attempt of its push.
+     */
+    private Uni<List<Long>> applyFlowBatch(String pass, List<PlannedPush> batch) {
+        return writer.writePushes(pass, batch)
+                .map(this::batchApplied)
+                .onFailure(failure -> !DatabaseOutage.isCausedBy(failure))
+                .recoverWithUni(failure -> batchFailed(pass, batch, failure));
+    }
+
+    private Uni<List<Long>> batchFailed(String pass, List<PlannedPush> batch, Throwable failure) {
+        if (batch.size() == 1) {
+            return attemptFailed(pass, batch.get(0).event(), failure).replaceWith(List.of());
+        }
+        LOG.infof("a batch of %d flow pushes failed; applying them one by one: %s", batch.size(), Failures.describe(failure));
+        return applyEach(pass, batch.stream().map(PlannedPush::event).toList());
+    }
+
+    private List<Long> batchApplied(List<PlannedPush> applied) {
+        Instant now = Instant.now();
+        applied.forEach(push -> metrics.applied(WebhookKind.FLOW, push.member().receivedAt(), now));
+        return applied.stream().map(push -> push.event().id()).toList();
+    }
+
+    /** Events one after another, each planned and written on its own; the ids of those this pass applied. */
+    private Uni<List<Long>> applyEach(String pass, List<Claimed> events) {
+        return Multi.createFrom().iterable(events)
+                .onItem().transformToUniAndConcatenate(event -> applyOne(pass, event))
+                .select().where(id -> id >= 0)
+                .collect().asList();
+    }
+
+    /** The event's id once applied, else {@link #NOT_APPLIED}. */
+    private Uni<Long> applyOne(String pass, Claimed claimed) {
+        return planner.plan(claimed.id())
+                .chain(plan -> writer.write(pass, plan)
+                        .invoke(applied -> countApplied(plan, applied)))
+                .map(applied -> applied ? claimed.id() : NOT_APPLIED)
+                .onFailure().recoverWithUni(failure -> attemptFailed(pass, claimed, failure));
+    }
+
+    private void countApplied(EventPlan plan, boolean applied) {
+        if (applied) {
+            metrics.applied(plan.kind(), plan.receivedAt(), Instant.now());
+        }
+    }
+
+    private Uni<Long> attemptFailed(String pass, Claimed claimed, Throwable failure) {
+        if (DatabaseOutage.isCausedBy(failure)) {
+            // The database is gone: nothing to record; the pass ends and its claims are given back later.
+            return Uni.createFrom().failure(failure);
+        }
+        String error = Failures.describe(failure);
+        return claims.releaseFailed(pass, claimed.id(), error)
+                .invoke(failed -> countFailure(claimed, failed, error))
+                .replaceWith(NOT_APPLIED);
+    }
+
+    private void countFailure(Claimed claimed, boolean failed, String error) {
+        WebhookKind kind = claimed.kind();
+        if (failed) {
+            metrics.failed(kind);
+            LOG.warnf("webhook event %d of account %s failed for good: %s", claimed.id(), claimed.accountId(), error);
+        } else {
+            metrics.retried(kind);
+            LOG.infof("webhook event %d of account %s will be retried: %s", claimed.id(), claimed.accountId(), error);
+        }
+    }
+
+    /** Consecutive events of one kind (flow pushes together, system events together), in order. */
+    private static List<List<Claimed>> runs(List<Claimed> events) {
+        List<List<Claimed>> runs = new ArrayList<>();
+        for (Claimed event : events) {
+            List<Claimed> last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last.get(0).kind() == event.kind()) {
+                last.add(event);
+            } else {
+                runs.add(new ArrayList<>(List.of(event)));
+            }
+        }
+        return runs;
+    }
+
+    /** The batch grouped by account, each group in id order (the batch is sorted by id). */
+    private static List<List<Claimed>> byAccount(List<Claimed> batch) {
+        Map<UUID, List<Claimed>> groups = new LinkedHashMap<>();
+        batch.forEach(event -> groups.computeIfAbsent(event.accountId(), id -> new ArrayList<>()).add(event));
+        return List.copyOf(groups.values());
+    }
+}
