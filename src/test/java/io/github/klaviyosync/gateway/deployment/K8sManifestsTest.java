@@ -1,7 +1,6 @@
 package io.github.klaviyosync.gateway.deployment;
 
 import static io.github.klaviyosync.gateway.deployment.RenderedManifests.only;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.klaviyosync.gateway.deployment.ContractVariables.Variable;
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.http.runtime.VertxHttpConfig;
 import io.smallrye.config.WithDefault;
@@ -73,7 +73,7 @@ class K8sManifestsTest {
         });
         for (String path : paths) {
             assertTrue(path.startsWith("/q/"), path);
-            assertEquals(200, given().when().get(path).statusCode(), path + " is named by the manifests but does not answer 200");
+            assertEquals(200, Management.given().when().get(path).statusCode(), path + " is named by the manifests but does not answer 200");
         }
     }
 

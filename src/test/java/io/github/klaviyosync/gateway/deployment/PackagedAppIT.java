@@ -53,17 +53,21 @@ class PackagedAppIT {
     @Test
     void migratesAnEmptyDatabaseAndReportsReady() throws Exception {
         try (EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh()) {
-            int port = freePort();
-            try (PackagedApp app = PackagedApp.start(variables(database, port))) {
-                String readiness = app.awaitOk("http://localhost:" + port + "/q/health/ready", START_TIMEOUT);
+            Map<String, String> variables = variables(database, freePort());
+            String management = "http://localhost:" + variables.get("QUARKUS_MANAGEMENT_PORT");
+            try (PackagedApp app = PackagedApp.start(variables)) {
+                String readiness = app.awaitOk(management + "/q/health/ready", START_TIMEOUT);
 
                 assertTrue(readiness.contains("\"status\": \"UP\"") || readiness.contains("\"status\":\"UP\""), readiness);
                 assertTrue(readiness.contains("Reactive PostgreSQL connections health check"), readiness);
                 assertEquals(List.of("1"), appliedMigrations(database));
                 assertTrue(tables(database).containsAll(List.of("account", "klaviyo_list", "subscriber", "list_membership",
                         "sync_run", "webhook_event")), () -> "tables: " + tables(database));
-                app.awaitOk("http://localhost:" + port + "/q/health/live", START_TIMEOUT);
-                assertTrue(app.awaitOk("http://localhost:" + port + "/q/metrics", START_TIMEOUT).contains("jvm_memory_used_bytes"));
+                app.awaitOk(management + "/q/health/live", START_TIMEOUT);
+                assertTrue(app.awaitOk(management + "/q/metrics", START_TIMEOUT).contains("jvm_memory_used_bytes"));
+                String main = "http://localhost:" + variables.get("QUARKUS_HTTP_PORT");
+                assertEquals(404, get(main + "/q/health/ready", null).statusCode(), "probes are not on the main port");
+                assertEquals(404, get(main + "/q/metrics", null).statusCode(), "metrics are not on the main port");
                 assertTrue(app.output().contains("Profile prod activated"), app.output());
                 assertSecretsNotLogged(app.output());
                 assertEquals(List.of(), app.filesWrittenToTheWorkingDirectory(),
@@ -81,7 +85,7 @@ class PackagedAppIT {
             variables.put("GATEWAY_DEV_DEMO_STEP", "1s");
             String root = "http://localhost:" + port;
             try (PackagedApp app = PackagedApp.start(variables)) {
-                app.awaitOk(root + "/q/health/ready", START_TIMEOUT);
+                app.awaitOk("http://localhost:" + variables.get("QUARKUS_MANAGEMENT_PORT") + "/q/health/ready", START_TIMEOUT);
                 // A demo would have connected its account within a few of its 1 s steps.
                 Thread.sleep(3000);
 
@@ -136,9 +140,11 @@ class PackagedAppIT {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Map<String, String> variables(EmbeddedPostgresServer database, int httpPort) {
+    /** CONTRACT.md's variables for an app on {@code httpPort} and a free management port. */
+    private static Map<String, String> variables(EmbeddedPostgresServer database, int httpPort) throws IOException {
         Map<String, String> variables = new HashMap<>();
         variables.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        variables.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(freePort()));
         variables.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
         variables.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         variables.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);

@@ -1,12 +1,12 @@
 package io.github.klaviyosync.gateway.status;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
@@ -94,7 +94,7 @@ class SyncAgeGaugesTest {
     }
 
     private static String scrape() {
-        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.metrics();
     }
 
     /** Polls the scrape until the list's gauge satisfies {@code done}; answers the last value seen. */
