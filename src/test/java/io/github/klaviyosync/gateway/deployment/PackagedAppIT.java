@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PackagedAppIT {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Beyond delay + timeout: stopping the rest of the application once the HTTP servers are done. */
+    private static final Duration EXIT_MARGIN = Duration.ofSeconds(5);
     private static final String API_TOKEN = "it-token-0f6c2b9e";
     private static final String CRYPTO_KEY = "Qm9vdHN0cmFwS2V5Rm9yVGhlUGFja2FnZWRBcHBJVDE=";
 
@@ -103,6 +106,37 @@ class PackagedAppIT {
         }
     }
 
+    /**
+     * Kubernetes' SIGTERM (after the pod's preStop pause): readiness on the management port turns
+     * DOWN at once while the main port still answers, for the configured delay; then the process
+     * exits within delay + timeout.
+     */
+    @Test
+    void onSigtermTurnsNotReadyAtOnceKeepsAnsweringAndExitsWithinItsBound() throws Exception {
+        ShutdownSettings drain = ShutdownSettings.load();
+        try (EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh()) {
+            Map<String, String> variables = variables(database, freePort());
+            String main = "http://localhost:" + variables.get("QUARKUS_HTTP_PORT");
+            String readiness = "http://localhost:" + variables.get("QUARKUS_MANAGEMENT_PORT") + "/q/health/ready";
+            try (PackagedApp app = PackagedApp.start(variables)) {
+                app.awaitOk(readiness, START_TIMEOUT);
+                Instant terminated = Instant.now();
+                app.terminate();
+
+                HttpResponse<String> notReady = awaitStatus(readiness, 503, drain.delay());
+                assertTrue(notReady.body().contains("DOWN"), notReady.body());
+                HttpResponse<String> status = get(main + "/api/status", API_TOKEN);
+                Duration drained = Duration.between(terminated, Instant.now());
+                assertEquals(200, status.statusCode(), "the main port still answers while not ready: " + status.body());
+                assertTrue(drained.compareTo(drain.delay()) < 0, "both within the delay, not after " + drained);
+
+                app.awaitExit(drain.delay().plus(drain.timeout()).plus(EXIT_MARGIN));
+                Duration took = Duration.between(terminated, Instant.now());
+                assertTrue(took.compareTo(drain.delay()) >= 0, "it kept answering for the delay first, yet exited after " + took);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GATEWAY_CRYPTO_KEY", "GATEWAY_API_TOKENS", "QUARKUS_DATASOURCE_REACTIVE_URL", "QUARKUS_DATASOURCE_JDBC_URL"})
     void refusesToStartWithoutARequiredVariableAndNamesIt(String missing) throws Exception {
@@ -130,6 +164,21 @@ class PackagedAppIT {
                 assertTrue(!app.output().contains(shortKey), "the rejected key itself must not be logged");
             }
         }
+    }
+
+    /** Polls {@code url} until it answers {@code status}; fails after {@code timeout}. */
+    private static HttpResponse<String> awaitStatus(String url, int status, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpResponse<String> last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = get(url, null);
+            if (last.statusCode() == status) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(url + " did not answer " + status + " within " + timeout + " (last: "
+                + (last == null ? "none" : last.statusCode() + " " + last.body()) + ")");
     }
 
     private static HttpResponse<String> get(String url, String bearerToken) throws IOException, InterruptedException {
