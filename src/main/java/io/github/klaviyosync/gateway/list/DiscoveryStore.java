@@ -37,7 +37,7 @@ public class DiscoveryStore {
                    discovery_lease_until = now() + make_interval(secs => :leaseSeconds)
               from picked p
              where a.id = p.id
-            returning a.id, a.api_key_enc, a.discovery_trigger, a.last_discovery_at, a.next_discovery_at
+            returning a.id, a.api_key_enc, a.discovery_trigger, a.last_discovery_at, a.next_discovery_at, a.klaviyo_account_id
             """;
 
     private static final String UPSERT_LISTS = """
@@ -156,7 +156,7 @@ public class DiscoveryStore {
         String trigger = (String) row[2];
         SyncTrigger resolved = trigger != null ? SyncTrigger.fromWire(trigger)
                 : row[3] == null ? SyncTrigger.CONNECT : SyncTrigger.SCHEDULE;
-        return new DiscoveryLease(Rows.uuid(row[0]), (byte[]) row[1], resolved, Rows.instant(row[4]), owner);
+        return new DiscoveryLease(Rows.uuid(row[0]), (byte[]) row[1], (String) row[5], resolved, Rows.instant(row[4]), owner);
     }
 
 }

@@ -60,7 +60,7 @@ public class ListLeases {
               from picked p, account a
              where l.id = p.id and a.id = l.account_id
             returning l.id, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
-                      l.pending_trigger, l.pending_full, l.next_sync_at, a.api_key_enc
+                      l.pending_trigger, l.pending_full, l.next_sync_at, a.api_key_enc, a.klaviyo_account_id
             """;
 
     /*
@@ -171,6 +171,7 @@ public class ListLeases {
                 Rows.bool(row[6]),
                 Rows.instant(row[7]),
                 (byte[]) row[8],
+                (String) row[9],
                 owner);
     }
 

@@ -17,13 +17,13 @@ import java.util.stream.Collectors;
 @WithSession
 public class MetricQueries {
 
-    private static final String LIST_SYNCS = "select l.accountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt"
-            + " from KlaviyoList l where l.status = :active"
-            + " and l.accountId in (select a.id from Account a where a.status <> :deleted)";
+    private static final String LIST_SYNCS = "select l.accountId, a.klaviyoAccountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt"
+            + " from KlaviyoList l, Account a where a.id = l.accountId"
+            + " and l.status = :active and a.status <> :deleted";
     private static final String ACCOUNTS_BY_STATUS = "select a.status, count(a) from Account a group by a.status";
 
     /** When a list was last synced successfully (null: never) and when it was found. */
-    public record ListSync(UUID accountId, String klaviyoListId, Instant lastSyncedAt, Instant discoveredAt) {
+    public record ListSync(UUID accountId, String klaviyoAccountId, String klaviyoListId, Instant lastSyncedAt, Instant discoveredAt) {
     }
 
     /** Active lists of accounts that are not deleted. */
@@ -34,7 +34,7 @@ public class MetricQueries {
                         .setParameter("deleted", AccountStatus.DELETED)
                         .getResultList())
                 .map(rows -> rows.stream()
-                        .map(row -> new ListSync((UUID) row[0], (String) row[1], (Instant) row[2], (Instant) row[3]))
+                        .map(row -> new ListSync((UUID) row[0], (String) row[1], (String) row[2], (Instant) row[3], (Instant) row[4]))
                         .toList());
     }
 
