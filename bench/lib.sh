@@ -112,12 +112,14 @@ sim_admin() {
     curl -sf -X POST -H 'Content-Type: application/json' --data "$2" "$SIM_URL/__admin$1"
 }
 
-# Environment of a gateway on database $1 and HTTP port $2 (extra VAR=value pairs follow, then
-# those of BENCH_GATEWAY_ENV, e.g. BENCH_GATEWAY_ENV="GATEWAY_SYNC_PREFETCH_PAGES=0").
+# Environment of a gateway on database $1, HTTP port $2 and management port $3 (/q/*; extra
+# VAR=value pairs follow, then those of BENCH_GATEWAY_ENV, e.g.
+# BENCH_GATEWAY_ENV="GATEWAY_SYNC_PREFETCH_PAGES=0").
 gateway_env() {
-    local db="$1" port="$2"; shift 2
+    local db="$1" port="$2" management_port="$3"; shift 3
     printf '%s\n' \
         "QUARKUS_HTTP_PORT=$port" \
+        "QUARKUS_MANAGEMENT_PORT=$management_port" \
         "QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://$PG_HOST:$PG_PORT/$db" \
         "QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://$PG_HOST:$PG_PORT/$db" \
         "QUARKUS_DATASOURCE_USERNAME=$PG_USER" \
@@ -130,12 +132,15 @@ gateway_env() {
 }
 
 # Starts the packaged gateway (prod profile) on database $1, named $2 (its log is $BENCH_WORK/$2.log);
-# extra VAR=value pairs follow. Sets GW_PORT, GW_PID, GW_URL, GW_STARTED_NS (when java was started).
+# extra VAR=value pairs follow. Sets GW_PORT, GW_PID, GW_URL, GW_MANAGEMENT_URL (health, metrics),
+# GW_STARTED_NS (when java was started).
 start_gateway() {
     local db="$1" name="$2"; shift 2
     GW_PORT="$(free_port)"
+    local management_port
+    management_port="$(free_port)"
     local -a environment
-    mapfile -t environment < <(gateway_env "$db" "$GW_PORT" "$@")
+    mapfile -t environment < <(gateway_env "$db" "$GW_PORT" "$management_port" "$@")
     GW_STARTED_NS="$(date +%s%N)"
     # shellcheck disable=SC2086
     env -i PATH="$PATH" HOME="$HOME" "${environment[@]}" \
@@ -143,7 +148,8 @@ start_gateway() {
     GW_PID=$!
     _PIDS+=("$GW_PID")
     GW_URL="http://127.0.0.1:$GW_PORT"
-    await_http "$GW_URL/q/health/ready" 200 180
+    GW_MANAGEMENT_URL="http://127.0.0.1:$management_port"
+    await_http "$GW_MANAGEMENT_URL/q/health/ready" 200 180
 }
 
 # Resident memory of process $1 in MiB.
@@ -158,10 +164,12 @@ api() {
         ${body:+--data "$body"} "$GW_URL$path"
 }
 
+# SIGTERM, then SIGKILL after 25 s: a gateway drains first (quarkus.shutdown.delay 5 s, then up to
+# quarkus.shutdown.timeout 15 s for requests in flight).
 stop_process() {
     local pid="$1"
     kill "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 250); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done

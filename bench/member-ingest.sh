@@ -98,7 +98,7 @@ gateway() {
     [[ "$stored" == "$MEMBERS" ]] || die "the gateway stored $stored memberships, not $MEMBERS"
     GW_RATE="$(awk -v n="$GW_SEEN" -v s="$GW_SECONDS" 'BEGIN { printf "%.0f", n / s }')"
     GW_RSS="$(rss_mib "$GW_PID")"
-    curl -s "$GW_URL/q/metrics" >"$BENCH_WORK/metrics.txt" || true
+    curl -s "$GW_MANAGEMENT_URL/q/metrics" >"$BENCH_WORK/metrics.txt" || true
     log "gateway: $GW_SEEN profiles in $GW_PAGES pages, ${GW_SECONDS}s = $GW_RATE profiles/s (RSS ${GW_RSS} MiB)"
 }
 

@@ -1,6 +1,7 @@
 // Drives the operator page in Debian's headless Chromium (never a downloaded browser): signs in, waits
 // for the demo's lists with their counts, syncs a list now and waits for its run, replays a failed
-// webhook event, checks the phone layout, and saves screenshots.
+// webhook event, checks the phone layout, and saves screenshots. The page is served with a
+// Content-Security-Policy: no violation of it may be reported along the way.
 //
 //   node operator-page.mjs <base URL> <API token> <output directory>
 //
@@ -39,12 +40,27 @@ const page = context.pages()[0] || await context.newPage();
 page.setDefaultTimeout(WAIT_MS);
 const pageErrors = [];
 page.on('pageerror', (error) => pageErrors.push(error.message));
+// CSP violations reach the console as errors ("Refused to ... Content Security Policy ...") and the
+// document as securitypolicyviolation events, which the page records for us from its first script on.
+const cspConsole = [];
+page.on('console', (message) => {
+  if (/Content Security Policy/i.test(message.text())) {
+    cspConsole.push(message.text());
+  }
+});
+await page.addInitScript(() => {
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+  });
+});
 
 try {
   await run();
   if (pageErrors.length) {
     throw new Error(`the page threw: ${pageErrors.join('; ')}`);
   }
+  await noCspViolation();
   console.log('operator page: every check passed');
 } catch (failure) {
   console.error(`operator page check failed: ${failure.message}`);
@@ -57,7 +73,11 @@ try {
 
 async function run() {
   step(`open ${baseUrl}/`);
-  await page.goto(`${baseUrl}/`);
+  const response = await page.goto(`${baseUrl}/`);
+  const csp = response.headers()['content-security-policy'];
+  if (csp !== "default-src 'self'; frame-ancestors 'none'") {
+    throw new Error(`the page is sent with Content-Security-Policy: ${csp}`);
+  }
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 
   step('a wrong token is refused with a message');
@@ -119,6 +139,28 @@ async function run() {
     throw new Error('the sync button is not visible at phone width');
   }
   await page.screenshot({ path: join(outDir, 'operator-page-phone.png'), fullPage: true });
+}
+
+/**
+ * No CSP violation was reported while the page worked. First a control: an inline script injected now
+ * must be refused and reported, which proves the policy is enforced and the watch works.
+ */
+async function noCspViolation() {
+  step('no Content-Security-Policy violation was reported');
+  const seen = await page.evaluate(() => window.__cspViolations.slice());
+  const logged = cspConsole.slice();
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__inlineRan = true';
+    document.head.appendChild(script);
+  });
+  await page.waitForFunction(() => window.__cspViolations.length > 0);
+  if (await page.evaluate(() => window.__inlineRan === true)) {
+    throw new Error('an injected inline script ran: the policy is not enforced');
+  }
+  if (seen.length || logged.length) {
+    throw new Error(`CSP violations: ${[...seen, ...logged].join('; ')}`);
+  }
 }
 
 /** Clicks "sync now" until the gateway takes it (409 while the list's scheduled sync runs). */

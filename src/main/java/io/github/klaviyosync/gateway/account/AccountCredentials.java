@@ -1,8 +1,10 @@
 package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
 
 /** Turns a stored account into the credentials of one Klaviyo call, decrypting its key only then. */
 @ApplicationScoped
@@ -15,11 +17,20 @@ public class AccountCredentials {
     }
 
     public KlaviyoCredentials of(Account account) {
-        return of(account.id, account.apiKeySealed);
+        return of(account.id, account.klaviyoAccountId, account.apiKeySealed);
     }
 
-    public KlaviyoCredentials of(java.util.UUID accountId, byte[] apiKeySealed) {
+    public KlaviyoCredentials of(UUID accountId, String klaviyoAccountId, byte[] apiKeySealed) {
         String context = accountId.toString();
-        return new KlaviyoCredentials(context, secretBox.open(apiKeySealed, context));
+        return new KlaviyoCredentials(context, metricLabel(accountId, klaviyoAccountId), secretBox.open(apiKeySealed, context));
+    }
+
+    /**
+     * The account in metric labels: Klaviyo's account id, which its webhooks carry anyway. Never the
+     * gateway's id, the one secret a webhook URL needs. An account without a Klaviyo id (connecting
+     * always stores one) gets a stable digest of its id instead, which cannot be turned back.
+     */
+    public static String metricLabel(UUID accountId, String klaviyoAccountId) {
+        return klaviyoAccountId != null ? klaviyoAccountId : "unknown-" + Tokens.hash(accountId.toString()).substring(0, 12);
     }
 }

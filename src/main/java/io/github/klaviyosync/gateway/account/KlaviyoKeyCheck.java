@@ -24,6 +24,8 @@ class KlaviyoKeyCheck {
 
     /** Appended to the account id for the client's account key of a check (not a UUID: no account is marked). */
     static final String CHECK_SUFFIX = ":key-check";
+    /** The metric label of every check: one series whatever the account, and no account id in it. */
+    static final String CHECK_METRIC_LABEL = "key-check";
 
     private final KlaviyoClient klaviyo;
     private final GatewayConfig config;
@@ -49,7 +51,7 @@ class KlaviyoKeyCheck {
                     "Klaviyo allows few API key checks a minute for an account; retry in " + retryAfter + " s", retryAfter));
         }
         return Uni.createFrom()
-                .deferred(() -> klaviyo.account(new KlaviyoCredentials(checkKey, apiKey)))
+                .deferred(() -> klaviyo.account(new KlaviyoCredentials(checkKey, CHECK_METRIC_LABEL, apiKey)))
                 .onTermination().invoke(() -> klaviyo.resume(checkKey))
                 .onFailure(KlaviyoAuthException.class)
                 .transform(failure -> ApiProblem.unprocessable(reason("Klaviyo refused the API key", failure)))

@@ -72,7 +72,7 @@ class KlaviyoCalls {
         return Uni.createFrom().deferred(() -> request.apply("Klaviyo-API-Key " + credentials.apiKey()))
                 .map(Answer::of)
                 .onFailure().recoverWithItem(Answer::failed)
-                .invoke(answer -> metrics.request(credentials.accountKey(), operation, answer.status(),
+                .invoke(answer -> metrics.request(credentials.metricLabel(), operation, answer.status(),
                         System.nanoTime() - started));
     }
 
@@ -106,7 +106,7 @@ class KlaviyoCalls {
                     operation.operationId() + " failed after " + (attempt + 1) + " attempts (last: " + what + ")",
                     answer.status(), errorsOf(answer), answer.failure()));
         }
-        metrics.retry(credentials.accountKey(), operation);
+        metrics.retry(credentials.metricLabel(), operation);
         return timers.sleep(pauseMillis)
                 .chain(() -> attempt(credentials, operation, request, attempt + 1));
     }

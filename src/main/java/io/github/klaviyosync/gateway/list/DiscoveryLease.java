@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An account this instance has claimed for one list discovery. */
-public record DiscoveryLease(UUID accountId, byte[] apiKeySealed, SyncTrigger trigger, Instant dueAt, String owner) {
+public record DiscoveryLease(UUID accountId, byte[] apiKeySealed, String klaviyoAccountId, SyncTrigger trigger, Instant dueAt,
+        String owner) {
 
     @Override
     public String toString() {

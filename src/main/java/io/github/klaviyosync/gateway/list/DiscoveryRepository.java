@@ -45,7 +45,8 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                 lease_until = excluded.lease_until
              where d.next_discovery_at <= now() and (d.lease_until is null or d.lease_until <= now())
             returning d.account_id, d.trigger, d.last_discovery_at, d.next_discovery_at,
-                      (select a.api_key_enc from account a where a.id = d.account_id) as api_key_enc""";
+                      (select a.api_key_enc from account a where a.id = d.account_id) as api_key_enc,
+                      (select a.klaviyo_account_id from account a where a.id = d.account_id) as klaviyo_account_id""";
 
     /** Completion (CASE on the row's own values): a "discover now" that arrived meanwhile stays due. */
     static final String COMPLETE = """
@@ -112,7 +113,8 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
         String trigger = row.getString("trigger");
         SyncTrigger resolved = trigger != null ? WireValue.parse(SyncTrigger.class, trigger)
                 : row.getValue("last_discovery_at") == null ? SyncTrigger.CONNECT : SyncTrigger.SCHEDULE;
-        return new DiscoveryLease(row.getUUID("account_id"), row.getBuffer("api_key_enc").getBytes(), resolved,
+        return new DiscoveryLease(row.getUUID("account_id"), row.getBuffer("api_key_enc").getBytes(),
+                row.getString("klaviyo_account_id"), resolved,
                 Rows.instant(row, "next_discovery_at"), owner);
     }
 }

@@ -88,7 +88,7 @@ public class ListDiscoveryService {
     }
 
     private Uni<Void> discoverAndRecord(DiscoveryLease lease, StartedRun run) {
-        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.apiKeySealed());
+        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed());
         Set<String> listed = new LinkedHashSet<>();
         return klaviyo.lists(key, null)
                 .onItem().transformToUniAndConcatenate(page -> savePage(lease, run, page, listed))

@@ -20,6 +20,7 @@ public record ListLease(
         boolean full,
         Instant dueAt,
         byte[] apiKeySealed,
+        String klaviyoAccountId,
         String owner) {
 
     @Override

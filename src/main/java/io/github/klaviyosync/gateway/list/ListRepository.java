@@ -70,7 +70,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
               from picked p, account a
              where l.id = p.id and a.id = l.account_id
             returning l.id, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
-                      l.pending_trigger, l.pending_full, l.next_sync_at, a.api_key_enc""";
+                      l.pending_trigger, l.pending_full, l.next_sync_at, a.api_key_enc, a.klaviyo_account_id""";
 
     /** Renewal of every lease an owner still holds (a bulk conditional update on an interval). */
     static final String RENEW = """
@@ -269,6 +269,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                 row.getBoolean("pending_full"),
                 Rows.instant(row, "next_sync_at"),
                 row.getBuffer("api_key_enc").getBytes(),
+                row.getString("klaviyo_account_id"),
                 owner);
     }
 }

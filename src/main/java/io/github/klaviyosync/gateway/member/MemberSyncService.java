@@ -77,12 +77,12 @@ public class MemberSyncService {
     }
 
     private Uni<Outcome> syncAndRecord(ListLease lease, StartedRun run) {
-        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.apiKeySealed());
+        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed());
         return fetchNewMembers(lease, run, key)
                 .chain(outcome -> lease.full() ? markRemoved(lease, run, key, outcome) : Uni.createFrom().item(outcome))
                 .call(outcome -> leases.complete(lease, run.startedAt(), config.memberInterval(), lease.full()))
                 .call(outcome -> runs.succeed(run, outcome.removed()))
-                .invoke(outcome -> countIngested(lease, outcome))
+                .invoke(outcome -> countIngested(key, outcome))
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, run, failure));
     }
 
@@ -146,8 +146,8 @@ public class MemberSyncService {
         return SyncFailures.describe(failure);
     }
 
-    private void countIngested(ListLease lease, Outcome outcome) {
-        metrics.counter("gateway_profiles_ingested_total", "account", lease.accountId().toString())
+    private void countIngested(KlaviyoCredentials key, Outcome outcome) {
+        metrics.counter("gateway_profiles_ingested_total", "account", key.metricLabel())
                 .increment(outcome.seen());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.klaviyosync.gateway.status;
 
+import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.account.AccountStatus;
 import io.github.klaviyosync.gateway.status.query.MetricQueries;
 import io.github.klaviyosync.gateway.status.query.MetricQueries.ListSync;
@@ -24,7 +25,8 @@ import org.jboss.logging.Logger;
  * {@code gateway_list_sync_age_seconds{account,list}}, the seconds since each active list's last
  * successful sync (since its discovery while it has never synced), and {@code gateway_accounts{status}}.
  * Values are refreshed from the database on a schedule and only read from memory by a scrape.
- * Labels are the gateway's account id and Klaviyo's list id: never a secret, never personal data.
+ * Labels are Klaviyo's account and list ids ({@link AccountCredentials#metricLabel}): never the
+ * gateway's account id (the secret part of a webhook URL), never personal data.
  */
 @ApplicationScoped
 public class SyncAgeGauges {
@@ -51,7 +53,7 @@ public class SyncAgeGauges {
         }
     }
 
-    private record ListKey(UUID accountId, String klaviyoListId) {
+    private record ListKey(UUID accountId, String accountLabel, String klaviyoListId) {
     }
 
     /** The instant a list's age counts from; read by the gauge at each scrape. */
@@ -80,10 +82,10 @@ public class SyncAgeGauges {
 
     private void updateLists(List<ListSync> syncs) {
         Set<ListKey> present = syncs.stream()
-                .map(sync -> new ListKey(sync.accountId(), sync.klaviyoListId()))
+                .map(SyncAgeGauges::keyOf)
                 .collect(Collectors.toSet());
         for (ListSync sync : syncs) {
-            ListClock clock = lists.computeIfAbsent(new ListKey(sync.accountId(), sync.klaviyoListId()), this::register);
+            ListClock clock = lists.computeIfAbsent(keyOf(sync), this::register);
             clock.since = sync.lastSyncedAt() != null ? sync.lastSyncedAt() : sync.discoveredAt();
         }
         lists.keySet().removeIf(key -> {
@@ -95,13 +97,17 @@ public class SyncAgeGauges {
         });
     }
 
+    private static ListKey keyOf(ListSync sync) {
+        return new ListKey(sync.accountId(), AccountCredentials.metricLabel(sync.accountId(), sync.klaviyoAccountId()), sync.klaviyoListId());
+    }
+
     private ListClock register(ListKey key) {
         ListClock clock = new ListClock();
         clock.since = Instant.now();
         clock.gauge = Gauge.builder(LIST_SYNC_AGE, clock, ListClock::secondsSince)
                 .description("Seconds since the list's last successful member sync (since its discovery while never synced)")
                 .baseUnit("seconds")
-                .tag("account", key.accountId().toString())
+                .tag("account", key.accountLabel())
                 .tag("list", key.klaviyoListId())
                 .register(registry);
         return clock;

@@ -72,7 +72,7 @@ class RevokedKeyTest {
 
         SimulatedAccount replacement = simulator.createAccount();
         client.resume(accountId.toString());
-        KlaviyoCredentials replaced = new KlaviyoCredentials(accountId.toString(), replacement.apiKey());
+        KlaviyoCredentials replaced = new KlaviyoCredentials(accountId.toString(), replacement.klaviyoAccountId(), replacement.apiKey());
 
         assertEquals(replacement.klaviyoAccountId(), client.account(replaced).await().atMost(WAIT).id());
         assertEquals(1, replacement.counters().requests());
@@ -81,7 +81,8 @@ class RevokedKeyTest {
     /** What the sync engine does before a call: open the sealed key with the account id. */
     private KlaviyoCredentials credentialsOf(UUID accountId) throws Throwable {
         Account account = VertxContextSupport.subscribeAndAwait(() -> accounts.findById(accountId));
-        return new KlaviyoCredentials(accountId.toString(), secrets.open(account.apiKeySealed, accountId.toString()));
+        return new KlaviyoCredentials(accountId.toString(), AccountCredentials.metricLabel(accountId, account.klaviyoAccountId),
+                secrets.open(account.apiKeySealed, accountId.toString()));
     }
 
     private Account awaitStatus(UUID accountId, AccountStatus status) throws Throwable {

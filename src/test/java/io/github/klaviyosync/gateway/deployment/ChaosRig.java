@@ -54,8 +54,10 @@ final class ChaosRig implements AutoCloseable {
     /** A gateway on the rig's database and simulator, ready; {@code extra} adds or overrides variables. */
     Gateway startGateway(Map<String, String> extra) throws Exception {
         int port = freePort();
+        int managementPort = freePort();
         Map<String, String> variables = new HashMap<>();
         variables.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        variables.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
         variables.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
         variables.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         variables.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);
@@ -65,13 +67,13 @@ final class ChaosRig implements AutoCloseable {
         variables.putAll(extra);
         PackagedApp app = PackagedApp.start(variables);
         apps.add(app);
-        String base = "http://localhost:" + port;
-        app.awaitOk(base + "/q/health/ready", START_TIMEOUT);
-        return new Gateway(app, base);
+        Gateway gateway = new Gateway(app, "http://localhost:" + port, "http://localhost:" + managementPort);
+        app.awaitOk(gateway.management() + "/q/health/ready", START_TIMEOUT);
+        return gateway;
     }
 
-    /** One running gateway process and its base URL. */
-    record Gateway(PackagedApp app, String base) {
+    /** One running gateway process, the base URL of its main port and of its management port ({@code /q/*}). */
+    record Gateway(PackagedApp app, String base, String management) {
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

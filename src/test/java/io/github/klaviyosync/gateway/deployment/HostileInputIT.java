@@ -56,7 +56,7 @@ class HostileInputIT {
             assertEquals(List.of(), failed, "hostile requests answered 5xx");
             assertEquals(0, rig.count("select count(*) from webhook_event"), "nothing hostile is stored");
             assertEquals(1, rig.count("select count(*) from account"), "no account was created");
-            HttpResponse<String> ready = rig.send(HttpRequest.newBuilder(URI.create(gateway.base() + "/q/health/ready")));
+            HttpResponse<String> ready = rig.send(HttpRequest.newBuilder(URI.create(gateway.management() + "/q/health/ready")));
             assertEquals(200, ready.statusCode(), ready.body());
         }
     }

@@ -1,7 +1,6 @@
 package io.github.klaviyosync.gateway.deployment;
 
 import static io.github.klaviyosync.gateway.deployment.RenderedManifests.only;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.klaviyosync.gateway.deployment.ContractVariables.Variable;
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.http.runtime.VertxHttpConfig;
+import io.quarkus.vertx.http.runtime.management.ManagementConfig;
 import io.smallrye.config.WithDefault;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -20,21 +21,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes manifests, rendered and schema-checked offline, agree with the application they
- * start: probe and metrics paths answer on the running app, ports match, every variable is one of
- * CONTRACT.md's and every required one is provided, and the pod is hardened. Each variant (base and
- * overlays) is checked, so an overlay cannot break what the base gets right.
+ * start: probe and metrics paths answer on the running app's management port, ports match, every
+ * variable is one of CONTRACT.md's and every required one is provided, the pod is hardened, drains
+ * within its grace period and is fenced by a NetworkPolicy. Each variant (base and overlays) is
+ * checked, so an overlay cannot break what the base gets right.
  */
 @QuarkusTest
 class K8sManifestsTest {
 
     private static final String SECRET_TEMPLATE = "base/secret.example.yaml";
-    private static final Set<String> KINDS = Set.of("Deployment", "Service", "ConfigMap", "PodDisruptionBudget", "HorizontalPodAutoscaler");
+    private static final Set<String> KINDS = Set.of("Deployment", "Service", "ConfigMap", "PodDisruptionBudget", "HorizontalPodAutoscaler",
+            "NetworkPolicy");
+    /** The pod label that admits a scraper to the management port (documented in networkpolicy.yaml). */
+    private static final String MONITORING_LABEL = "app.kubernetes.io/component";
 
     private static RenderedManifests manifests;
     private static Map<String, Variable> contract;
@@ -73,26 +79,84 @@ class K8sManifestsTest {
         });
         for (String path : paths) {
             assertTrue(path.startsWith("/q/"), path);
-            assertEquals(200, given().when().get(path).statusCode(), path + " is named by the manifests but does not answer 200");
+            assertEquals(200, Management.given().when().get(path).statusCode(), path + " is named by the manifests but does not answer 200");
         }
     }
 
     @Test
-    void everyPortIsTheApplicationsHttpPort() throws Exception {
-        int appPort = defaultHttpPort();
+    void portsAreTheApplicationsHttpAndManagementPortsAndProbesUseTheManagementOne() throws Exception {
+        int appPort = defaultPort(VertxHttpConfig.class, "quarkus.http.port");
+        int managementPort = defaultPort(ManagementConfig.class, "quarkus.management.port");
         assertEquals(Integer.toString(appPort), contract.get("QUARKUS_HTTP_PORT").defaultValue());
+        assertEquals(Integer.toString(managementPort), contract.get("QUARKUS_MANAGEMENT_PORT").defaultValue());
         manifests.variants.forEach((variant, objects) -> {
             JsonNode container = container(objects);
-            JsonNode ports = container.path("ports");
-            assertEquals(1, ports.size(), variant);
-            assertEquals("http", ports.get(0).path("name").asText(), variant);
-            assertEquals(appPort, ports.get(0).path("containerPort").asInt(), variant);
-            assertEquals(Integer.toString(appPort), only(objects, "ConfigMap").at("/data/QUARKUS_HTTP_PORT").asText(appPort + ""), variant);
+            assertEquals(Map.of("http", appPort, "management", managementPort), namedPorts(container.path("ports"), "containerPort"), variant);
+            JsonNode config = only(objects, "ConfigMap").path("data");
+            assertEquals(Integer.toString(appPort), config.path("QUARKUS_HTTP_PORT").asText(appPort + ""), variant);
+            assertEquals(Integer.toString(managementPort), config.path("QUARKUS_MANAGEMENT_PORT").asText(managementPort + ""), variant);
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-                assertEquals("http", container.at("/" + probe + "/httpGet/port").asText(), variant + " " + probe);
+                assertEquals("management", container.at("/" + probe + "/httpGet/port").asText(), variant + " " + probe);
             }
-            assertEquals(Integer.toString(appPort), podTemplate(objects).at("/metadata/annotations/prometheus.io~1port").asText(), variant);
-            assertEquals("http", only(objects, "Service").at("/spec/ports/0/targetPort").asText(), variant);
+            assertEquals(Integer.toString(managementPort), podTemplate(objects).at("/metadata/annotations/prometheus.io~1port").asText(), variant);
+            JsonNode servicePorts = only(objects, "Service").at("/spec/ports");
+            Map<String, String> targets = new TreeMap<>();
+            servicePorts.forEach(port -> targets.put(port.path("name").asText(), port.path("targetPort").asText()));
+            assertEquals(Map.of("http", "http", "management", "management"), targets,
+                    variant + ": the Service names each port and sends it to the container port of that name");
+        });
+    }
+
+    @Test
+    void thePodDrainsWithinItsGracePeriod() {
+        ShutdownSettings drain = ShutdownSettings.load();
+        manifests.variants.forEach((variant, objects) -> {
+            JsonNode pod = podTemplate(objects).path("spec");
+            JsonNode preStop = container(objects).at("/lifecycle/preStop");
+            assertTrue(preStop.has("sleep"), variant + ": a preStop pause (sleep action) lets routing catch up before SIGTERM");
+            long pause = preStop.at("/sleep/seconds").asLong();
+            assertTrue(pause > 0, variant + ": preStop sleeps " + pause + " s");
+            long drained = pause + drain.delay().toSeconds() + drain.timeout().toSeconds();
+            long grace = pod.path("terminationGracePeriodSeconds").asLong(30);
+            assertTrue(grace > drained, variant + ": terminationGracePeriodSeconds " + grace + " must exceed preStop " + pause
+                    + " s + shutdown delay " + drain.delay() + " + timeout " + drain.timeout());
+        });
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsWebhooksFromAnywhereAndTheManagementPortOnlyToMonitoring() {
+        manifests.variants.forEach((variant, objects) -> {
+            JsonNode policy = only(objects, "NetworkPolicy").path("spec");
+            assertTrue(matches(policy.at("/podSelector/matchLabels"), podTemplate(objects).at("/metadata/labels")), variant);
+            assertEquals(List.of("Ingress", "Egress"), texts(policy.path("policyTypes")), variant);
+            boolean httpFromAnywhere = false;
+            boolean managementFromMonitoring = false;
+            for (JsonNode rule : policy.path("ingress")) {
+                List<String> ports = texts(rule.path("ports").findValues("port"));
+                assertFalse(ports.isEmpty(), variant + ": an ingress rule without ports opens every port: " + rule);
+                assertTrue(Set.of("http", "management").containsAll(ports), variant + ": ingress to " + ports);
+                if (ports.contains("management")) {
+                    assertFalse(ports.contains("http"), variant + ": the management port shares a rule with http: " + rule);
+                    assertFalse(rule.path("from").isEmpty(), variant + ": the management port is open to all");
+                    for (JsonNode peer : rule.path("from")) {
+                        boolean monitoringPods = "monitoring".equals(peer.at("/podSelector/matchLabels").path(MONITORING_LABEL).asText());
+                        // An overlay may admit the nodes' range for probes on a plugin that filters them.
+                        boolean nodeRange = peer.has("ipBlock") && !peer.at("/ipBlock/cidr").asText().endsWith("/0");
+                        assertTrue(monitoringPods || nodeRange, variant + ": a peer neither monitoring pods nor a node range: " + peer);
+                    }
+                    managementFromMonitoring = true;
+                } else {
+                    httpFromAnywhere |= rule.path("from").isEmpty();
+                }
+            }
+            assertTrue(httpFromAnywhere, variant + ": Klaviyo's webhooks reach the http port from anywhere");
+            assertTrue(managementFromMonitoring, variant + ": monitoring reaches the management port");
+            Set<String> egress = new TreeSet<>();
+            for (JsonNode rule : policy.path("egress")) {
+                assertFalse(rule.path("ports").isEmpty(), variant + ": an egress rule without ports opens every port: " + rule);
+                rule.path("ports").forEach(port -> egress.add(port.path("port").asText() + "/" + port.path("protocol").asText("TCP")));
+            }
+            assertEquals(Set.of("5432/TCP", "53/UDP", "53/TCP", "443/TCP"), egress, variant + ": PostgreSQL, DNS and Klaviyo's HTTPS");
         });
     }
 
@@ -238,18 +302,31 @@ class K8sManifestsTest {
     }
 
     /**
-     * The port the packaged application listens on when QUARKUS_HTTP_PORT is not set: Quarkus's
-     * default, which application.properties must leave alone (tests run on a random port instead).
+     * The port the packaged application listens on when its variable is not set: Quarkus's default
+     * ({@code port()} of the config interface), which application.properties must leave alone (tests
+     * run on random ports instead).
      */
-    private static int defaultHttpPort() throws Exception {
+    private static int defaultPort(Class<?> config, String property) throws Exception {
         Properties properties = new Properties();
         try (InputStream in = K8sManifestsTest.class.getResourceAsStream("/application.properties")) {
             properties.load(in);
         }
         for (String key : properties.stringPropertyNames()) {
-            assertFalse(key.replaceFirst("^%[\\w,-]+\\.", "").equals("quarkus.http.port"), "application.properties sets " + key);
+            assertFalse(key.replaceFirst("^%[\\w,-]+\\.", "").equals(property), "application.properties sets " + key);
         }
-        return Integer.parseInt(VertxHttpConfig.class.getMethod("port").getAnnotation(WithDefault.class).value());
+        return Integer.parseInt(config.getMethod("port").getAnnotation(WithDefault.class).value());
+    }
+
+    private static Map<String, Integer> namedPorts(JsonNode ports, String field) {
+        Map<String, Integer> named = new TreeMap<>();
+        ports.forEach(port -> named.put(port.path("name").asText(), port.path(field).asInt()));
+        return named;
+    }
+
+    private static List<String> texts(Iterable<JsonNode> nodes) {
+        List<String> texts = new ArrayList<>();
+        nodes.forEach(node -> texts.add(node.asText()));
+        return texts;
     }
 
     private static JsonNode podTemplate(List<JsonNode> objects) {

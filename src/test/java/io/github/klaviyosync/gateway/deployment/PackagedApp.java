@@ -129,6 +129,15 @@ final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /** Sends SIGTERM, as Kubernetes does after the pod's preStop hook, and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Kills the process at once (SIGKILL: no shutdown hook, no graceful stop), as a crash would. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

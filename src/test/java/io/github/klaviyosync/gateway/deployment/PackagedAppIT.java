@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PackagedAppIT {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Beyond delay + timeout: stopping the rest of the application once the HTTP servers are done. */
+    private static final Duration EXIT_MARGIN = Duration.ofSeconds(5);
     private static final String API_TOKEN = "it-token-0f6c2b9e";
     private static final String CRYPTO_KEY = "Qm9vdHN0cmFwS2V5Rm9yVGhlUGFja2FnZWRBcHBJVDE=";
 
@@ -53,17 +56,21 @@ class PackagedAppIT {
     @Test
     void migratesAnEmptyDatabaseAndReportsReady() throws Exception {
         try (EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh()) {
-            int port = freePort();
-            try (PackagedApp app = PackagedApp.start(variables(database, port))) {
-                String readiness = app.awaitOk("http://localhost:" + port + "/q/health/ready", START_TIMEOUT);
+            Map<String, String> variables = variables(database, freePort());
+            String management = "http://localhost:" + variables.get("QUARKUS_MANAGEMENT_PORT");
+            try (PackagedApp app = PackagedApp.start(variables)) {
+                String readiness = app.awaitOk(management + "/q/health/ready", START_TIMEOUT);
 
                 assertTrue(readiness.contains("\"status\": \"UP\"") || readiness.contains("\"status\":\"UP\""), readiness);
                 assertTrue(readiness.contains("Reactive PostgreSQL connections health check"), readiness);
                 assertEquals(List.of("1"), appliedMigrations(database));
                 assertTrue(tables(database).containsAll(List.of("account", "klaviyo_list", "subscriber", "list_membership",
                         "sync_run", "webhook_event")), () -> "tables: " + tables(database));
-                app.awaitOk("http://localhost:" + port + "/q/health/live", START_TIMEOUT);
-                assertTrue(app.awaitOk("http://localhost:" + port + "/q/metrics", START_TIMEOUT).contains("jvm_memory_used_bytes"));
+                app.awaitOk(management + "/q/health/live", START_TIMEOUT);
+                assertTrue(app.awaitOk(management + "/q/metrics", START_TIMEOUT).contains("jvm_memory_used_bytes"));
+                String main = "http://localhost:" + variables.get("QUARKUS_HTTP_PORT");
+                assertEquals(404, get(main + "/q/health/ready", null).statusCode(), "probes are not on the main port");
+                assertEquals(404, get(main + "/q/metrics", null).statusCode(), "metrics are not on the main port");
                 assertTrue(app.output().contains("Profile prod activated"), app.output());
                 assertSecretsNotLogged(app.output());
                 assertEquals(List.of(), app.filesWrittenToTheWorkingDirectory(),
@@ -81,7 +88,7 @@ class PackagedAppIT {
             variables.put("GATEWAY_DEV_DEMO_STEP", "1s");
             String root = "http://localhost:" + port;
             try (PackagedApp app = PackagedApp.start(variables)) {
-                app.awaitOk(root + "/q/health/ready", START_TIMEOUT);
+                app.awaitOk("http://localhost:" + variables.get("QUARKUS_MANAGEMENT_PORT") + "/q/health/ready", START_TIMEOUT);
                 // A demo would have connected its account within a few of its 1 s steps.
                 Thread.sleep(3000);
 
@@ -95,6 +102,37 @@ class PackagedAppIT {
                 assertTrue(status.body().contains("\"demo\":false"), status.body());
                 assertEquals("[]", get(root + "/api/accounts", API_TOKEN).body(), "no demo account was connected");
                 assertTrue(!app.output().contains("Demo mode"), app.output());
+            }
+        }
+    }
+
+    /**
+     * Kubernetes' SIGTERM (after the pod's preStop pause): readiness on the management port turns
+     * DOWN at once while the main port still answers, for the configured delay; then the process
+     * exits within delay + timeout.
+     */
+    @Test
+    void onSigtermTurnsNotReadyAtOnceKeepsAnsweringAndExitsWithinItsBound() throws Exception {
+        ShutdownSettings drain = ShutdownSettings.load();
+        try (EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh()) {
+            Map<String, String> variables = variables(database, freePort());
+            String main = "http://localhost:" + variables.get("QUARKUS_HTTP_PORT");
+            String readiness = "http://localhost:" + variables.get("QUARKUS_MANAGEMENT_PORT") + "/q/health/ready";
+            try (PackagedApp app = PackagedApp.start(variables)) {
+                app.awaitOk(readiness, START_TIMEOUT);
+                Instant terminated = Instant.now();
+                app.terminate();
+
+                HttpResponse<String> notReady = awaitStatus(readiness, 503, drain.delay());
+                assertTrue(notReady.body().contains("DOWN"), notReady.body());
+                HttpResponse<String> status = get(main + "/api/status", API_TOKEN);
+                Duration drained = Duration.between(terminated, Instant.now());
+                assertEquals(200, status.statusCode(), "the main port still answers while not ready: " + status.body());
+                assertTrue(drained.compareTo(drain.delay()) < 0, "both within the delay, not after " + drained);
+
+                app.awaitExit(drain.delay().plus(drain.timeout()).plus(EXIT_MARGIN));
+                Duration took = Duration.between(terminated, Instant.now());
+                assertTrue(took.compareTo(drain.delay()) >= 0, "it kept answering for the delay first, yet exited after " + took);
             }
         }
     }
@@ -128,6 +166,21 @@ class PackagedAppIT {
         }
     }
 
+    /** Polls {@code url} until it answers {@code status}; fails after {@code timeout}. */
+    private static HttpResponse<String> awaitStatus(String url, int status, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpResponse<String> last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = get(url, null);
+            if (last.statusCode() == status) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(url + " did not answer " + status + " within " + timeout + " (last: "
+                + (last == null ? "none" : last.statusCode() + " " + last.body()) + ")");
+    }
+
     private static HttpResponse<String> get(String url, String bearerToken) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
         if (bearerToken != null) {
@@ -136,9 +189,11 @@ class PackagedAppIT {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Map<String, String> variables(EmbeddedPostgresServer database, int httpPort) {
+    /** CONTRACT.md's variables for an app on {@code httpPort} and a free management port. */
+    private static Map<String, String> variables(EmbeddedPostgresServer database, int httpPort) throws IOException {
         Map<String, String> variables = new HashMap<>();
         variables.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        variables.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(freePort()));
         variables.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
         variables.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         variables.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);

@@ -77,8 +77,8 @@ class KlaviyoClientFailureTest {
         assertEquals(2_000, members.size());
         assertThat(account.counters().throttledCount(), greaterThanOrEqualTo(1L));
         assertEquals(account.counters().throttledCount(),
-                metrics.throttled(credentials.accountKey(), KlaviyoOperation.GET_PROFILES_FOR_LIST));
-        assertThat(metrics.retries(credentials.accountKey(), KlaviyoOperation.GET_PROFILES_FOR_LIST),
+                metrics.throttled(credentials.metricLabel(), KlaviyoOperation.GET_PROFILES_FOR_LIST));
+        assertThat(metrics.retries(credentials.metricLabel(), KlaviyoOperation.GET_PROFILES_FOR_LIST),
                 greaterThanOrEqualTo(account.counters().throttledCount()));
     }
 
@@ -111,7 +111,7 @@ class KlaviyoClientFailureTest {
 
         assertEquals(ids, firstPass.stream().map(MemberProfile::id).toList());
         assertEquals(ids, secondPass.stream().map(MemberProfile::id).toList());
-        assertThat(metrics.retries(credentials.accountKey(), KlaviyoOperation.GET_PROFILES_FOR_LIST), greaterThanOrEqualTo(4L));
+        assertThat(metrics.retries(credentials.metricLabel(), KlaviyoOperation.GET_PROFILES_FOR_LIST), greaterThanOrEqualTo(4L));
     }
 
     @Test
@@ -147,7 +147,7 @@ class KlaviyoClientFailureTest {
 
         assertEquals("SMS", client.list(credentials, listId).await().atMost(WAIT).name());
         assertEquals(2, account.counters().requests("get_list"));
-        assertThat(metrics.requests(credentials.accountKey(), KlaviyoOperation.GET_LIST), greaterThanOrEqualTo(2L));
+        assertThat(metrics.requests(credentials.metricLabel(), KlaviyoOperation.GET_LIST), greaterThanOrEqualTo(2L));
     }
 
     @Test

@@ -41,7 +41,7 @@ class KlaviyoClientPagingTest {
     KlaviyoSimulator simulator;
 
     static KlaviyoCredentials credentials(SimulatedAccount account) {
-        return new KlaviyoCredentials(UUID.randomUUID().toString(), account.apiKey());
+        return new KlaviyoCredentials(UUID.randomUUID().toString(), account.klaviyoAccountId(), account.apiKey());
     }
 
     static <T> List<Integer> sizes(List<Page<T>> pages) {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class SimulatorMountTest {
 
     @Test
     void theApplicationsOwnRoutesAreNotShadowed() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/api/no-such-resource")
                 .then().statusCode(not(equalTo(200)))
                 .body(not(containsString("not_found")));

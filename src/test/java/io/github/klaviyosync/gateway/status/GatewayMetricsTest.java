@@ -1,11 +1,13 @@
 package io.github.klaviyosync.gateway.status;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,14 +19,23 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Issue 6's metrics in {@code /q/metrics} after real activity, none of them labelled with a secret or personal data. */
+/**
+ * Issue 6's metrics in {@code /q/metrics} after real activity, none of them labelled with a secret or
+ * personal data: accounts are named by Klaviyo's id, never by the gateway's (the secret part of a
+ * webhook URL), and key checks, which run under an account key of their own, share one label.
+ */
 @QuarkusTest
 class GatewayMetricsTest {
 
+    private static final String KEY_CHECK = "account=\"key-check\"";
     private static final Pattern LABELS = Pattern.compile("\\{([^}]*)}");
     /** A number in E.164 (ids may hold long runs of digits, but never a plus sign). */
     private static final Pattern PHONE = Pattern.compile("\\+\\d{8,15}");
@@ -56,7 +67,7 @@ class GatewayMetricsTest {
         given().header("X-Gateway-Token", TestSecrets.secret("flow")).contentType(ContentType.JSON).body("{}")
                 .post("/webhooks/klaviyo/" + id + "/flow").then().statusCode(401);
 
-        String account = "account=\"" + id + "\"";
+        String account = "account=\"" + klaviyo.klaviyoAccountId() + "\"";
         Eventually.until(Duration.ofSeconds(20), "every metric is exported", () -> {
             String metrics = metrics();
             return has(metrics, "gateway_list_sync_age_seconds", account, "list=\"" + listId + "\"")
@@ -72,6 +83,7 @@ class GatewayMetricsTest {
                     && has(metrics, "gateway_sync_runs_total", "kind=\"discovery\"", "status=\"succeeded\"");
         });
         assertTrue(value(metrics(), "gateway_profiles_ingested_total", account) >= 250, "the backfill's profiles are counted");
+        assertFalse(metrics().contains(id), "the gateway's account id is in the scrape");
 
         List<String> forbidden = List.of(klaviyo.apiKey(), webhookSecret, flowToken, email, phone, profileId, TestSecrets.MARKER);
         Matcher labels = LABELS.matcher(metrics());
@@ -83,8 +95,52 @@ class GatewayMetricsTest {
         }
     }
 
+    @Test
+    void keyChecksOfEveryAccountShareOneSeriesAndNoAccountIdIsExported() {
+        String first = connected(accounts.klaviyoAccount());
+        String before = metrics();
+        Set<String> series = keyCheckSeries(before);
+
+        String second = connected(accounts.klaviyoAccount());
+        String third = connected(accounts.klaviyoAccount());
+
+        String after = metrics();
+        assertEquals(series, keyCheckSeries(after), "two more key checks, no new series");
+        assertTrue(series.stream().anyMatch(labels -> labels.contains(KEY_CHECK)), "key checks are measured: " + series);
+        assertEquals(keyChecks(before) + 2, keyChecks(after), "both checks are counted in the same series");
+        for (String id : List.of(first, second, third)) {
+            assertFalse(after.contains(id), "an account id is in the scrape");
+        }
+    }
+
+    private static String connected(SimulatedAccount klaviyo) {
+        Response connected = ConnectAccountTest.connect("Checked shop", klaviyo.apiKey(), null);
+        connected.then().statusCode(201);
+        return connected.path("id");
+    }
+
+    /** The label sets of the requests timer's samples for GET /api/accounts, which key checks (and some tests) call. */
+    private static Set<String> keyCheckSeries(String metrics) {
+        return keyCheckSamples(metrics)
+                .map(line -> line.substring(0, line.lastIndexOf(' ')))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static double keyChecks(String metrics) {
+        return keyCheckSamples(metrics)
+                .filter(line -> line.contains(KEY_CHECK))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static Stream<String> keyCheckSamples(String metrics) {
+        return Arrays.stream(metrics.split("\n"))
+                .filter(line -> line.startsWith("klaviyo_client_requests_seconds_count{"))
+                .filter(line -> line.contains("operation=\"get_accounts\""));
+    }
+
     private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.metrics();
     }
 
     /** Whether a sample of {@code name} carries every one of {@code labels}. */

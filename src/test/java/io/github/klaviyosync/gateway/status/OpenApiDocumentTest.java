@@ -1,12 +1,12 @@
 package io.github.klaviyosync.gateway.status;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
@@ -55,7 +55,7 @@ class OpenApiDocumentTest {
             "Problem", List.of("type", "title", "status", "detail"));
 
     private static JsonPath document() {
-        return given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        return Management.given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200).extract().jsonPath();
     }
 
     @Test

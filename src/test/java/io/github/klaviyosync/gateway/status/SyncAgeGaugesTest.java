@@ -1,12 +1,12 @@
 package io.github.klaviyosync.gateway.status;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,12 +42,22 @@ class SyncAgeGaugesTest {
         long list = fixtures.list(account.id(), listId);
         TestDatabase.execute("update klaviyo_list set last_synced_at = ? where id = ?", Instant.now().minusSeconds(3600), list);
 
-        double age = awaitGauge(account.id().toString(), listId, value -> value.isPresent()).orElseThrow();
+        double age = awaitGauge(account.klaviyoAccountId(), listId, value -> value.isPresent()).orElseThrow();
         assertTrue(age >= 3600 && age < 3700, "about an hour, was " + age);
 
         TestDatabase.execute("update klaviyo_list set last_synced_at = now() where id = ?", list);
-        double fresh = awaitGauge(account.id().toString(), listId, value -> value.isPresent() && value.get() < 60).orElseThrow();
+        double fresh = awaitGauge(account.klaviyoAccountId(), listId, value -> value.isPresent() && value.get() < 60).orElseThrow();
         assertTrue(fresh < 60, "just synced, was " + fresh);
+    }
+
+    @Test
+    void labelsTheListWithKlaviyosAccountIdNeverTheGatewaysOne() throws InterruptedException {
+        FixtureAccount account = fixtures.account();
+        String listId = fixtures.newListId();
+        fixtures.list(account.id(), listId);
+
+        awaitGauge(account.klaviyoAccountId(), listId, value -> value.isPresent()).orElseThrow();
+        assertFalse(scrape().contains(account.id().toString()), "the gateway's account id is the secret of its webhook URLs");
     }
 
     @Test
@@ -58,7 +68,7 @@ class SyncAgeGaugesTest {
         TestDatabase.execute("update klaviyo_list set last_synced_at = null, discovered_at = ? where id = ?",
                 Instant.now().minusSeconds(7200), list);
 
-        double age = awaitGauge(account.id().toString(), listId, value -> value.isPresent()).orElseThrow();
+        double age = awaitGauge(account.klaviyoAccountId(), listId, value -> value.isPresent()).orElseThrow();
         assertTrue(age >= 7200 && age < 7300, "two hours since discovery, was " + age);
     }
 
@@ -67,11 +77,11 @@ class SyncAgeGaugesTest {
         FixtureAccount account = fixtures.account();
         String listId = fixtures.newListId();
         fixtures.list(account.id(), listId);
-        awaitGauge(account.id().toString(), listId, value -> value.isPresent()).orElseThrow();
+        awaitGauge(account.klaviyoAccountId(), listId, value -> value.isPresent()).orElseThrow();
 
         TestDatabase.execute("update account set status = 'deleted' where id = ?", account.id());
 
-        assertFalse(awaitGauge(account.id().toString(), listId, value -> value.isEmpty()).isPresent());
+        assertFalse(awaitGauge(account.klaviyoAccountId(), listId, value -> value.isEmpty()).isPresent());
     }
 
     @Test
@@ -94,13 +104,13 @@ class SyncAgeGaugesTest {
     }
 
     private static String scrape() {
-        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return Management.metrics();
     }
 
     /** Polls the scrape until the list's gauge satisfies {@code done}; answers the last value seen. */
-    private static Optional<Double> awaitGauge(String accountId, String listId, Predicate<Optional<Double>> done)
+    private static Optional<Double> awaitGauge(String accountLabel, String listId, Predicate<Optional<Double>> done)
             throws InterruptedException {
-        Pattern line = Pattern.compile("gateway_list_sync_age_seconds\\{account=\"" + accountId + "\",list=\""
+        Pattern line = Pattern.compile("gateway_list_sync_age_seconds\\{account=\"" + accountLabel + "\",list=\""
                 + listId + "\"} ([0-9.E+-]+)");
         Optional<Double> value = Optional.empty();
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;

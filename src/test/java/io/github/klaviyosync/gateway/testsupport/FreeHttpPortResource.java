@@ -7,25 +7,29 @@ import java.net.ServerSocket;
 import java.util.Map;
 
 /**
- * Picks a free HTTP test port before the application starts, so configuration can name it: the
- * test profile points {@code gateway.klaviyo.base-url} at the simulator on the application's own
- * port ({@code http://localhost:${quarkus.http.test-port}/klaviyo-sim}).
+ * Picks free HTTP test ports before the application starts, so configuration can name them: the
+ * main port (the test profile points {@code gateway.klaviyo.base-url} at the simulator on it,
+ * {@code http://localhost:${quarkus.http.test-port}/klaviyo-sim}) and the management interface's
+ * ({@code /q/*}, read through {@link Management}).
  */
 public class FreeHttpPortResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile Integer port;
+    private static volatile Integer managementPort;
 
     @Override
     public synchronized Map<String, String> start() {
         if (port == null) {
             port = freePort();
+            managementPort = freePort();
         }
-        return Map.of("quarkus.http.test-port", Integer.toString(port));
+        return Map.of("quarkus.http.test-port", Integer.toString(port),
+                "quarkus.management.test-port", Integer.toString(managementPort));
     }
 
     @Override
     public void stop() {
-        // Nothing to release: the port was only looked up.
+        // Nothing to release: the ports were only looked up.
     }
 
     private static int freePort() {
@@ -33,7 +37,7 @@ public class FreeHttpPortResource implements QuarkusTestResourceLifecycleManager
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("no free port for the HTTP test server", e);
+            throw new UncheckedIOException("no free port for an HTTP test server", e);
         }
     }
 }

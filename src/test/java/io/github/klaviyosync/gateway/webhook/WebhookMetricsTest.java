@@ -1,9 +1,9 @@
 package io.github.klaviyosync.gateway.webhook;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.testsupport.Management;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -32,7 +32,7 @@ class WebhookMetricsTest {
         Eventually.until(Duration.ofSeconds(5), "the push applied", () -> "applied".equals(TestDatabase.value(
                 "select status from webhook_event where account_id = ?", account.id())));
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.metrics();
 
         assertTrue(metrics.contains("gateway_webhooks_received_total{kind=\"flow\"}"), "received");
         assertTrue(metrics.contains("gateway_webhooks_rejected_total{kind=\"flow\",reason=\"token\"}"), "rejected by reason");

@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 public class MetricQueries {
 
     private static final String LIST_SYNCS = "select new " + ListSync.class.getName()
-            + "(l.accountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt)"
-            + " from KlaviyoList l where l.status = :active"
-            + " and l.accountId in (select a.id from Account a where a.status <> :deleted)";
+            + "(l.accountId, a.klaviyoAccountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt)"
+            + " from KlaviyoList l, Account a where a.id = l.accountId"
+            + " and l.status = :active and a.status <> :deleted";
     private static final String ACCOUNTS_BY_STATUS = "select new " + AccountsOfStatus.class.getName()
             + "(a.status, count(a)) from Account a group by a.status";
 
@@ -29,7 +29,7 @@ public class MetricQueries {
     }
 
     /** When a list was last synced successfully (null: never) and when it was found. */
-    public record ListSync(UUID accountId, String klaviyoListId, Instant lastSyncedAt, Instant discoveredAt) {
+    public record ListSync(UUID accountId, String klaviyoAccountId, String klaviyoListId, Instant lastSyncedAt, Instant discoveredAt) {
     }
 
     /** Active lists of accounts that are not deleted. */
