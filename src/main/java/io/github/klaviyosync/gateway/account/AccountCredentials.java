@@ -1,8 +1,10 @@
 package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
 
 /** Turns a stored account into the credentials of one Klaviyo call, decrypting its key only then. */
 @ApplicationScoped
@@ -18,8 +20,7 @@ public class AccountCredentials {
         return of(account.id, account.apiKeySealed);
     }
 
-    public KlaviyoCredentials of(java.util.UUID accountId, byte[] apiKeySealed) {
-        String context = accountId.toString();
-        return new KlaviyoCredentials(context, secretBox.open(apiKeySealed, context));
+    public KlaviyoCredentials of(UUID accountId, byte[] apiKeySealed) {
+        return new KlaviyoCredentials(accountId.toString(), secretBox.open(apiKeySealed, SecretField.API_KEY, accountId));
     }
 }

@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
@@ -15,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Connects, updates, rotates and deletes accounts. Keys are checked against Klaviyo before any
- * transaction opens, then stored sealed by {@link SecretBox} with the account id as context; flow
+ * transaction opens, then stored sealed by {@link SecretBox} for the account and the field; flow
  * tokens are stored as their hash and returned in plaintext only by the call that made them.
  */
 @ApplicationScoped
@@ -66,8 +67,8 @@ public class AccountService {
         account.id = id;
         account.name = name;
         account.klaviyoAccountId = owner.id();
-        account.apiKeySealed = secretBox.seal(apiKey, id.toString());
-        account.webhookSecretSealed = webhookSecret == null ? null : secretBox.seal(webhookSecret, id.toString());
+        account.apiKeySealed = secretBox.seal(apiKey, SecretField.API_KEY, id);
+        account.webhookSecretSealed = webhookSecret == null ? null : secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id);
         account.flowTokenHash = Tokens.hash(flowToken);
         account.status = AccountStatus.ACTIVE;
         account.createdAt = now;
@@ -103,12 +104,12 @@ public class AccountService {
                         account.name = name.trim();
                     }
                     if (apiKey != null) {
-                        account.apiKeySealed = secretBox.seal(apiKey, id.toString());
+                        account.apiKeySealed = secretBox.seal(apiKey, SecretField.API_KEY, id);
                         account.status = AccountStatus.ACTIVE;
                         account.statusReason = null;
                     }
                     if (webhookSecret != null) {
-                        account.webhookSecretSealed = secretBox.seal(webhookSecret, id.toString());
+                        account.webhookSecretSealed = secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id);
                     }
                     account.updatedAt = now();
                 });

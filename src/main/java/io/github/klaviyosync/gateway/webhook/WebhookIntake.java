@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.webhook.IntakeAccounts.IntakeAccount;
 import io.github.klaviyosync.gateway.webhook.SignatureVerifier.SystemHeaders;
 import io.smallrye.mutiny.Uni;
@@ -107,7 +108,7 @@ public class WebhookIntake {
     private List<NewEvent> systemEvents(IntakeAccount account, SystemHeaders headers, byte[] body) {
         String secret = account.webhookSecretSealed() == null
                 ? null
-                : secretBox.open(account.webhookSecretSealed(), account.id().toString());
+                : secretBox.open(account.webhookSecretSealed(), SecretField.WEBHOOK_SECRET, account.id());
         verifier.verifySystem(secret, body, headers, Instant.now());
         SystemWebhook webhook = payloads.parseSystem(body);
         if (!webhook.meta().klaviyoWebhookId().equals(headers.webhookId())) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
@@ -79,7 +80,7 @@ class RevokedKeyTest {
         Account account = new Account();
         account.id = id;
         account.name = "Auth test " + id;
-        account.apiKeySealed = secrets.seal(apiKey, id.toString());
+        account.apiKeySealed = secrets.seal(apiKey, SecretField.API_KEY, id);
         account.status = AccountStatus.ACTIVE;
         account.createdAt = Instant.now();
         account.updatedAt = account.createdAt;
@@ -90,7 +91,7 @@ class RevokedKeyTest {
     /** What the sync engine does before a call: open the sealed key with the account id. */
     private KlaviyoCredentials credentialsOf(UUID accountId) throws Throwable {
         Account account = VertxContextSupport.subscribeAndAwait(() -> accounts.findById(accountId));
-        return new KlaviyoCredentials(accountId.toString(), secrets.open(account.apiKeySealed, accountId.toString()));
+        return new KlaviyoCredentials(accountId.toString(), secrets.open(account.apiKeySealed, SecretField.API_KEY, accountId));
     }
 
     private Account awaitStatus(UUID accountId, AccountStatus status) throws Throwable {

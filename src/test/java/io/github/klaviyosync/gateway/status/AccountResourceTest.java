@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
@@ -114,7 +115,7 @@ class AccountResourceTest {
                 .then().statusCode(200).body("name", equalTo("Renamed shop")).body("status", equalTo("active"));
         Map<String, Object> row = TestDatabase.row("select name, api_key_enc from account where id = ?", account.id());
         assertEquals("Renamed shop", row.get("name"));
-        assertEquals(account.apiKey(), secretBox.open((byte[]) row.get("api_key_enc"), account.id().toString()));
+        assertEquals(account.apiKey(), secretBox.open((byte[]) row.get("api_key_enc"), SecretField.API_KEY, account.id()));
     }
 
     @Test
@@ -126,7 +127,7 @@ class AccountResourceTest {
                 .then().statusCode(200).body(not(containsString(newSecret)));
         byte[] sealed = (byte[]) TestDatabase.row("select webhook_secret_enc from account where id = ?", account.id())
                 .get("webhook_secret_enc");
-        assertEquals(newSecret, secretBox.open(sealed, account.id().toString()));
+        assertEquals(newSecret, secretBox.open(sealed, SecretField.WEBHOOK_SECRET, account.id()));
     }
 
     @Test

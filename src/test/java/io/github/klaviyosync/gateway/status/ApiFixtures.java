@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.status;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
@@ -45,7 +46,7 @@ public final class ApiFixtures {
                                      status, created_at, updated_at, last_discovery_at, next_discovery_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null)""",
                 id, "Fixture " + id.toString().substring(0, 8), klaviyoAccountId,
-                secretBox.seal(apiKey, id.toString()), secretBox.seal(webhookSecret, id.toString()),
+                secretBox.seal(apiKey, SecretField.API_KEY, id), secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id),
                 Tokens.hash(flowToken), status, now, now, now);
         return new FixtureAccount(id, klaviyoAccountId, apiKey, webhookSecret, flowToken);
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
@@ -131,7 +132,7 @@ class ConnectAccountTest {
 
         // The stored key stops working (the merchant revoked it in Klaviyo and made a new one).
         TestDatabase.execute("update account set api_key_enc = ? where id = ?",
-                secretBox.seal(TestSecrets.apiKey(), id.toString()), id);
+                secretBox.seal(TestSecrets.apiKey(), SecretField.API_KEY, id), id);
         dueNow(id, listId);
         Eventually.until(SYNC_WAIT, "the account is auth_failed",
                 () -> "auth_failed".equals(api().get("/api/accounts/" + id).path("status")));
@@ -149,7 +150,7 @@ class ConnectAccountTest {
         dueNow(id, listId);
         Eventually.until(SYNC_WAIT, "the new member is synced with the new key", () -> memberCount(id, listId) == 3);
         assertEquals(klaviyo.apiKey(), secretBox.open((byte[]) TestDatabase.value(
-                "select api_key_enc from account where id = ?", id), id.toString()));
+                "select api_key_enc from account where id = ?", id), SecretField.API_KEY, id));
     }
 
     @Test
@@ -175,7 +176,7 @@ class ConnectAccountTest {
 
         // A refused replacement leaves the stored key, which still works, and the account as it was.
         assertEquals(klaviyo.apiKey(), secretBox.open((byte[]) TestDatabase.value(
-                "select api_key_enc from account where id = ?", id), id.toString()));
+                "select api_key_enc from account where id = ?", id), SecretField.API_KEY, id));
         Eventually.pause(Duration.ofSeconds(1));
         assertEquals("active", api().get("/api/accounts/" + id).path("status"));
         assertFalse(klaviyoClient.isStopped(id.toString()));

@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.testsupport;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
@@ -40,13 +41,12 @@ public class TestAccounts {
      */
     public UUID register(SimulatedAccount klaviyo, String webhookSecret, String flowToken, boolean discoveryDue) {
         UUID id = UUID.randomUUID();
-        String context = id.toString();
         TestDatabase.execute("""
                 insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash,
                                      status, next_discovery_at)
                 values (?, ?, ?, ?, ?, ?, 'active', case when ? then now() end)
-                """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), context),
-                webhookSecret == null ? null : secretBox.seal(webhookSecret, context),
+                """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), SecretField.API_KEY, id),
+                webhookSecret == null ? null : secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id),
                 flowToken == null ? null : Tokens.hash(flowToken), discoveryDue);
         return id;
     }

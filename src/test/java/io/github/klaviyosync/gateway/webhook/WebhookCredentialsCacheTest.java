@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -93,7 +94,7 @@ class WebhookCredentialsCacheTest {
 
         String newSecret = TestSecrets.secret("whsec");
         TestDatabase.execute("update account set webhook_secret_enc = ? where id = ?",
-                secretBox.seal(newSecret, account.id().toString()), account.id());
+                secretBox.seal(newSecret, SecretField.WEBHOOK_SECRET, account.id()), account.id());
 
         systemSignedWith(account, account.webhookSecret()).then().statusCode(401);
         systemSignedWith(account, newSecret).then().statusCode(202);
