@@ -1,5 +1,6 @@
 package io.github.klaviyosync.gateway.account;
 
+import io.github.klaviyosync.gateway.db.Rows;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,26 @@ import java.util.UUID;
 @ApplicationScoped
 @WithSession
 public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
+
+    /**
+     * Accounts holding a secret that does not begin with {@code prefix} (the current key's format byte and
+     * id), after {@code after} in id order. Plain SQL: HQL has no prefix of a byte array.
+     */
+    static final String SEALED_NOT_UNDER = """
+            select id, api_key_enc, webhook_secret_enc
+              from account
+             where id > :after
+               and (substring(api_key_enc from 1 for :length) <> :prefix
+                    or substring(webhook_secret_enc from 1 for :length) <> :prefix)
+             order by id
+             limit :limit""";
+
+    /** The count of the accounts {@link #SEALED_NOT_UNDER} would find. */
+    static final String COUNT_SEALED_NOT_UNDER = """
+            select count(*)
+              from account
+             where substring(api_key_enc from 1 for :length) <> :prefix
+                or substring(webhook_secret_enc from 1 for :length) <> :prefix""";
 
     /** Accounts not deleted, oldest first. */
     public Uni<List<Account>> listVisible() {
@@ -31,6 +52,53 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
     /** Another account, not deleted, connected to the same Klaviyo account. */
     public Uni<Account> findVisibleByKlaviyoId(String klaviyoAccountId) {
         return find("klaviyoAccountId = ?1 and status <> ?2", klaviyoAccountId, AccountStatus.DELETED).firstResult();
+    }
+
+    /** Up to {@code limit} accounts after {@code after} (in id order) with a secret not sealed under {@code prefix}. */
+    Uni<List<SealedSecrets>> sealedNotUnder(byte[] prefix, UUID after, int limit) {
+        return getSession()
+                .chain(session -> session.createNativeQuery(SEALED_NOT_UNDER, Object[].class)
+                        .setParameter("after", after)
+                        .setParameter("length", prefix.length)
+                        .setParameter("prefix", prefix)
+                        .setParameter("limit", limit)
+                        .getResultList())
+                .map(rows -> rows.stream()
+                        .map(row -> new SealedSecrets(Rows.uuid(row[0]), (byte[]) row[1], (byte[]) row[2]))
+                        .toList());
+    }
+
+    /** How many accounts hold a secret not sealed under {@code prefix}. */
+    Uni<Long> countSealedNotUnder(byte[] prefix) {
+        return getSession()
+                .chain(session -> session.createNativeQuery(COUNT_SEALED_NOT_UNDER, Long.class)
+                        .setParameter("length", prefix.length)
+                        .setParameter("prefix", prefix)
+                        .getSingleResult());
+    }
+
+    /**
+     * Replaces the sealed API key only if it is still {@code expected}: a replica that rewrote it first,
+     * or a new key given meanwhile, wins. True when replaced.
+     */
+    Uni<Boolean> replaceApiKeySealed(UUID id, byte[] expected, byte[] replacement) {
+        return update("apiKeySealed = ?1 where id = ?2 and apiKeySealed = ?3", replacement, id, expected)
+                .map(updated -> updated > 0);
+    }
+
+    /** Like {@link #replaceApiKeySealed} for the webhook secret. */
+    Uni<Boolean> replaceWebhookSecretSealed(UUID id, byte[] expected, byte[] replacement) {
+        return update("webhookSecretSealed = ?1 where id = ?2 and webhookSecretSealed = ?3", replacement, id, expected)
+                .map(updated -> updated > 0);
+    }
+
+    /** An account's sealed secrets as stored (the webhook secret may be null). */
+    record SealedSecrets(UUID id, byte[] apiKeySealed, byte[] webhookSecretSealed) {
+
+        @Override
+        public String toString() {
+            return "SealedSecrets[" + id + "]";
+        }
     }
 
     /** Marks an active account {@code auth_failed}; false when it was not active. */
