@@ -131,6 +131,37 @@ class AccountResourceTest {
     }
 
     @Test
+    void refusesAWebhookSecretShorterThan16CharactersOnConnectAndOnPatch() {
+        FixtureAccount account = fixtures.account();
+        String fifteen = TestSecrets.remember("s_" + TestSecrets.MARKER + "_abcd");
+        String sixteen = TestSecrets.remember("ws_" + TestSecrets.MARKER + "_abcd");
+        assertEquals(15, fifteen.length());
+
+        api().contentType(ContentType.JSON).body(Map.of("webhookSecret", fifteen))
+                .when().patch("/api/accounts/" + account.id())
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("field 'webhookSecret' must have at least 16 characters"))
+                .body(not(containsString(fifteen)));
+        assertEquals(account.webhookSecret(), storedWebhookSecret(account.id()), "the old secret stays");
+        String name = "Short secret " + UUID.randomUUID();
+        api().contentType(ContentType.JSON).body(Map.of("name", name, "apiKey", TestSecrets.apiKey(), "webhookSecret", fifteen))
+                .when().post("/api/accounts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("field 'webhookSecret' must have at least 16 characters"));
+        assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+
+        api().contentType(ContentType.JSON).body(Map.of("webhookSecret", sixteen))
+                .when().patch("/api/accounts/" + account.id())
+                .then().statusCode(200);
+        assertEquals(sixteen, storedWebhookSecret(account.id()));
+    }
+
+    private String storedWebhookSecret(UUID accountId) {
+        byte[] sealed = (byte[]) TestDatabase.value("select webhook_secret_enc from account where id = ?", accountId);
+        return secretBox.open(sealed, SecretField.WEBHOOK_SECRET, accountId);
+    }
+
+    @Test
     void refusesAPatchWithoutFieldsOrWithBadOnes() {
         FixtureAccount account = fixtures.account();
         String path = "/api/accounts/" + account.id();

@@ -17,8 +17,8 @@ import java.util.UUID;
  */
 public final class ApiFixtures {
 
-    public static final String TOKEN = "test-token";
-    public static final String SECOND_TOKEN = "second-test-token";
+    public static final String TOKEN = "test-token-for-the-test-suite";
+    public static final String SECOND_TOKEN = "second-test-token-for-the-test-suite";
 
     private final SecretBox secretBox;
 

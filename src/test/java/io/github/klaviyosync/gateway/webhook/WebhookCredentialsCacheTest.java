@@ -48,7 +48,7 @@ class WebhookCredentialsCacheTest {
         String listId = WebhookFixtures.knownList(account);
         pushWith(account, account.flowToken(), listId).then().statusCode(202);
 
-        String newToken = TestSecrets.remember(given().auth().oauth2("test-token")
+        String newToken = TestSecrets.remember(given().auth().oauth2("test-token-for-the-test-suite")
                 .when().post("/api/accounts/" + account.id() + "/flow-token")
                 .then().statusCode(200)
                 .extract().path("webhooks.flowToken"));
@@ -119,7 +119,7 @@ class WebhookCredentialsCacheTest {
         pushWith(account, account.flowToken(), listId).then().statusCode(202);
         systemSignedWith(account, account.webhookSecret()).then().statusCode(202);
 
-        given().auth().oauth2("test-token")
+        given().auth().oauth2("test-token-for-the-test-suite")
                 .when().delete("/api/accounts/" + account.id())
                 .then().statusCode(204);
 
