@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Connects, updates, rotates and deletes accounts. Keys are checked against Klaviyo before any
@@ -21,6 +22,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class AccountService {
+
+    /** The partial unique index of V3: one live account per Klaviyo account. */
+    static final String KLAVIYO_ACCOUNT_UNIQUE = "account_klaviyo_account_live";
 
     private final AccountRepository accounts;
     private final SecretBox secretBox;
@@ -34,12 +38,31 @@ public class AccountService {
         this.klaviyo = klaviyo;
     }
 
-    /** Checks the key with Klaviyo (422 when refused), then stores the account, due for discovery now. */
+    /**
+     * Checks the key with Klaviyo (422 when refused or when Klaviyo does not say whose it is), then stores
+     * the account, due for discovery now; 409 when its Klaviyo account is connected already.
+     */
     public Uni<ConnectedAccount> connect(String name, String apiKey, String webhookSecret) {
         AccountInput.requireConnect(name, apiKey, webhookSecret);
         UUID id = UUID.randomUUID();
         return keyCheck.accountOf(id, apiKey)
-                .chain(owner -> storeNew(id, name.trim(), apiKey, webhookSecret, owner));
+                .chain(owner -> storeNew(id, name.trim(), apiKey, webhookSecret, owner))
+                .onFailure(AccountService::isKlaviyoAccountTaken)
+                .transform(taken -> ApiProblem.conflict("this Klaviyo account is already connected"));
+    }
+
+    /**
+     * Two connects of one Klaviyo account at once both pass {@link #storeNew}'s read; the unique index
+     * on live accounts' Klaviyo ids refuses the second insert.
+     */
+    private static boolean isKlaviyoAccountTaken(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConstraintViolationException violation
+                    && KLAVIYO_ACCOUNT_UNIQUE.equals(violation.getConstraintName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -24,12 +25,16 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Connecting an account and replacing its key, against the Klaviyo simulator. */
@@ -46,6 +51,9 @@ class ConnectAccountTest {
 
     @Inject
     KlaviyoClient klaviyoClient;
+
+    @Inject
+    KlaviyoSimulator simulator;
 
     private static RequestSpecification api() {
         return given().auth().oauth2(ApiFixtures.TOKEN);
@@ -104,6 +112,61 @@ class ConnectAccountTest {
                     .body(not(containsString(key)));
             assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
         }
+    }
+
+    @Test
+    void refusesAKeyWhoseKlaviyoAccountIdCannotBeReadWith422AndStoresNothing() {
+        SimulatedAccount nameless = simulator.createAccount(TestSecrets.apiKey(), "", "Shop without an id");
+        String name = "Nameless " + UUID.randomUUID();
+
+        connect(name, nameless.apiKey(), null).then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("does not say which Klaviyo account"))
+                .body(not(containsString(nameless.apiKey())));
+
+        assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+    }
+
+    @Test
+    void aSecondConnectOfTheSameKlaviyoAccountIs409() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String first = connect("First connect", klaviyo.apiKey(), null).then().statusCode(201).extract().path("id");
+
+        connect("Second connect", klaviyo.apiKey(), null).then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("already connected"));
+        api().when().delete("/api/accounts/" + first).then().statusCode(204);
+        connect("Connect after the delete", klaviyo.apiKey(), null).then().statusCode(201);
+
+        assertEquals(2, TestDatabase.count("select count(*) from account where klaviyo_account_id = ?", klaviyo.klaviyoAccountId()));
+    }
+
+    @Test
+    void twoConnectsOfTheSameKlaviyoAccountAtOnceStoreOneAndAnswerTheOther409() throws Exception {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        try (Connection other = TestDatabase.connect()) {
+            // Another connect, its insert done but not committed: the API's read does not see it yet.
+            other.setAutoCommit(false);
+            UUID otherId = UUID.randomUUID();
+            try (PreparedStatement insert = other.prepareStatement(
+                    "insert into account (id, name, klaviyo_account_id, api_key_enc, status) values (?, ?, ?, ?, 'active')")) {
+                insert.setObject(1, otherId);
+                insert.setString(2, "Connected at the same time");
+                insert.setString(3, klaviyo.klaviyoAccountId());
+                insert.setBytes(4, secretBox.seal(klaviyo.apiKey(), SecretField.API_KEY, otherId));
+                insert.executeUpdate();
+            }
+            String name = "Racing connect " + UUID.randomUUID();
+            CompletableFuture<Response> racing = CompletableFuture.supplyAsync(() -> connect(name, klaviyo.apiKey(), null));
+            Eventually.until(SYNC_WAIT, "the API's insert waits for the other one (or is answered)",
+                    () -> racing.isDone() || TestDatabase.count("""
+                            select count(*) from pg_stat_activity
+                             where wait_event_type = 'Lock' and query ilike 'insert into account%'""") > 0);
+            other.commit();
+
+            racing.get(60, TimeUnit.SECONDS).then().statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("already connected"));
+            assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+        }
+        assertEquals(1, TestDatabase.count("select count(*) from account where klaviyo_account_id = ?", klaviyo.klaviyoAccountId()));
     }
 
     @Test
