@@ -60,7 +60,7 @@ public class SecretRewriter {
     private Uni<Pass> passFrom(UUID after, Pass sofar) {
         return Panache.withTransaction(() -> accounts.sealedNotUnder(secretBox.currentPrefix(), after, batchSize)
                         .chain(this::rewriteBatch))
-                .chain(batch -> batch.accounts() < batchSize
+                .chain(batch -> batch.accounts() == 0 || batch.accounts() < batchSize
                         ? Uni.createFrom().item(sofar.plus(batch))
                         : passFrom(batch.lastId(), sofar.plus(batch)));
     }
