@@ -1,7 +1,6 @@
 package io.github.klaviyosync.gateway.account;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
@@ -13,20 +12,18 @@ import java.util.Map;
  */
 public class KeyRotationProfile implements QuarkusTestProfile {
 
-    /** The key before the rotation, made afresh for each test JVM. */
-    static final byte[] OLD_KEY = randomKey();
+    /**
+     * The key before the rotation. A constant, not a random one: the profile and the test may be loaded
+     * by different class loaders, which would each draw their own.
+     */
+    static final String OLD_KEY_BASE64 = "t4KCh90/6qY92TG0IYKLXvLYVn/zSEiOhCeCdytedRI=";
+    static final byte[] OLD_KEY = Base64.getDecoder().decode(OLD_KEY_BASE64);
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "gateway.crypto.old-keys", Base64.getEncoder().encodeToString(OLD_KEY),
+                "gateway.crypto.old-keys", OLD_KEY_BASE64,
                 "gateway.crypto.rewrite-interval", "1h",
                 "gateway.crypto.rewrite-batch-size", "2");
-    }
-
-    private static byte[] randomKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return key;
     }
 }
