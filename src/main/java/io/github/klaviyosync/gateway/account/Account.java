@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /**
  * A connected Klaviyo account. Its API key and webhook secret are stored sealed by
- * {@link io.github.klaviyosync.gateway.crypto.SecretBox} (the id as context), its flow token only as
+ * {@link io.github.klaviyosync.gateway.crypto.SecretBox} (the id and the field as context), its flow token only as
  * a hash; none of them ever leaves this entity in plaintext except for a Klaviyo call.
  */
 @Entity

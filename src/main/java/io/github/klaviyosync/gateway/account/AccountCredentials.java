@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +22,8 @@ public class AccountCredentials {
     }
 
     public KlaviyoCredentials of(UUID accountId, String klaviyoAccountId, byte[] apiKeySealed) {
-        String context = accountId.toString();
-        return new KlaviyoCredentials(context, metricLabel(accountId, klaviyoAccountId), secretBox.open(apiKeySealed, context));
+        return new KlaviyoCredentials(accountId.toString(), metricLabel(accountId, klaviyoAccountId),
+                secretBox.open(apiKeySealed, SecretField.API_KEY, accountId));
     }
 
     /**

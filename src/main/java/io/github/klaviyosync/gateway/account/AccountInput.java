@@ -7,6 +7,8 @@ final class AccountInput {
 
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_SECRET_LENGTH = 1000;
+    /** Anyone who guesses the webhook secret can sign consent changes; Klaviyo's own secrets are far longer. */
+    static final int MIN_WEBHOOK_SECRET_LENGTH = 16;
     /** Klaviyo's private API keys begin so; a public key (a six-character site id) cannot read lists. */
     static final String PRIVATE_KEY_PREFIX = "pk_";
 
@@ -18,7 +20,7 @@ final class AccountInput {
         requirePresent("apiKey", apiKey);
         checkName(name);
         checkApiKey(apiKey);
-        checkSecret("webhookSecret", webhookSecret);
+        checkWebhookSecret(webhookSecret);
     }
 
     static void requireUpdate(String name, String apiKey, String webhookSecret) {
@@ -27,7 +29,7 @@ final class AccountInput {
         }
         checkName(name);
         checkApiKey(apiKey);
-        checkSecret("webhookSecret", webhookSecret);
+        checkWebhookSecret(webhookSecret);
     }
 
     private static void requirePresent(String field, String value) {
@@ -48,6 +50,13 @@ final class AccountInput {
         if (apiKey != null && !apiKey.startsWith(PRIVATE_KEY_PREFIX)) {
             throw ApiProblem.badRequest("field 'apiKey' must be a Klaviyo private API key (they begin with "
                     + PRIVATE_KEY_PREFIX + ")");
+        }
+    }
+
+    private static void checkWebhookSecret(String webhookSecret) {
+        checkSecret("webhookSecret", webhookSecret);
+        if (webhookSecret != null && webhookSecret.length() < MIN_WEBHOOK_SECRET_LENGTH) {
+            throw ApiProblem.badRequest("field 'webhookSecret' must have at least " + MIN_WEBHOOK_SECRET_LENGTH + " characters");
         }
     }
 

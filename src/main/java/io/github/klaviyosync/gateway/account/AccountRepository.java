@@ -1,10 +1,16 @@
 package io.github.klaviyosync.gateway.account;
 
+import io.github.klaviyosync.gateway.db.Rows;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,6 +18,26 @@ import java.util.UUID;
 @ApplicationScoped
 @WithSession
 public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
+
+    /**
+     * Accounts holding a secret that does not begin with {@code prefix} (the current key's format byte and
+     * id), after {@code after} in id order. Plain SQL: HQL has no prefix of a byte array.
+     */
+    static final String SEALED_NOT_UNDER = """
+            select id, api_key_enc, webhook_secret_enc
+              from account
+             where id > $1
+               and (substring(api_key_enc from 1 for $2) <> $3
+                    or substring(webhook_secret_enc from 1 for $2) <> $3)
+             order by id
+             limit $4""";
+
+    /** The count of the accounts {@link #SEALED_NOT_UNDER} would find. */
+    static final String COUNT_SEALED_NOT_UNDER = """
+            select count(*) as outdated
+              from account
+             where substring(api_key_enc from 1 for $1) <> $2
+                or substring(webhook_secret_enc from 1 for $1) <> $2""";
 
     /** Accounts not deleted, oldest first. */
     public Uni<List<Account>> listVisible() {
@@ -31,6 +57,54 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
     /** Another account, not deleted, connected to the same Klaviyo account. */
     public Uni<Account> findVisibleByKlaviyoId(String klaviyoAccountId) {
         return find("klaviyoAccountId = ?1 and status <> ?2", klaviyoAccountId, AccountStatus.DELETED).firstResult();
+    }
+
+    /** Up to {@code limit} accounts after {@code after} (in id order) with a secret not sealed under {@code prefix}. */
+    Uni<List<SealedSecrets>> sealedNotUnder(SqlConnection connection, byte[] prefix, UUID after, int limit) {
+        return connection.preparedQuery(SEALED_NOT_UNDER)
+                .execute(Tuple.of(after, prefix.length, Buffer.buffer(prefix), limit))
+                .map(rows -> {
+                    List<SealedSecrets> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(new SealedSecrets(row.getUUID("id"), bytes(row, "api_key_enc"),
+                            bytes(row, "webhook_secret_enc"))));
+                    return found;
+                });
+    }
+
+    /** How many accounts hold a secret not sealed under {@code prefix}. */
+    Uni<Long> countSealedNotUnder(SqlConnection connection, byte[] prefix) {
+        return connection.preparedQuery(COUNT_SEALED_NOT_UNDER)
+                .execute(Tuple.of(prefix.length, Buffer.buffer(prefix)))
+                .map(rows -> Rows.single(rows).getLong("outdated"));
+    }
+
+    private static byte[] bytes(Row row, String column) {
+        var value = row.getBuffer(column);
+        return value == null ? null : value.getBytes();
+    }
+
+    /**
+     * Replaces the sealed API key only if it is still {@code expected}: a replica that rewrote it first,
+     * or a new key given meanwhile, wins. True when replaced.
+     */
+    Uni<Boolean> replaceApiKeySealed(UUID id, byte[] expected, byte[] replacement) {
+        return update("apiKeySealed = ?1 where id = ?2 and apiKeySealed = ?3", replacement, id, expected)
+                .map(updated -> updated > 0);
+    }
+
+    /** Like {@link #replaceApiKeySealed} for the webhook secret. */
+    Uni<Boolean> replaceWebhookSecretSealed(UUID id, byte[] expected, byte[] replacement) {
+        return update("webhookSecretSealed = ?1 where id = ?2 and webhookSecretSealed = ?3", replacement, id, expected)
+                .map(updated -> updated > 0);
+    }
+
+    /** An account's sealed secrets as stored (the webhook secret may be null). */
+    record SealedSecrets(UUID id, byte[] apiKeySealed, byte[] webhookSecretSealed) {
+
+        @Override
+        public String toString() {
+            return "SealedSecrets[" + id + "]";
+        }
     }
 
     /** Marks an active account {@code auth_failed}; false when it was not active. */

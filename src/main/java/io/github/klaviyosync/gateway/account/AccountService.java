@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
@@ -15,14 +16,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Connects, updates, rotates and deletes accounts. Keys are checked against Klaviyo before any
- * transaction opens, then stored sealed by {@link SecretBox} with the account id as context; flow
+ * transaction opens, then stored sealed by {@link SecretBox} for the account and the field; flow
  * tokens are stored as their hash and returned in plaintext only by the call that made them.
  */
 @ApplicationScoped
 public class AccountService {
+
+    /** The partial unique index of V3: one live account per Klaviyo account. */
+    static final String KLAVIYO_ACCOUNT_UNIQUE = "account_klaviyo_account_live";
 
     private final AccountRepository accounts;
     private final SecretBox secretBox;
@@ -39,12 +44,31 @@ public class AccountService {
         this.deletions = deletions;
     }
 
-    /** Checks the key with Klaviyo (422 when refused), then stores the account, due for discovery now. */
+    /**
+     * Checks the key with Klaviyo (422 when refused or when Klaviyo does not say whose it is), then stores
+     * the account, due for discovery now; 409 when its Klaviyo account is connected already.
+     */
     public Uni<ConnectedAccount> connect(String name, String apiKey, String webhookSecret) {
         AccountInput.requireConnect(name, apiKey, webhookSecret);
         UUID id = UUID.randomUUID();
         return keyCheck.accountOf(id, apiKey)
-                .chain(owner -> storeNew(id, name.trim(), apiKey, webhookSecret, owner));
+                .chain(owner -> storeNew(id, name.trim(), apiKey, webhookSecret, owner))
+                .onFailure(AccountService::isKlaviyoAccountTaken)
+                .transform(taken -> ApiProblem.conflict("this Klaviyo account is already connected"));
+    }
+
+    /**
+     * Two connects of one Klaviyo account at once both pass {@link #storeNew}'s read; the unique index
+     * on live accounts' Klaviyo ids refuses the second insert.
+     */
+    private static boolean isKlaviyoAccountTaken(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConstraintViolationException violation
+                    && KLAVIYO_ACCOUNT_UNIQUE.equals(violation.getConstraintName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A new account has no discovery state yet: the list package's discovery takes it as due now (trigger {@code connect}). */
@@ -69,8 +93,8 @@ public class AccountService {
         account.id = id;
         account.name = name;
         account.klaviyoAccountId = owner.id();
-        account.apiKeySealed = secretBox.seal(apiKey, id.toString());
-        account.webhookSecretSealed = webhookSecret == null ? null : secretBox.seal(webhookSecret, id.toString());
+        account.apiKeySealed = secretBox.seal(apiKey, SecretField.API_KEY, id);
+        account.webhookSecretSealed = webhookSecret == null ? null : secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id);
         account.flowTokenHash = Tokens.hash(flowToken);
         account.status = AccountStatus.ACTIVE;
         account.createdAt = now;
@@ -105,12 +129,12 @@ public class AccountService {
                         account.name = name.trim();
                     }
                     if (apiKey != null) {
-                        account.apiKeySealed = secretBox.seal(apiKey, id.toString());
+                        account.apiKeySealed = secretBox.seal(apiKey, SecretField.API_KEY, id);
                         account.status = AccountStatus.ACTIVE;
                         account.statusReason = null;
                     }
                     if (webhookSecret != null) {
-                        account.webhookSecretSealed = secretBox.seal(webhookSecret, id.toString());
+                        account.webhookSecretSealed = secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id);
                     }
                     account.updatedAt = now();
                 });

@@ -16,8 +16,9 @@ import java.util.UUID;
 
 /**
  * Asks Klaviyo whom a private key belongs to ({@code GET /api/accounts}) before the gateway stores
- * it. Klaviyo's refusal becomes a 422 carrying Klaviyo's reason; Klaviyo out of reach, a 503; a
- * check that would wait longer than {@code gateway.api.key-check-max-wait} for Klaviyo's pace, a 429.
+ * it. Klaviyo's refusal, or an answer without the account's id, becomes a 422 (with Klaviyo's reason
+ * when it gave one); Klaviyo out of reach, a 503; a check that would wait longer than
+ * {@code gateway.api.key-check-max-wait} for Klaviyo's pace, a 429.
  */
 @ApplicationScoped
 class KlaviyoKeyCheck {
@@ -52,6 +53,7 @@ class KlaviyoKeyCheck {
         }
         return Uni.createFrom()
                 .deferred(() -> klaviyo.account(new KlaviyoCredentials(checkKey, CHECK_METRIC_LABEL, apiKey)))
+                .invoke(KlaviyoKeyCheck::requireAccountId)
                 .onTermination().invoke(() -> klaviyo.resume(checkKey))
                 .onFailure(KlaviyoAuthException.class)
                 .transform(failure -> ApiProblem.unprocessable(reason("Klaviyo refused the API key", failure)))
@@ -61,6 +63,17 @@ class KlaviyoKeyCheck {
                 .transform(failure -> ApiProblem.unavailable(
                         "Klaviyo could not be reached to check the API key; retry later",
                         config.api().unavailableRetryAfter().toSeconds()));
+    }
+
+    /**
+     * Webhooks are checked against the Klaviyo account id and an account is connected once per Klaviyo
+     * account: a key whose answer does not say whose it is cannot be stored.
+     */
+    private static void requireAccountId(AccountInfo owner) {
+        if (owner.id() == null || owner.id().isBlank()) {
+            throw ApiProblem.unprocessable("Klaviyo's answer to GET /api/accounts does not say which Klaviyo account "
+                    + "the API key belongs to; it is not stored");
+        }
     }
 
     /** Klaviyo's own words when it gave some, scrubbed in case they quote the key. */

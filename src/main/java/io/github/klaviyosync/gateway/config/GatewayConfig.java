@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything the gateway itself reads from configuration (prefix {@code gateway}); each value is
@@ -200,6 +201,24 @@ public interface GatewayConfig {
          * secrets; required in prod ({@code GATEWAY_CRYPTO_KEY}).
          */
         String key();
+
+        /**
+         * Earlier keys, comma-separated base64 ({@code GATEWAY_CRYPTO_OLD_KEYS}, optional): values sealed
+         * under them are still read, and rewritten under {@link #key()} by a background pass. A key is
+         * rotated by making the new one {@code GATEWAY_CRYPTO_KEY} and moving the old one here.
+         */
+        Optional<List<String>> oldKeys();
+
+        /**
+         * How often each instance looks for stored secrets not sealed under the current key in the
+         * current format and seals them again; the first look is this long after start-up.
+         */
+        @WithDefault("10m")
+        Duration rewriteInterval();
+
+        /** Accounts whose secrets that pass reads and rewrites in one transaction. */
+        @WithDefault("100")
+        int rewriteBatchSize();
     }
 
     /** Webhook intake. */

@@ -7,6 +7,7 @@ import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoError;
 import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
+import io.github.klaviyosync.gateway.privacy.LogMask;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -68,6 +69,11 @@ final class JsonApiReader {
     }
 
     /** Klaviyo's {@code errors[]}, empty when the body has none. */
+    /**
+     * Klaviyo's {@code errors[]}, their words masked ({@link LogMask#scrub}) where they enter the gateway:
+     * a refused request's detail can quote its filter, with an email or a phone number in it, and these
+     * words go on to logs, exception messages and stored run errors.
+     */
     static List<KlaviyoError> errors(JsonNode document) {
         List<KlaviyoError> errors = new ArrayList<>();
         for (JsonNode error : document.path("errors")) {
@@ -77,9 +83,9 @@ final class JsonApiReader {
                     text(error.path("id")),
                     text(error.path("status")),
                     text(error.path("code")),
-                    text(error.path("title")),
-                    text(error.path("detail")),
-                    sourceName != null ? sourceName : text(source.path("pointer"))));
+                    LogMask.scrub(text(error.path("title"))),
+                    LogMask.scrub(text(error.path("detail"))),
+                    LogMask.scrub(sourceName != null ? sourceName : text(source.path("pointer")))));
         }
         return errors;
     }

@@ -11,8 +11,8 @@ import java.util.Map;
  */
 public final class SimFaults {
 
-    /** A page of a list's members that fails {@code remaining} more times with {@code status}. */
-    private record PageFault(int page, int status, int remaining) {
+    /** A page of a list's members that fails {@code remaining} more times with {@code status} and {@code detail}. */
+    private record PageFault(int page, int status, int remaining, String detail) {
     }
 
     private Duration latency = Duration.ZERO;
@@ -68,7 +68,15 @@ public final class SimFaults {
      * fails {@code times} times with {@code status}.
      */
     public synchronized SimFaults failMembersPage(String listId, int page, int status, int times) {
-        pageFaults.put(listId, new PageFault(page, status, times));
+        return failMembersPage(listId, page, status, times, null);
+    }
+
+    /**
+     * Like {@link #failMembersPage(String, int, int, int)}, the error's {@code detail} being {@code detail}
+     * (as Klaviyo's 400s quote the filter they refuse, personal data included); null: the usual words.
+     */
+    public synchronized SimFaults failMembersPage(String listId, int page, int status, int times, String detail) {
+        pageFaults.put(listId, new PageFault(page, status, times, detail));
         return this;
     }
 
@@ -128,8 +136,14 @@ public final class SimFaults {
         if (fault == null || fault.page() != page || fault.remaining() <= 0) {
             return 0;
         }
-        pageFaults.put(listId, new PageFault(fault.page(), fault.status(), fault.remaining() - 1));
+        pageFaults.put(listId, new PageFault(fault.page(), fault.status(), fault.remaining() - 1, fault.detail()));
         return fault.status();
+    }
+
+    /** The detail of the list's page fault, or null for the usual words. */
+    synchronized String pageFailureDetail(String listId) {
+        PageFault fault = pageFaults.get(listId);
+        return fault == null ? null : fault.detail();
     }
 
     synchronized boolean expired(long issuedAtMillis) {

@@ -61,8 +61,9 @@ final class SimHandlers {
         if (!idsOnly) {
             int failure = account.faults().takePageFailure(listId, page(cursor));
             if (failure != 0) {
-                throw new SimulatorRequestException(failure, failure == 400 ? "invalid" : "error",
-                        "Injected failure.", "Page " + page(cursor) + " of this list fails (injected).", null);
+                String detail = account.faults().pageFailureDetail(listId);
+                throw new SimulatorRequestException(failure, failure == 400 ? "invalid" : "error", "Injected failure.",
+                        detail != null ? detail : "Page " + page(cursor) + " of this list fails (injected).", null);
             }
         }
         SimQuery query = call.query();

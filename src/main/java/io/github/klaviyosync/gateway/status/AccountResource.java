@@ -67,11 +67,13 @@ public class AccountResource {
                     + "account id, and starts list discovery at once. The answer is the only one that shows the flow token.")
     @APIResponse(responseCode = "201", description = "Connected; webhooks.flowToken is shown this once",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
-    @APIResponse(responseCode = "400", description = "The body is not JSON of the documented shape, or a field is missing",
+    @APIResponse(responseCode = "400", description = "The body is not JSON of the documented shape, a field is missing, "
+            + "or the webhook secret has fewer than 16 characters",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "This Klaviyo account is already connected",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "Klaviyo refused the key; the detail carries Klaviyo's reason",
+    @APIResponse(responseCode = "422", description = "Klaviyo refused the key (the detail carries Klaviyo's reason), or its "
+            + "answer does not say which Klaviyo account the key belongs to",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<AccountView>> connect(ConnectAccountRequest request) {
         ConnectAccountRequest body = ApiParams.body(request);
@@ -107,7 +109,8 @@ public class AccountResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The account is deleted",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "Klaviyo refused the new key, or it belongs to another Klaviyo account",
+    @APIResponse(responseCode = "422", description = "Klaviyo refused the new key, it belongs to another Klaviyo account, "
+            + "or Klaviyo does not say which",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "Too many new keys checked for this account lately (Klaviyo's pace); see Retry-After",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
@@ -82,7 +83,7 @@ class RevokedKeyTest {
     private KlaviyoCredentials credentialsOf(UUID accountId) throws Throwable {
         Account account = VertxContextSupport.subscribeAndAwait(() -> accounts.findById(accountId));
         return new KlaviyoCredentials(accountId.toString(), AccountCredentials.metricLabel(accountId, account.klaviyoAccountId),
-                secrets.open(account.apiKeySealed, accountId.toString()));
+                secrets.open(account.apiKeySealed, SecretField.API_KEY, accountId));
     }
 
     private Account awaitStatus(UUID accountId, AccountStatus status) throws Throwable {

@@ -38,14 +38,14 @@ class ApiTokenFilterTest {
     void refusesAnotherSchemeOrAnEmptyToken() {
         given().header("Authorization", "Basic dGVzdC10b2tlbjo=").when().get("/api/status").then().statusCode(401);
         given().header("Authorization", "Bearer ").when().get("/api/status").then().statusCode(401);
-        given().header("Authorization", "test-token").when().get("/api/status").then().statusCode(401);
+        given().header("Authorization", "test-token-for-the-test-suite").when().get("/api/status").then().statusCode(401);
     }
 
     @Test
     void acceptsEveryConfiguredTokenWhateverTheSchemeCase() {
-        given().auth().oauth2("test-token").when().get("/api/status").then().statusCode(200);
-        given().auth().oauth2("second-test-token").when().get("/api/status").then().statusCode(200);
-        given().header("Authorization", "bearer test-token").when().get("/api/status").then().statusCode(200);
+        given().auth().oauth2("test-token-for-the-test-suite").when().get("/api/status").then().statusCode(200);
+        given().auth().oauth2("second-test-token-for-the-test-suite").when().get("/api/status").then().statusCode(200);
+        given().header("Authorization", "bearer test-token-for-the-test-suite").when().get("/api/status").then().statusCode(200);
     }
 
     @Test
@@ -53,7 +53,7 @@ class ApiTokenFilterTest {
         given().when().get("/api/no-such-thing").then().statusCode(401);
         given().when().get("/api").then().statusCode(401);
         given().when().get("//api//accounts").then().statusCode(not(200));
-        given().auth().oauth2("test-token").when().get("/api/no-such-thing")
+        given().auth().oauth2("test-token-for-the-test-suite").when().get("/api/no-such-thing")
                 .then().statusCode(404).contentType(PROBLEM).body("status", equalTo(404));
     }
 

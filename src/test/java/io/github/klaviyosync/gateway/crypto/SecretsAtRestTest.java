@@ -70,11 +70,11 @@ class SecretsAtRestTest {
         byte[] sealedKey = (byte[]) TestDatabase.row("select api_key_enc from account where id = ?", account.id()).get("api_key_enc");
         assertTrue(dump.contains(account.id().toString()), "the dump holds the account row");
         assertTrue(dump.contains(HexFormat.of().formatHex(sealedKey)), "the dump holds the sealed key");
-        assertEquals(account.apiKey(), secretBox.open(sealedKey, account.id().toString()), "and it is the key, sealed");
+        assertEquals(account.apiKey(), secretBox.open(sealedKey, SecretField.API_KEY, account.id()), "and it is the key, sealed");
 
         assertTrue(dump.contains(connectedId), "the dump holds the connected account's row");
         byte[] connectedKey = (byte[]) TestDatabase.value("select api_key_enc from account where id = ?", UUID.fromString(connectedId));
-        assertEquals(klaviyo.apiKey(), secretBox.open(connectedKey, connectedId), "its key is stored, sealed");
+        assertEquals(klaviyo.apiKey(), secretBox.open(connectedKey, SecretField.API_KEY, UUID.fromString(connectedId)), "its key is stored, sealed");
 
         List<String> secrets = List.of(account.apiKey(), account.webhookSecret(), account.flowToken(), newWebhookSecret, newFlowToken,
                 klaviyo.apiKey(), connectedSecret, connectedFlowToken);

@@ -10,6 +10,7 @@ import io.github.klaviyosync.gateway.account.Account;
 import io.github.klaviyosync.gateway.account.AccountRepository;
 import io.github.klaviyosync.gateway.account.AccountStatus;
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.list.DiscoveredVia;
 import io.github.klaviyosync.gateway.list.KlaviyoList;
@@ -68,8 +69,8 @@ class EntityRoundTripTest {
     @TestReactiveTransaction
     void accountKeepsItsSealedSecretsAndItsStatusAsAWord(UniAsserter asserter) {
         Account account = Fixtures.account(AccountStatus.AUTH_FAILED);
-        account.apiKeySealed = secretBox.seal("pk_live_round_trip", account.id.toString());
-        account.webhookSecretSealed = secretBox.seal("whsec_round_trip", account.id.toString());
+        account.apiKeySealed = secretBox.seal("pk_live_round_trip", SecretField.API_KEY, account.id);
+        account.webhookSecretSealed = secretBox.seal("whsec_round_trip", SecretField.WEBHOOK_SECRET, account.id);
         account.flowTokenHash = Tokens.hash("flow-token-round-trip");
         account.statusReason = "Klaviyo rejected the API key";
         byte[] sealedKey = account.apiKeySealed.clone();
@@ -79,8 +80,8 @@ class EntityRoundTripTest {
         asserter.assertThat(() -> accounts.findById(account.id), found -> {
             assertNotSame(account, found);
             assertArrayEquals(sealedKey, found.apiKeySealed);
-            assertEquals("pk_live_round_trip", secretBox.open(found.apiKeySealed, found.id.toString()));
-            assertEquals("whsec_round_trip", secretBox.open(found.webhookSecretSealed, found.id.toString()));
+            assertEquals("pk_live_round_trip", secretBox.open(found.apiKeySealed, SecretField.API_KEY, found.id));
+            assertEquals("whsec_round_trip", secretBox.open(found.webhookSecretSealed, SecretField.WEBHOOK_SECRET, found.id));
             assertEquals(account.flowTokenHash, found.flowTokenHash);
             assertEquals(AccountStatus.AUTH_FAILED, found.status);
             assertEquals(account.statusReason, found.statusReason);

@@ -45,7 +45,7 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("2", firstMigration.targetSchemaVersion);
+        assertEquals("3", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
@@ -66,6 +66,7 @@ class MigrationsTest {
         assertHas(indexes, "list_membership_first_seen: CREATE INDEX list_membership_first_seen ON public.list_membership USING btree (account_id, first_seen_at)");
         assertHas(indexes, "sync_run_account_recent: CREATE INDEX sync_run_account_recent ON public.sync_run USING btree (account_id, started_at DESC, id DESC)");
         assertHas(indexes, "sync_run_running: CREATE INDEX sync_run_running ON public.sync_run USING btree (list_id) WHERE (status = 'running'::text)");
+        assertHas(indexes, "account_klaviyo_account_live: CREATE UNIQUE INDEX account_klaviyo_account_live ON public.account USING btree (klaviyo_account_id) WHERE (status <> 'deleted'::text)");
     }
 
     @Test
@@ -89,6 +90,26 @@ class MigrationsTest {
         assertEquals("23505", duplicate.getSQLState(), "unique_violation");
         execute(event.formatted("flow", "null"));
         execute(event.formatted("flow", "null"));
+    }
+
+    @Test
+    void refuseASecondLiveAccountOfOneKlaviyoAccountButNotADeletedOneOrAMissingId() throws SQLException {
+        String klaviyoId = "K" + UUID.randomUUID();
+        String live = newAccount();
+        execute("update account set klaviyo_account_id = '" + klaviyoId + "' where id = '" + live + "'");
+        String second = newAccount();
+
+        SQLException duplicate = assertThrows(SQLException.class,
+                () -> execute("update account set klaviyo_account_id = '" + klaviyoId + "' where id = '" + second + "'"));
+        assertEquals("23505", duplicate.getSQLState(), "unique_violation");
+        execute("update account set status = 'deleted' where id = '" + live + "'");
+        execute("update account set klaviyo_account_id = '" + klaviyoId + "' where id = '" + second + "'");
+        newAccount();
+        newAccount();
+        assertEquals(List.of("1"), strings("select count(*) from account where klaviyo_account_id = '" + klaviyoId
+                + "' and status <> 'deleted'"));
+        assertTrue(Integer.parseInt(strings("select count(*) from account where klaviyo_account_id is null").get(0)) >= 2,
+                "accounts without a Klaviyo id never collide");
     }
 
     @Test

@@ -31,7 +31,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ChaosRig implements AutoCloseable {
 
-    static final String API_TOKEN = "chaos-token-3e1d8c55";
+    static final String API_TOKEN = "chaos-token-3e1d8c55-7a4f9b2e";
     private static final String CRYPTO_KEY = "Q2hhb3NSaWdLZXlGb3JUaGVQYWNrYWdlZEdhdGV3YXk=";
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 

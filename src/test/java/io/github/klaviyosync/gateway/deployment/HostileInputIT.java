@@ -32,7 +32,7 @@ class HostileInputIT {
             SimulatedAccount klaviyo = rig.simulator.createAccount();
             String listId = klaviyo.createList("Hostile");
             ChaosRig.Gateway gateway = rig.startGateway(Map.of("GATEWAY_SYNC_TICK", "1s"));
-            String secret = "whsec-" + Long.toHexString(System.nanoTime());
+            String secret = "whsec-hostile-" + Long.toHexString(System.nanoTime());
             String account = rig.connect(gateway, "{\"name\":\"Hostile\",\"apiKey\":\"" + klaviyo.apiKey()
                     + "\",\"webhookSecret\":\"" + secret + "\"}");
             ChaosRig.await("the list is discovered", Duration.ofSeconds(60),

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,20 +38,24 @@ class PackagedAppIT {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** Beyond delay + timeout: stopping the rest of the application once the HTTP servers are done. */
     private static final Duration EXIT_MARGIN = Duration.ofSeconds(5);
-    private static final String API_TOKEN = "it-token-0f6c2b9e";
+    private static final String API_TOKEN = "it-token-0f6c2b9e-5d1a7c3b";
     private static final String CRYPTO_KEY = "Qm9vdHN0cmFwS2V5Rm9yVGhlUGFja2FnZWRBcHBJVDE=";
 
     /** The database of the start-up failure tests, which must stop before they touch it. */
     private static EmbeddedPostgresServer sharedDatabase;
+    /** The database of the start-up checks that run once the beans start, after the migrations. */
+    private static EmbeddedPostgresServer migratedDatabase;
 
     @BeforeAll
     static void startDatabase() {
         sharedDatabase = EmbeddedPostgresServer.startFresh();
+        migratedDatabase = EmbeddedPostgresServer.startFresh();
     }
 
     @AfterAll
     static void stopDatabase() {
         sharedDatabase.close();
+        migratedDatabase.close();
     }
 
     @Test
@@ -63,7 +68,7 @@ class PackagedAppIT {
 
                 assertTrue(readiness.contains("\"status\": \"UP\"") || readiness.contains("\"status\":\"UP\""), readiness);
                 assertTrue(readiness.contains("Reactive PostgreSQL connections health check"), readiness);
-                assertEquals(List.of("1"), appliedMigrations(database));
+                assertEquals(List.of("1", "2", "3"), appliedMigrations(database));
                 assertTrue(tables(database).containsAll(List.of("account", "klaviyo_list", "subscriber", "list_membership",
                         "sync_run", "webhook_event")), () -> "tables: " + tables(database));
                 app.awaitOk(management + "/q/health/live", START_TIMEOUT);
@@ -179,6 +184,46 @@ class PackagedAppIT {
         }
         throw new AssertionError(url + " did not answer " + status + " within " + timeout + " (last: "
                 + (last == null ? "none" : last.statusCode() + " " + last.body()) + ")");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GATEWAY_API_TOKENS", "GATEWAY_CRYPTO_KEY"})
+    void refusesToStartWithTheValueCommittedForDevModeAndNamesTheVariable(String variable) throws Exception {
+        String property = variable.equals("GATEWAY_API_TOKENS") ? "gateway.api.tokens" : "gateway.crypto.key";
+        String devValue = committedForDevMode(property);
+        Map<String, String> variables = variables(migratedDatabase, freePort());
+        variables.put(variable, devValue);
+
+        try (PackagedApp app = PackagedApp.start(variables)) {
+            assertNotEquals(0, app.awaitExit(START_TIMEOUT), app.output());
+            assertTrue(app.output().contains(variable + " holds a value committed to application.properties"), app.output());
+        }
+    }
+
+    @Test
+    void refusesToStartWithAnApiTokenOf23CharactersAndNamesTheVariable() throws Exception {
+        String shortToken = "it-short-token-0f6c2b9e";
+        assertEquals(23, shortToken.length());
+        Map<String, String> variables = variables(migratedDatabase, freePort());
+        variables.put("GATEWAY_API_TOKENS", API_TOKEN + "," + shortToken);
+
+        try (PackagedApp app = PackagedApp.start(variables)) {
+            assertNotEquals(0, app.awaitExit(START_TIMEOUT), app.output());
+            assertTrue(app.output().contains("GATEWAY_API_TOKENS holds a token of 23 characters; each needs at least 24"),
+                    app.output());
+            assertTrue(!app.output().contains(shortToken), "the rejected token itself must not be logged");
+        }
+    }
+
+    /** The value application.properties gives {@code property} in dev mode. */
+    private static String committedForDevMode(String property) throws IOException {
+        Properties properties = new Properties();
+        try (var in = PackagedAppIT.class.getResourceAsStream("/application.properties")) {
+            properties.load(in);
+        }
+        String value = properties.getProperty("%dev." + property);
+        assertTrue(value != null && !value.isBlank(), "application.properties has no %dev." + property);
+        return value;
     }
 
     private static HttpResponse<String> get(String url, String bearerToken) throws IOException, InterruptedException {

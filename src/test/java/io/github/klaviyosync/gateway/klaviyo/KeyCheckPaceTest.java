@@ -48,7 +48,7 @@ class KeyCheckPaceTest {
     }
 
     private static io.restassured.response.Response patchKey(UUID account, String apiKey) {
-        return given().auth().oauth2("test-token").contentType(ContentType.JSON)
+        return given().auth().oauth2("test-token-for-the-test-suite").contentType(ContentType.JSON)
                 .body(Map.of("apiKey", apiKey))
                 .when().patch("/api/accounts/" + account);
     }

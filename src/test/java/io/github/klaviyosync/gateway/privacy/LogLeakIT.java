@@ -29,7 +29,7 @@ class LogLeakIT {
     private static final int PIECE = 10;
     /** Pieces that a correct mask keeps (the domain of test emails); not a leak on their own. */
     private static final String KEPT_BY_MASKS = "@example.com";
-    private static final List<String> API_TOKENS = List.of("test-token", "second-test-token");
+    private static final List<String> API_TOKENS = List.of("test-token-for-the-test-suite", "second-test-token-for-the-test-suite");
 
     @Test
     void theSuitesLogHoldsNoSecretAndNoUnmaskedPersonalData() throws IOException {

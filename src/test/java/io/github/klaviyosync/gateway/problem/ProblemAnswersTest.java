@@ -75,9 +75,9 @@ class ProblemAnswersTest {
 
     @Test
     void answersWrongMethodsAndMediaTypesAsProblems() throws Exception {
-        given().auth().oauth2("test-token").when().put("/api/status")
+        given().auth().oauth2("test-token-for-the-test-suite").when().put("/api/status")
                 .then().statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
-        given().auth().oauth2("test-token").contentType(ContentType.TEXT).body("name=x")
+        given().auth().oauth2("test-token-for-the-test-suite").contentType(ContentType.TEXT).body("name=x")
                 .when().post("/api/accounts")
                 .then().statusCode(415).contentType("application/problem+json").body("status", equalTo(415));
     }
@@ -87,7 +87,7 @@ class ProblemAnswersTest {
         var server = EmbeddedPostgresResource.server();
         server.stop();
         try {
-            String body = given().auth().oauth2("test-token").when().get("/api/accounts")
+            String body = given().auth().oauth2("test-token-for-the-test-suite").when().get("/api/accounts")
                     .then().statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", notNullValue())
@@ -96,7 +96,7 @@ class ProblemAnswersTest {
                     .body(not(org.hamcrest.Matchers.containsString("Exception")))
                     .extract().asString();
             assertFalse(body.contains("postgres") || body.contains("localhost"), body);
-            assertEquals(5, Integer.parseInt(given().auth().oauth2("test-token").when().get("/api/status")
+            assertEquals(5, Integer.parseInt(given().auth().oauth2("test-token-for-the-test-suite").when().get("/api/status")
                     .then().statusCode(503).extract().header("Retry-After")));
         } finally {
             server.start();
@@ -104,7 +104,7 @@ class ProblemAnswersTest {
         long deadline = System.currentTimeMillis() + 20_000;
         int status = 0;
         while (System.currentTimeMillis() < deadline && status != 200) {
-            status = given().auth().oauth2("test-token").when().get("/api/status").then().extract().statusCode();
+            status = given().auth().oauth2("test-token-for-the-test-suite").when().get("/api/status").then().extract().statusCode();
             Thread.sleep(200);
         }
         assertEquals(200, status, "the API recovers once the database is back");

@@ -49,7 +49,7 @@ class DemoModeTest {
 
     @Test
     void theStatusSaysItIsADemo() {
-        given().auth().oauth2("test-token").when().get("/api/status")
+        given().auth().oauth2("test-token-for-the-test-suite").when().get("/api/status")
                 .then().statusCode(200).body("demo", equalTo(true)).body("memberSyncIntervalSeconds", equalTo(10));
     }
 

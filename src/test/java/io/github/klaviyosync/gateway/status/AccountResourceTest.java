@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
@@ -114,7 +115,7 @@ class AccountResourceTest {
                 .then().statusCode(200).body("name", equalTo("Renamed shop")).body("status", equalTo("active"));
         Map<String, Object> row = TestDatabase.row("select name, api_key_enc from account where id = ?", account.id());
         assertEquals("Renamed shop", row.get("name"));
-        assertEquals(account.apiKey(), secretBox.open((byte[]) row.get("api_key_enc"), account.id().toString()));
+        assertEquals(account.apiKey(), secretBox.open((byte[]) row.get("api_key_enc"), SecretField.API_KEY, account.id()));
     }
 
     @Test
@@ -126,7 +127,38 @@ class AccountResourceTest {
                 .then().statusCode(200).body(not(containsString(newSecret)));
         byte[] sealed = (byte[]) TestDatabase.row("select webhook_secret_enc from account where id = ?", account.id())
                 .get("webhook_secret_enc");
-        assertEquals(newSecret, secretBox.open(sealed, account.id().toString()));
+        assertEquals(newSecret, secretBox.open(sealed, SecretField.WEBHOOK_SECRET, account.id()));
+    }
+
+    @Test
+    void refusesAWebhookSecretShorterThan16CharactersOnConnectAndOnPatch() {
+        FixtureAccount account = fixtures.account();
+        String fifteen = TestSecrets.remember("s_" + TestSecrets.MARKER + "_abcd");
+        String sixteen = TestSecrets.remember("ws_" + TestSecrets.MARKER + "_abcd");
+        assertEquals(15, fifteen.length());
+
+        api().contentType(ContentType.JSON).body(Map.of("webhookSecret", fifteen))
+                .when().patch("/api/accounts/" + account.id())
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("field 'webhookSecret' must have at least 16 characters"))
+                .body(not(containsString(fifteen)));
+        assertEquals(account.webhookSecret(), storedWebhookSecret(account.id()), "the old secret stays");
+        String name = "Short secret " + UUID.randomUUID();
+        api().contentType(ContentType.JSON).body(Map.of("name", name, "apiKey", TestSecrets.apiKey(), "webhookSecret", fifteen))
+                .when().post("/api/accounts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("field 'webhookSecret' must have at least 16 characters"));
+        assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+
+        api().contentType(ContentType.JSON).body(Map.of("webhookSecret", sixteen))
+                .when().patch("/api/accounts/" + account.id())
+                .then().statusCode(200);
+        assertEquals(sixteen, storedWebhookSecret(account.id()));
+    }
+
+    private String storedWebhookSecret(UUID accountId) {
+        byte[] sealed = (byte[]) TestDatabase.value("select webhook_secret_enc from account where id = ?", accountId);
+        return secretBox.open(sealed, SecretField.WEBHOOK_SECRET, accountId);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.status;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
@@ -16,8 +17,8 @@ import java.util.UUID;
  */
 public final class ApiFixtures {
 
-    public static final String TOKEN = "test-token";
-    public static final String SECOND_TOKEN = "second-test-token";
+    public static final String TOKEN = "test-token-for-the-test-suite";
+    public static final String SECOND_TOKEN = "second-test-token-for-the-test-suite";
 
     private final SecretBox secretBox;
 
@@ -50,7 +51,7 @@ public final class ApiFixtures {
                 insert into list_discovery (account_id, last_discovery_at, next_discovery_at)
                 select id, ?, 'infinity' from created""",
                 id, "Fixture " + id.toString().substring(0, 8), klaviyoAccountId,
-                secretBox.seal(apiKey, id.toString()), secretBox.seal(webhookSecret, id.toString()),
+                secretBox.seal(apiKey, SecretField.API_KEY, id), secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id),
                 Tokens.hash(flowToken), status, now, now, now);
         return new FixtureAccount(id, klaviyoAccountId, apiKey, webhookSecret, flowToken);
     }

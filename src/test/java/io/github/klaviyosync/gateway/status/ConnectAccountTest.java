@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -23,12 +25,16 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Connecting an account and replacing its key, against the Klaviyo simulator. */
@@ -45,6 +51,9 @@ class ConnectAccountTest {
 
     @Inject
     KlaviyoClient klaviyoClient;
+
+    @Inject
+    KlaviyoSimulator simulator;
 
     private static RequestSpecification api() {
         return given().auth().oauth2(ApiFixtures.TOKEN);
@@ -106,6 +115,61 @@ class ConnectAccountTest {
     }
 
     @Test
+    void refusesAKeyWhoseKlaviyoAccountIdCannotBeReadWith422AndStoresNothing() {
+        SimulatedAccount nameless = simulator.createAccount(TestSecrets.apiKey(), "", "Shop without an id");
+        String name = "Nameless " + UUID.randomUUID();
+
+        connect(name, nameless.apiKey(), null).then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("does not say which Klaviyo account"))
+                .body(not(containsString(nameless.apiKey())));
+
+        assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+    }
+
+    @Test
+    void aSecondConnectOfTheSameKlaviyoAccountIs409() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String first = connect("First connect", klaviyo.apiKey(), null).then().statusCode(201).extract().path("id");
+
+        connect("Second connect", klaviyo.apiKey(), null).then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("already connected"));
+        api().when().delete("/api/accounts/" + first).then().statusCode(204);
+        connect("Connect after the delete", klaviyo.apiKey(), null).then().statusCode(201);
+
+        assertEquals(2, TestDatabase.count("select count(*) from account where klaviyo_account_id = ?", klaviyo.klaviyoAccountId()));
+    }
+
+    @Test
+    void twoConnectsOfTheSameKlaviyoAccountAtOnceStoreOneAndAnswerTheOther409() throws Exception {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        try (Connection other = TestDatabase.connect()) {
+            // Another connect, its insert done but not committed: the API's read does not see it yet.
+            other.setAutoCommit(false);
+            UUID otherId = UUID.randomUUID();
+            try (PreparedStatement insert = other.prepareStatement(
+                    "insert into account (id, name, klaviyo_account_id, api_key_enc, status) values (?, ?, ?, ?, 'active')")) {
+                insert.setObject(1, otherId);
+                insert.setString(2, "Connected at the same time");
+                insert.setString(3, klaviyo.klaviyoAccountId());
+                insert.setBytes(4, secretBox.seal(klaviyo.apiKey(), SecretField.API_KEY, otherId));
+                insert.executeUpdate();
+            }
+            String name = "Racing connect " + UUID.randomUUID();
+            CompletableFuture<Response> racing = CompletableFuture.supplyAsync(() -> connect(name, klaviyo.apiKey(), null));
+            Eventually.until(SYNC_WAIT, "the API's insert waits for the other one (or is answered)",
+                    () -> racing.isDone() || TestDatabase.count("""
+                            select count(*) from pg_stat_activity
+                             where wait_event_type = 'Lock' and query ilike 'insert into account%'""") > 0);
+            other.commit();
+
+            racing.get(60, TimeUnit.SECONDS).then().statusCode(409).contentType("application/problem+json")
+                    .body("detail", containsString("already connected"));
+            assertEquals(0, TestDatabase.count("select count(*) from account where name = ?", name));
+        }
+        assertEquals(1, TestDatabase.count("select count(*) from account where klaviyo_account_id = ?", klaviyo.klaviyoAccountId()));
+    }
+
+    @Test
     void answers503WithRetryAfterWhileKlaviyoIsUnavailable() {
         SimulatedAccount klaviyo = accounts.klaviyoAccount();
         klaviyo.faults().unavailable(100);
@@ -131,7 +195,7 @@ class ConnectAccountTest {
 
         // The stored key stops working (the merchant revoked it in Klaviyo and made a new one).
         TestDatabase.execute("update account set api_key_enc = ? where id = ?",
-                secretBox.seal(TestSecrets.apiKey(), id.toString()), id);
+                secretBox.seal(TestSecrets.apiKey(), SecretField.API_KEY, id), id);
         dueNow(id, listId);
         Eventually.until(SYNC_WAIT, "the account is auth_failed",
                 () -> "auth_failed".equals(api().get("/api/accounts/" + id).path("status")));
@@ -149,7 +213,7 @@ class ConnectAccountTest {
         dueNow(id, listId);
         Eventually.until(SYNC_WAIT, "the new member is synced with the new key", () -> memberCount(id, listId) == 3);
         assertEquals(klaviyo.apiKey(), secretBox.open((byte[]) TestDatabase.value(
-                "select api_key_enc from account where id = ?", id), id.toString()));
+                "select api_key_enc from account where id = ?", id), SecretField.API_KEY, id));
     }
 
     @Test
@@ -175,7 +239,7 @@ class ConnectAccountTest {
 
         // A refused replacement leaves the stored key, which still works, and the account as it was.
         assertEquals(klaviyo.apiKey(), secretBox.open((byte[]) TestDatabase.value(
-                "select api_key_enc from account where id = ?", id), id.toString()));
+                "select api_key_enc from account where id = ?", id), SecretField.API_KEY, id));
         Eventually.pause(Duration.ofSeconds(1));
         assertEquals("active", api().get("/api/accounts/" + id).path("status"));
         assertFalse(klaviyoClient.isStopped(id.toString()));

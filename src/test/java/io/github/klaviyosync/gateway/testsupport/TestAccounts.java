@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.testsupport;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
@@ -40,7 +41,6 @@ public class TestAccounts {
      */
     public UUID register(SimulatedAccount klaviyo, String webhookSecret, String flowToken, boolean discoveryDue) {
         UUID id = UUID.randomUUID();
-        String context = id.toString();
         // An account without discovery state is due now (a new account); without discoveryDue it gets,
         // in the same statement, a state that is due never.
         TestDatabase.execute("""
@@ -50,8 +50,8 @@ public class TestAccounts {
                     returning id)
                 insert into list_discovery (account_id, next_discovery_at)
                 select id, 'infinity' from created where not ?
-                """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), context),
-                webhookSecret == null ? null : secretBox.seal(webhookSecret, context),
+                """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), SecretField.API_KEY, id),
+                webhookSecret == null ? null : secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id),
                 flowToken == null ? null : Tokens.hash(flowToken), discoveryDue);
         return id;
     }

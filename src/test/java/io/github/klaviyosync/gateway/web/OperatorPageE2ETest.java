@@ -66,7 +66,7 @@ class OperatorPageE2ETest {
 
     private static Process startDriver(String baseUrl, Path log) throws IOException {
         try {
-            return new ProcessBuilder("node", "operator-page.mjs", baseUrl, "test-token", OUTPUT.toAbsolutePath().toString())
+            return new ProcessBuilder("node", "operator-page.mjs", baseUrl, "test-token-for-the-test-suite", OUTPUT.toAbsolutePath().toString())
                     .directory(DRIVER.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())

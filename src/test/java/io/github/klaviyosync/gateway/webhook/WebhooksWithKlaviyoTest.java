@@ -123,20 +123,20 @@ class WebhooksWithKlaviyoTest {
 
         Eventually.until(Duration.ofSeconds(1), "the member is listed by the members endpoint",
                 () -> memberIds(account.id(), listId).contains(profileId));
-        assertEquals("webhook", given().auth().oauth2("test-token")
+        assertEquals("webhook", given().auth().oauth2("test-token-for-the-test-suite")
                 .get("/api/accounts/{id}/lists/{listId}/members", account.id(), listId)
                 .then().statusCode(200).extract().path("data[0].source"));
     }
 
     private static List<Object> memberIds(UUID accountId, String listId) {
-        var response = given().auth().oauth2("test-token")
+        var response = given().auth().oauth2("test-token-for-the-test-suite")
                 .get("/api/accounts/{id}/lists/{listId}/members", accountId, listId);
         return response.statusCode() == 404 ? List.of()
                 : response.then().statusCode(200).extract().jsonPath().getList("data.profileId");
     }
 
     private static Map<String, Object> listStatus(UUID accountId, String listId) {
-        JsonPath lists = given().auth().oauth2("test-token").get("/api/accounts/{id}/lists", accountId)
+        JsonPath lists = given().auth().oauth2("test-token-for-the-test-suite").get("/api/accounts/{id}/lists", accountId)
                 .then().statusCode(200).extract().jsonPath();
         return lists.getMap("find { it.listId == '" + listId + "' }");
     }

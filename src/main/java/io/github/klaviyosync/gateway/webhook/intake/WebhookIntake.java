@@ -4,6 +4,7 @@ import io.github.klaviyosync.gateway.webhook.WebhookRejection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.db.DatabaseOutage;
 import io.github.klaviyosync.gateway.webhook.Failures;
 import io.github.klaviyosync.gateway.webhook.NewEvent;
@@ -116,7 +117,7 @@ public class WebhookIntake {
     private List<NewEvent> systemEvents(WebhookCredentials account, SystemHeaders headers, byte[] body) {
         String secret = account.webhookSecretSealed() == null
                 ? null
-                : secretBox.open(account.webhookSecretSealed(), account.accountId().toString());
+                : secretBox.open(account.webhookSecretSealed(), SecretField.WEBHOOK_SECRET, account.accountId());
         verifier.verifySystem(secret, body, headers, Instant.now());
         SystemWebhook webhook = payloads.parseSystem(body);
         if (!webhook.meta().klaviyoWebhookId().equals(headers.webhookId())) {

@@ -75,7 +75,7 @@ class WebhookApplierTest {
                 TestDatabase.value("select status from webhook_event where id = ?", event)));
         assertEquals(5L, TestDatabase.count("select attempts from webhook_event where id = ?", event));
 
-        given().auth().oauth2("test-token")
+        given().auth().oauth2("test-token-for-the-test-suite")
                 .get("/api/accounts/{id}/webhook-events?status=failed", account.id())
                 .then().statusCode(200)
                 .body("", hasSize(1))
@@ -87,13 +87,13 @@ class WebhookApplierTest {
 
         TestDatabase.execute("update webhook_event set payload = ? where id = ?",
                 WebhookFixtures.flowBody(listId, WebhookFixtures.profileId(), "", ""), event);
-        given().auth().oauth2("test-token")
+        given().auth().oauth2("test-token-for-the-test-suite")
                 .post("/api/accounts/{id}/webhook-events/{eventId}/replay", account.id(), event)
                 .then().statusCode(202);
 
         Eventually.until(Duration.ofSeconds(5), "applied after the replay", () -> "applied".equals(
                 TestDatabase.value("select status from webhook_event where id = ?", event)));
-        given().auth().oauth2("test-token")
+        given().auth().oauth2("test-token-for-the-test-suite")
                 .get("/api/accounts/{id}/webhook-events?status=failed", account.id())
                 .then().statusCode(200).body("", hasSize(0));
     }
@@ -104,21 +104,21 @@ class WebhookApplierTest {
         long event = storeEvent(account, WebhookFixtures.flowBody(WebhookFixtures.knownList(account),
                 WebhookFixtures.profileId(), "", ""));
 
-        given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events", UUID.randomUUID())
+        given().auth().oauth2("test-token-for-the-test-suite").get("/api/accounts/{id}/webhook-events", UUID.randomUUID())
                 .then().statusCode(404).body("status", equalTo(404));
-        given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events", "nope").then().statusCode(404);
-        given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events?status=lost", account.id())
+        given().auth().oauth2("test-token-for-the-test-suite").get("/api/accounts/{id}/webhook-events", "nope").then().statusCode(404);
+        given().auth().oauth2("test-token-for-the-test-suite").get("/api/accounts/{id}/webhook-events?status=lost", account.id())
                 .then().statusCode(400).contentType(Problem.MEDIA_TYPE);
         for (String limit : new String[] {"0", "501", "ten"}) {
-            given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events?limit=" + limit, account.id())
+            given().auth().oauth2("test-token-for-the-test-suite").get("/api/accounts/{id}/webhook-events?limit=" + limit, account.id())
                     .then().statusCode(400);
         }
-        given().auth().oauth2("test-token").post("/api/accounts/{id}/webhook-events/{e}/replay", account.id(), event + 1000000)
+        given().auth().oauth2("test-token-for-the-test-suite").post("/api/accounts/{id}/webhook-events/{e}/replay", account.id(), event + 1000000)
                 .then().statusCode(404);
         TestAccount other = WebhookFixtures.account(accounts);
-        given().auth().oauth2("test-token").post("/api/accounts/{id}/webhook-events/{e}/replay", other.id(), event)
+        given().auth().oauth2("test-token-for-the-test-suite").post("/api/accounts/{id}/webhook-events/{e}/replay", other.id(), event)
                 .then().statusCode(404);
-        given().auth().oauth2("test-token").get("/api/accounts/{id}/webhook-events?limit=1", account.id())
+        given().auth().oauth2("test-token-for-the-test-suite").get("/api/accounts/{id}/webhook-events?limit=1", account.id())
                 .then().statusCode(200).body("", hasSize(1)).body("[0].id", equalTo((int) event));
     }
 

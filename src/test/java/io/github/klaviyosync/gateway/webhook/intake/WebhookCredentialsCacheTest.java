@@ -9,6 +9,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
+import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -52,7 +53,7 @@ class WebhookCredentialsCacheTest {
         String listId = WebhookFixtures.knownList(account);
         pushWith(account, account.flowToken(), listId).then().statusCode(202);
 
-        String newToken = TestSecrets.remember(given().auth().oauth2("test-token")
+        String newToken = TestSecrets.remember(given().auth().oauth2("test-token-for-the-test-suite")
                 .when().post("/api/accounts/" + account.id() + "/flow-token")
                 .then().statusCode(200)
                 .extract().path("webhooks.flowToken"));
@@ -98,7 +99,7 @@ class WebhookCredentialsCacheTest {
 
         String newSecret = TestSecrets.secret("whsec");
         TestDatabase.execute("update account set webhook_secret_enc = ? where id = ?",
-                secretBox.seal(newSecret, account.id().toString()), account.id());
+                secretBox.seal(newSecret, SecretField.WEBHOOK_SECRET, account.id()), account.id());
 
         systemSignedWith(account, account.webhookSecret()).then().statusCode(401);
         systemSignedWith(account, newSecret).then().statusCode(202);
@@ -123,7 +124,7 @@ class WebhookCredentialsCacheTest {
         pushWith(account, account.flowToken(), listId).then().statusCode(202);
         systemSignedWith(account, account.webhookSecret()).then().statusCode(202);
 
-        given().auth().oauth2("test-token")
+        given().auth().oauth2("test-token-for-the-test-suite")
                 .when().delete("/api/accounts/" + account.id())
                 .then().statusCode(204);
 
