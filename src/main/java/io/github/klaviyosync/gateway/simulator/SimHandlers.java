@@ -43,7 +43,8 @@ final class SimHandlers {
     /** {@code get_lists}: the account's lists matching the filter, by id unless sorted otherwise. */
     static JsonObject lists(Call call) {
         SimQuery query = call.query();
-        PageCursor cursor = cursor(call, "lists");
+        String scope = "lists " + query.sort();
+        PageCursor cursor = cursor(call, scope);
         Keyset<SimList> order = listOrder(query.sort());
         List<SimList> found = order.page(call.account().lists(), cursor == null ? null : cursor.position(),
                 list -> query.filter().stream().allMatch(condition -> listMatches(list, condition)), query.pageSize() + 1);
@@ -52,7 +53,7 @@ final class SimHandlers {
         List<JsonObject> data = page.stream()
                 .map(list -> JsonApiWriter.sparse(JsonApiWriter.list(list, call.base()), query.fieldsOf("list")))
                 .toList();
-        String next = more ? nextLink(call, keysetCursor("lists", cursor, order.position(page.get(page.size() - 1)))) : null;
+        String next = more ? nextLink(call, keysetCursor(scope, cursor, order.position(page.get(page.size() - 1)))) : null;
         return JsonApiWriter.included(JsonApiWriter.collection(data, call.self(), next, call.account().lastPageLinks()),
                 query.include());
     }
@@ -62,7 +63,7 @@ final class SimHandlers {
         SimulatedAccount account = call.account();
         String listId = call.pathId();
         account.list(listId);
-        String scope = call.operation().operationId() + ":" + listId;
+        String scope = call.operation().operationId() + ":" + listId + " " + call.query().sort();
         PageCursor cursor = cursor(call, scope);
         if (!idsOnly) {
             int failure = account.faults().takePageFailure(listId, page(cursor));
@@ -108,7 +109,8 @@ final class SimHandlers {
      */
     static JsonObject profiles(Call call) {
         SimQuery query = call.query();
-        PageCursor cursor = cursor(call, "profiles");
+        String scope = "profiles " + query.sort();
+        PageCursor cursor = cursor(call, scope);
         Keyset<StoredProfile> order = SimProfiles.order(query.sort());
         List<StoredProfile> found = call.account().profilesPage(order, SimProfiles.isUpdatedOrder(query.sort()),
                 cursor == null ? null : cursor.position(), namedIds(query.filter()), updatedAfter(query.filter()),
@@ -121,7 +123,7 @@ final class SimHandlers {
                 .map(profile -> JsonApiWriter.sparse(JsonApiWriter.profile(profile, null, subscriptions, call.base()),
                         query.fieldsOf("profile")))
                 .toList();
-        String next = more ? nextLink(call, keysetCursor("profiles", cursor, order.position(page.get(page.size() - 1)))) : null;
+        String next = more ? nextLink(call, keysetCursor(scope, cursor, order.position(page.get(page.size() - 1)))) : null;
         return JsonApiWriter.included(JsonApiWriter.collection(data, call.self(), next, call.account().lastPageLinks()),
                 query.include());
     }

@@ -214,6 +214,21 @@ class SimulatorProfilesTest {
     }
 
     @Test
+    void aCursorServesOnlyTheSortItWasIssuedFor() throws Exception {
+        profiles(3);
+        http.simulator.setContractCheck(null);
+        String next = http.json(account.apiKey(), path("/api/profiles", "sort", "updated", "page[size]", "1"))
+                .getJsonObject("links").getString("next");
+
+        HttpResponse<String> sameSort = http.get(account.apiKey(), next);
+        HttpResponse<String> otherSort = http.get(account.apiKey(), next.replace("sort=updated", "sort=email"));
+
+        assertEquals(200, sameSort.statusCode());
+        assertEquals(400, otherSort.statusCode(), otherSort.body());
+        assertThat(otherSort.body(), containsString("page[cursor]"));
+    }
+
+    @Test
     void sparseFieldsetsKeepOnlyTheNamedAttributes() throws Exception {
         String id = account.addProfile(SimProfile.sms("+15005550006").email("ada@example.com").names("Ada", "Lovelace"), T0);
         // Without the spec's check: a sparse answer leaves out attributes its schema requires.
