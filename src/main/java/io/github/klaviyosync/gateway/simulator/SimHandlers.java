@@ -112,7 +112,7 @@ final class SimHandlers {
         String scope = "profiles " + query.sort();
         PageCursor cursor = cursor(call, scope);
         Keyset<StoredProfile> order = SimProfiles.order(query.sort());
-        List<StoredProfile> found = call.account().profilesPage(order, SimProfiles.isUpdatedOrder(query.sort()),
+        List<StoredProfile> found = call.account().profilesPage(query.sort(),
                 cursor == null ? null : cursor.position(), namedIds(query.filter()), updatedAfter(query.filter()),
                 profile -> query.filter().stream().allMatch(condition -> profileMatches(profile, condition)),
                 query.pageSize() + 1);

@@ -3,25 +3,23 @@ package io.github.klaviyosync.gateway.simulator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * The profiles of one account: by id, and in {@code updated} order (the order of the profile poll,
- * so that walking a large account costs a page, not a sort). Guarded by the owning
- * {@link SimulatedAccount}.
+ * The profiles of one account, in id order and in {@code updated} order (the order of the profile
+ * poll), so that a walk of a large account in either costs a page, not a scan; other orders scan.
+ * Guarded by the owning {@link SimulatedAccount}.
  */
 final class SimProfiles {
 
     /** Above every id: a position after every profile updated in the same second. */
     private static final String AFTER_EVERY_ID = "\uffff";
 
-    private final Map<String, StoredProfile> byId = new LinkedHashMap<>();
+    private final NavigableMap<String, StoredProfile> byId = new TreeMap<>();
     private final NavigableMap<Keyset.Position, StoredProfile> byUpdated = new TreeMap<>(Keyset.Position.ORDER);
 
     /** The order of {@code get_profiles} for a {@code sort} value (null: by id); ties by id. */
@@ -37,9 +35,6 @@ final class SimProfiles {
         };
     }
 
-    static boolean isUpdatedOrder(String sort) {
-        return "updated".equals(sort) || "-updated".equals(sort);
-    }
 
     boolean contains(String id) {
         return byId.containsKey(id);
@@ -49,10 +44,6 @@ final class SimProfiles {
         return byId.get(id);
     }
 
-    /** Every profile, in the order they were stored. */
-    List<StoredProfile> all() {
-        return List.copyOf(byId.values());
-    }
 
     /** Stores the profile, replacing the one with its id. */
     void put(StoredProfile profile) {
@@ -94,13 +85,14 @@ final class SimProfiles {
     }
 
     /**
-     * Up to {@code limit} profiles in {@code order} after {@code after} that {@code keep} accepts.
-     * {@code onlyIds} (nullable) and {@code updatedAfter} (nullable) narrow the candidates first, as
-     * the filter does anyway: an id filter looks them up, the {@code updated} order starts at the
-     * filter's bound in the index.
+     * Up to {@code limit} profiles in the order of {@code sort} after {@code after} that {@code keep}
+     * accepts. {@code onlyIds} (nullable) and {@code updatedAfter} (nullable) narrow the candidates
+     * first, as the filter does anyway: an id filter looks them up, the {@code updated} order starts
+     * at the filter's bound in its index.
      */
-    List<StoredProfile> page(Keyset<StoredProfile> order, boolean byUpdatedOrder, Keyset.Position after,
-            Collection<String> onlyIds, Instant updatedAfter, Predicate<StoredProfile> keep, int limit) {
+    List<StoredProfile> page(String sort, Keyset.Position after, Collection<String> onlyIds, Instant updatedAfter,
+            Predicate<StoredProfile> keep, int limit) {
+        Keyset<StoredProfile> order = order(sort);
         if (onlyIds != null) {
             List<StoredProfile> named = new ArrayList<>();
             for (String id : new LinkedHashSet<>(onlyIds)) {
@@ -111,11 +103,12 @@ final class SimProfiles {
             }
             return order.page(named, after, keep, limit);
         }
-        if (!byUpdatedOrder) {
+        Collection<StoredProfile> indexed = indexed(sort, order.descending(), after, updatedAfter);
+        if (indexed == null) {
             return order.page(byId.values(), after, keep, limit);
         }
         List<StoredProfile> page = new ArrayList<>();
-        for (StoredProfile profile : updatedRange(order.descending(), after, updatedAfter).values()) {
+        for (StoredProfile profile : indexed) {
             if (page.size() >= limit) {
                 break;
             }
@@ -124,6 +117,22 @@ final class SimProfiles {
             }
         }
         return page;
+    }
+
+    /** The profiles after {@code after} in an indexed order, or null when {@code sort} has no index. */
+    private Collection<StoredProfile> indexed(String sort, boolean descending, Keyset.Position after, Instant updatedAfter) {
+        String field = sort == null ? "id" : descending ? sort.substring(1) : sort;
+        if ("updated".equals(field)) {
+            return updatedRange(descending, after, updatedAfter).values();
+        }
+        if ("created".equals(field) || "email".equals(field)) {
+            return null;
+        }
+        // By id, and the suppression sorts, which are by id here (the simulator holds no suppressions).
+        if (descending) {
+            return after == null ? byId.descendingMap().values() : byId.headMap(after.id(), false).descendingMap().values();
+        }
+        return after == null ? byId.values() : byId.tailMap(after.id(), false).values();
     }
 
     private NavigableMap<Keyset.Position, StoredProfile> updatedRange(boolean descending, Keyset.Position after,

@@ -379,15 +379,10 @@ public final class SimulatedAccount {
         return profile;
     }
 
-    /** Every profile of the account, in the order they were stored. */
-    synchronized List<StoredProfile> profiles() {
-        return profiles.all();
-    }
-
     /** A page of {@code get_profiles} under the account's lock (see {@link SimProfiles#page}). */
-    synchronized List<StoredProfile> profilesPage(Keyset<StoredProfile> order, boolean byUpdatedOrder, Keyset.Position after,
-            Collection<String> onlyIds, Instant updatedAfter, Predicate<StoredProfile> keep, int limit) {
-        return profiles.page(order, byUpdatedOrder, after, onlyIds, updatedAfter, keep, limit);
+    synchronized List<StoredProfile> profilesPage(String sort, Keyset.Position after, Collection<String> onlyIds,
+            Instant updatedAfter, Predicate<StoredProfile> keep, int limit) {
+        return profiles.page(sort, after, onlyIds, updatedAfter, keep, limit);
     }
 
     /** A member as the handlers render it. */
