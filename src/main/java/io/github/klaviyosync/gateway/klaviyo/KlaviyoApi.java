@@ -78,13 +78,17 @@ interface KlaviyoApi {
             @PathParam("id") String profileId,
             @QueryParam("additional-fields[profile]") String additionalFields);
 
-    /** {@code get_profiles}: profiles matching a filter (the gateway looks one up by email or phone). */
+    /**
+     * {@code get_profiles}: profiles matching a filter (by id, email or phone, or updated since a
+     * time), in {@code sort} order (null: Klaviyo's, by id).
+     */
     @GET
     @Path("/api/profiles")
     Uni<Response> getProfiles(
             @HeaderParam(AUTHORIZATION) String authorization,
             @HeaderParam(REVISION) String revision,
             @QueryParam("filter") String filter,
+            @QueryParam("sort") String sort,
             @QueryParam("additional-fields[profile]") String additionalFields,
             @QueryParam("page[size]") Integer pageSize);
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,10 +36,13 @@ public class KlaviyoClient {
     /** Klaviyo's filter datetimes: unquoted RFC 3339 with an offset, second precision. */
     private static final DateTimeFormatter FILTER_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
+    /** The largest pages the spec allows: 10 lists, 100 members or profiles. */
     private static final int LISTS_PAGE_SIZE = 10;
     private static final int MEMBERS_PAGE_SIZE = 100;
+    private static final int PROFILES_PAGE_SIZE = 100;
     private static final String SUBSCRIPTIONS = "subscriptions";
     private static final String BY_JOINED_AT = "joined_group_at";
+    private static final String BY_UPDATED = "updated";
 
     private final KlaviyoApi api;
     private final KlaviyoCalls calls;
@@ -71,7 +75,20 @@ public class KlaviyoClient {
 
     /** All the account's lists, 10 a page; {@code createdAfter} (nullable) filters on {@code created}. */
     public Multi<Page<ListItem>> lists(KlaviyoCredentials credentials, Instant createdAfter) {
-        String filter = createdAfter == null ? null : "greater-than(created," + FILTER_TIME.format(createdAfter) + ")";
+        return listsWith(credentials, greaterThan("created", createdAfter));
+    }
+
+    /**
+     * The account's lists whose {@code updated} is after {@code after} (null: all), 10 a page: lists
+     * created or renamed since then (and, as Klaviyo may count it, lists that people joined). Klaviyo
+     * compares whole seconds, so {@code after} counts without its fraction, and a list updated in
+     * that same second is not returned: pass a checkpoint with a margin.
+     */
+    public Multi<Page<ListItem>> listsUpdatedSince(KlaviyoCredentials credentials, Instant after) {
+        return listsWith(credentials, greaterThan("updated", after));
+    }
+
+    private Multi<Page<ListItem>> listsWith(KlaviyoCredentials credentials, String filter) {
         return pages(credentials, KlaviyoOperation.GET_LISTS, JsonApiReader::list,
                 first(credentials, KlaviyoOperation.GET_LISTS, JsonApiReader::list,
                         auth -> api.getLists(auth, revision, filter, LISTS_PAGE_SIZE)));
@@ -97,8 +114,46 @@ public class KlaviyoClient {
         Uni<Page<MemberProfile>> fromStart = first(credentials, operation, JsonApiReader::profile,
                 auth -> api.getProfilesForList(auth, revision, listId, filter, BY_JOINED_AT, SUBSCRIPTIONS, MEMBERS_PAGE_SIZE));
         Uni<Page<MemberProfile>> firstPage = resumeFrom == null ? fromStart
-                : resume(credentials, operation, listId, resumeFrom, fromStart);
+                : resume(credentials, operation, "list " + listId, resumeFrom, fromStart);
         return pages(credentials, operation, JsonApiReader::profile, firstPage);
+    }
+
+    /**
+     * The account's profiles whose {@code updated} is after {@code after} (null: every profile),
+     * oldest change first ({@code sort=updated}), 100 a page, with subscriptions: the profiles that
+     * changed (consent, phone, email) since a time. A profile that changes again during the walk
+     * comes again on a later page. With {@code resumeFrom} (a {@link Page#nextUrl()} checkpointed
+     * earlier) the stream starts at that page; when Klaviyo refuses that cursor, it starts again from
+     * {@code after}. Klaviyo compares whole seconds: {@code after} counts without its fraction, and
+     * a profile updated in that same second is not returned, so pass a checkpoint with a margin.
+     */
+    public Multi<Page<MemberProfile>> profilesUpdatedSince(KlaviyoCredentials credentials, Instant after, String resumeFrom) {
+        KlaviyoOperation operation = KlaviyoOperation.GET_PROFILES;
+        String filter = greaterThan("updated", after);
+        Uni<Page<MemberProfile>> fromStart = first(credentials, operation, JsonApiReader::profile,
+                auth -> api.getProfiles(auth, revision, filter, BY_UPDATED, SUBSCRIPTIONS, PROFILES_PAGE_SIZE));
+        Uni<Page<MemberProfile>> firstPage = resumeFrom == null ? fromStart
+                : resume(credentials, operation, "the profiles updated since " + after, resumeFrom, fromStart);
+        return pages(credentials, operation, JsonApiReader::profile, firstPage);
+    }
+
+    /**
+     * The profiles with these ids, with subscriptions, up to 100 ids a request
+     * ({@code any(id,[...])}); ids Klaviyo does not know (deleted, merged away) are absent from the
+     * answer, whose order is Klaviyo's. Ids of any length (a ULID, an older profile's 6 characters).
+     */
+    public Uni<List<MemberProfile>> profilesByIds(KlaviyoCredentials credentials, Collection<String> ids) {
+        return profilesMatchingAny(credentials, "id", ids);
+    }
+
+    /**
+     * The profiles with these emails, with subscriptions, up to 100 emails a request
+     * ({@code any(email,[...])}); emails no profile has are absent from the answer. A value a filter
+     * string cannot carry (a quote, a backslash, a control character) is skipped: no profile is
+     * asked for it.
+     */
+    public Uni<List<MemberProfile>> profilesByEmails(KlaviyoCredentials credentials, Collection<String> emails) {
+        return profilesMatchingAny(credentials, "email", emails);
     }
 
     /** Every member id of a list ({@code relationships/profiles}), 100 a page. */
@@ -141,17 +196,35 @@ public class KlaviyoClient {
 
     /** {@code get_profiles} with {@code equals(field,"value")}: the first match, or null. */
     private Uni<MemberProfile> profileMatching(KlaviyoCredentials credentials, String field, String value) {
-        if (value == null || value.isBlank() || value.indexOf('"') >= 0 || value.indexOf('\\') >= 0) {
+        if (!AnyFilters.carryable(value)) {
             // Not a value a filter string can carry as it is; Klaviyo holds no profile under it anyway.
             return Uni.createFrom().nullItem();
         }
-        String filter = "equals(" + field + ",\"" + value + "\")";
+        String filter = AnyFilters.equalsFilter(field, value);
         return first(credentials, KlaviyoOperation.GET_PROFILES, JsonApiReader::profile,
-                        auth -> api.getProfiles(auth, revision, filter, SUBSCRIPTIONS, 1))
+                        auth -> api.getProfiles(auth, revision, filter, null, SUBSCRIPTIONS, 1))
                 .map(page -> page.items().isEmpty() ? null : page.items().get(0));
     }
 
-    /** The account's key was replaced: its calls, stopped after a 401/403, may go again. */
+    /** {@code get_profiles} with {@code any(field,[...])}, batch after batch, every page of each. */
+    private Uni<List<MemberProfile>> profilesMatchingAny(KlaviyoCredentials credentials, String field, Collection<String> values) {
+        return Multi.createFrom().iterable(AnyFilters.batches(field, values))
+                .onItem().transformToMultiAndConcatenate(filter -> profilesMatching(credentials, filter))
+                .onItem().transformToIterable(Page::items)
+                .collect().asList();
+    }
+
+    private Multi<Page<MemberProfile>> profilesMatching(KlaviyoCredentials credentials, String filter) {
+        KlaviyoOperation operation = KlaviyoOperation.GET_PROFILES;
+        return pages(credentials, operation, JsonApiReader::profile, first(credentials, operation, JsonApiReader::profile,
+                auth -> api.getProfiles(auth, revision, filter, null, SUBSCRIPTIONS, AnyFilters.MOST_VALUES)));
+    }
+
+    /** {@code greater-than(field,<time>)} in whole seconds, or null without a time. */
+    private static String greaterThan(String field, Instant after) {
+        return after == null ? null : "greater-than(" + field + "," + FILTER_TIME.format(after.truncatedTo(ChronoUnit.SECONDS)) + ")";
+    }
+
     /**
      * How long the key's account ({@link #account}) would wait now for its pace (Klaviyo allows few
      * such calls a minute), so that an interactive caller can be told to come back instead of waiting.
@@ -160,6 +233,7 @@ public class KlaviyoClient {
         return Duration.ofMillis(governor.millisUntilFree(accountKey, KlaviyoOperation.GET_ACCOUNTS));
     }
 
+    /** The account's key was replaced: its calls, stopped after a 401/403, may go again. */
     public void resume(String accountKey) {
         stops.resume(accountKey);
     }
@@ -186,20 +260,23 @@ public class KlaviyoClient {
         return first(credentials, operation, reader, auth -> api.follow(auth, revision, link.path(), link.query()));
     }
 
-    /** Starts at a checkpointed page; a refused or foreign cursor starts again from {@code fromStart}. */
+    /**
+     * Starts at a checkpointed page of {@code walk} (what the log calls it); a refused or foreign
+     * cursor starts again from {@code fromStart}.
+     */
     private Uni<Page<MemberProfile>> resume(KlaviyoCredentials credentials, KlaviyoOperation operation,
-            String listId, String resumeFrom, Uni<Page<MemberProfile>> fromStart) {
+            String walk, String resumeFrom, Uni<Page<MemberProfile>> fromStart) {
         if (NextLink.under(baseUri, resumeFrom) == null) {
-            LOG.warnf("A checkpointed cursor of list %s points elsewhere than the configured base URL; starting over", listId);
+            LOG.warnf("A checkpointed cursor of %s points elsewhere than the configured base URL; starting over", walk);
             return fromStart;
         }
         return follow(credentials, operation, JsonApiReader::profile, resumeFrom)
                 .onFailure(KlaviyoClient::isRefusedCursor)
-                .recoverWithUni(refused -> restart(listId, fromStart));
+                .recoverWithUni(refused -> restart(walk, fromStart));
     }
 
-    private static Uni<Page<MemberProfile>> restart(String listId, Uni<Page<MemberProfile>> fromStart) {
-        LOG.infof("Klaviyo refused the checkpointed cursor of list %s; starting again from the joined_group_at filter", listId);
+    private static Uni<Page<MemberProfile>> restart(String walk, Uni<Page<MemberProfile>> fromStart) {
+        LOG.infof("Klaviyo refused the checkpointed cursor of %s; starting again from its filter", walk);
         return fromStart;
     }
 

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
  * The demo's Klaviyo account in the simulator: a shop with a few lists and a few thousand members,
- * then growing from {@code startedAt} on: people join every step, a new list appears every so often.
+ * then growing from {@code startedAt} on: people join every step, a new list appears every so often,
+ * and now and then someone unsubscribes from texts (or subscribes again) or changes their number;
+ * one such consent change in ten is one Klaviyo makes without moving the profile's {@code updated}.
  * Everything follows from the seed and the clock, so a fresh simulator after a live reload, given the
  * same start, replays the same lists, profiles and profile ids up to now: the gateway finds in it
  * what it already knows.
@@ -35,6 +38,8 @@ final class DemoShop {
     private static final int PUSHED_ONE_IN = 3;
     /** Every this many pop-up members is also on the VIP list. */
     private static final int VIP_ONE_IN = 6;
+    /** One step in this many also changes someone who is already in the shop. */
+    private static final int CHANGE_ONE_STEP_IN = 4;
 
     private record SeededList(String id, String name, int members) {
     }
@@ -53,18 +58,25 @@ final class DemoShop {
     record NewList(String listId, String name, boolean announcedByPush) {
     }
 
+    /** A profile that changed: {@code what} says how ({@code sms consent}, {@code email consent}, {@code phone}, {@code sms consent, updated kept}). */
+    record Changed(String profileId, String what, Instant at) {
+    }
+
     /** What happened in the shop since the last advance. */
-    record Progress(List<Joined> joined, List<NewList> newLists) {
+    record Progress(List<Joined> joined, List<NewList> newLists, List<Changed> changed) {
     }
 
     private final SimulatedAccount account;
     private final DemoPeople people = new DemoPeople(SEED);
     private final Random random = new Random(SEED);
+    /** Changes draw from their own sequence, so that who joins where stays what it was before changes existed. */
+    private final Random changes = new Random(SEED + 1);
     private final Instant startedAt;
     private final Duration step;
     private final Duration newListEvery;
     private final Joined lateMember;
     private final List<String> listIds = new ArrayList<>();
+    private final List<String> profileIds = new ArrayList<>();
     private long stepsTaken;
     private int listsMade;
 
@@ -98,15 +110,16 @@ final class DemoShop {
     synchronized Progress advanceTo(Instant now) {
         List<Joined> joined = new ArrayList<>();
         List<NewList> newLists = new ArrayList<>();
+        List<Changed> changed = new ArrayList<>();
         while (true) {
             Instant nextStep = startedAt.plus(step.multipliedBy(stepsTaken + 1));
             Instant nextList = listsMade <= NEW_LIST_NAMES.size() ? startedAt.plus(newListEvery.multipliedBy(listsMade + 1)) : null;
             if (nextList != null && !nextList.isAfter(now) && !nextList.isAfter(nextStep)) {
                 newLists.add(makeList(nextList, joined));
             } else if (!nextStep.isAfter(now)) {
-                takeStep(nextStep, joined);
+                takeStep(nextStep, joined, changed);
             } else {
-                return new Progress(joined, newLists);
+                return new Progress(joined, newLists, changed);
             }
         }
     }
@@ -126,19 +139,49 @@ final class DemoShop {
         return new NewList(id, name, announcedByPush);
     }
 
-    private void takeStep(Instant at, List<Joined> joined) {
+    private void takeStep(Instant at, List<Joined> joined, List<Changed> changed) {
         stepsTaken++;
         int count = 1 + random.nextInt(MOST_JOINING_PER_STEP);
         for (int i = 0; i < count; i++) {
             String listId = listIds.get(random.nextInt(listIds.size()));
             joined.add(join(listId, at, random.nextInt(PUSHED_ONE_IN) == 0));
         }
+        if (changes.nextInt(CHANGE_ONE_STEP_IN) == 0) {
+            changed.add(change(profileIds.get(changes.nextInt(profileIds.size())), at));
+        }
+    }
+
+    /**
+     * Mostly a text consent given or withdrawn (email, for someone without a phone), sometimes a new
+     * number; one consent change in ten without moving updated.
+     */
+    private Changed change(String profileId, Instant at) {
+        int kind = changes.nextInt(10);
+        SimProfile person = account.person(profileId);
+        if (person.phone() == null) {
+            String consent = SimProfile.SUBSCRIBED.equals(person.emailConsent()) ? SimProfile.UNSUBSCRIBED : SimProfile.SUBSCRIBED;
+            account.changeConsent(profileId, null, consent, at);
+            return new Changed(profileId, "email consent", at);
+        }
+        if (kind < 3) {
+            String phone = String.format(Locale.ROOT, "+1415%03d%04d", 200 + changes.nextInt(800), changes.nextInt(10_000));
+            account.updateProfile(profileId, current -> current.phone(phone), at);
+            return new Changed(profileId, "phone", at);
+        }
+        String consent = SimProfile.SUBSCRIBED.equals(person.smsConsent()) ? SimProfile.UNSUBSCRIBED : SimProfile.SUBSCRIBED;
+        if (kind == 9) {
+            account.changeConsentKeepingUpdated(profileId, consent, null, at);
+            return new Changed(profileId, "sms consent, updated kept", at);
+        }
+        account.changeConsent(profileId, consent, null, at);
+        return new Changed(profileId, "sms consent", at);
     }
 
     private Joined join(String listId, Instant at, boolean pushed) {
         SimProfile person = people.next();
         String profileId = account.addProfile(person, at);
         account.addMember(listId, profileId, at);
+        profileIds.add(profileId);
         return new Joined(listId, profileId, person, at, pushed);
     }
 
@@ -146,14 +189,15 @@ final class DemoShop {
         account.createList(list.id(), list.name(), start);
         listIds.add(list.id());
         long spacing = Duration.between(start, end).toSeconds() / list.members();
-        List<String> profileIds = new ArrayList<>(list.members());
+        List<String> members = new ArrayList<>(list.members());
         for (int i = 0; i < list.members(); i++) {
             Instant joinedAt = start.plusSeconds(spacing * i + random.nextLong(spacing));
             String profileId = account.addProfile(people.next(), joinedAt);
             account.addMember(list.id(), profileId, joinedAt);
-            profileIds.add(profileId);
+            members.add(profileId);
         }
-        return profileIds;
+        profileIds.addAll(members);
+        return members;
     }
 
     /** The VIP list, opened a day before the history ends, for some of the pop-up's people. */

@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.simulator;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,8 @@ import java.util.Set;
 /**
  * Klaviyo's filter grammar, as strictly as the real API: {@code op(field,value)} conditions joined
  * by commas (AND); values are quoted strings, lists {@code ['a','b']}, or unquoted RFC 3339
- * datetimes for datetime fields. Anything else is a {@link SimulatorRequestException} naming
- * {@code filter}.
+ * datetimes for datetime fields, which count in whole seconds (a fraction is dropped, as Klaviyo
+ * compares). Anything else is a {@link SimulatorRequestException} naming {@code filter}.
  */
 final class FilterParser {
 
@@ -20,7 +21,8 @@ final class FilterParser {
     record Condition(String operator, String field, List<String> values, Instant time) {
     }
 
-    private static final Set<String> DATETIME_FIELDS = Set.of("joined_group_at", "created", "updated");
+    private static final Set<String> DATETIME_FIELDS = Set.of("joined_group_at", "created", "updated",
+            "subscriptions.email.marketing.list_suppressions.timestamp", "subscriptions.email.marketing.suppression.timestamp");
 
     private FilterParser() {
     }
@@ -65,7 +67,7 @@ final class FilterParser {
 
     private static Instant datetime(String value) {
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            return OffsetDateTime.parse(value).toInstant().truncatedTo(ChronoUnit.SECONDS);
         } catch (DateTimeParseException e) {
             throw invalid("'" + value + "' is not a valid datetime (RFC 3339 with an offset, unquoted).");
         }

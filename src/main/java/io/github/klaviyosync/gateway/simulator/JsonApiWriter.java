@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -71,9 +72,45 @@ final class JsonApiWriter {
             attributes.put("joined_group_at", time(joinedAt));
         }
         if (subscriptions) {
-            attributes.put("subscriptions", subscriptions(person));
+            attributes.put("subscriptions", subscriptions(stored));
         }
         return resource("profile", stored.id(), attributes, base + "/api/profiles/" + stored.id() + "/");
+    }
+
+    /**
+     * The resource with only the attributes of its sparse fieldset (null: all of them). A dotted
+     * name keeps that member of an object attribute, e.g. {@code subscriptions.sms.marketing.consent}.
+     */
+    static JsonObject sparse(JsonObject resource, Set<String> fields) {
+        if (fields == null) {
+            return resource;
+        }
+        JsonObject attributes = resource.getJsonObject("attributes");
+        JsonObject kept = new JsonObject();
+        for (String field : fields) {
+            copyPath(attributes, kept, field.split("\\."), 0);
+        }
+        return resource.put("attributes", kept);
+    }
+
+    /** Adds the related resources asked for with {@code include}: the simulator holds none (no tags, flows, push tokens...). */
+    static JsonObject included(JsonObject document, Set<String> include) {
+        return include.isEmpty() ? document : document.put("included", new JsonArray());
+    }
+
+    private static void copyPath(JsonObject from, JsonObject to, String[] path, int depth) {
+        String name = path[depth];
+        if (!from.containsKey(name)) {
+            return;
+        }
+        Object value = from.getValue(name);
+        if (depth == path.length - 1 || !(value instanceof JsonObject nested)) {
+            to.put(name, value);
+            return;
+        }
+        JsonObject target = to.getValue(name) instanceof JsonObject existing ? existing : new JsonObject();
+        to.put(name, target);
+        copyPath(nested, target, path, depth + 1);
     }
 
     static JsonObject identifier(String type, String id) {
@@ -112,22 +149,28 @@ final class JsonApiWriter {
         return new JsonObject().put("errors", new JsonArray().add(error));
     }
 
-    private static JsonObject subscriptions(SimProfile person) {
-        String consentAt = time(person.consentAt());
+    /**
+     * Each channel's consent: {@code consent_timestamp} when the word was last given (none while never
+     * subscribed), {@code last_updated} when the channel's record last changed.
+     */
+    private static JsonObject subscriptions(StoredProfile stored) {
+        SimProfile person = stored.person();
+        String smsAt = time(stored.smsConsentAt());
         boolean sms = SimProfile.SUBSCRIBED.equals(person.smsConsent()) && person.phone() != null;
         JsonObject smsMarketing = new JsonObject()
                 .put("can_receive_sms_marketing", sms)
                 .put("consent", person.smsConsent())
-                .put("consent_timestamp", SimProfile.NEVER_SUBSCRIBED.equals(person.smsConsent()) ? null : consentAt)
+                .put("consent_timestamp", SimProfile.NEVER_SUBSCRIBED.equals(person.smsConsent()) ? null : smsAt)
                 .put("method", sms ? "FORM" : null)
                 .put("method_detail", sms ? "signup form" : "")
-                .put("last_updated", consentAt);
+                .put("last_updated", smsAt);
+        String emailAt = time(stored.emailConsentAt());
         boolean email = !SimProfile.UNSUBSCRIBED.equals(person.emailConsent()) && person.email() != null;
         JsonObject emailMarketing = new JsonObject()
                 .put("can_receive_email_marketing", email)
                 .put("consent", person.emailConsent())
-                .put("consent_timestamp", SimProfile.NEVER_SUBSCRIBED.equals(person.emailConsent()) ? null : consentAt)
-                .put("last_updated", consentAt)
+                .put("consent_timestamp", SimProfile.NEVER_SUBSCRIBED.equals(person.emailConsent()) ? null : emailAt)
+                .put("last_updated", emailAt)
                 .put("method", null)
                 .put("method_detail", "")
                 .put("custom_method_detail", null)

@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.simulator;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -20,10 +21,19 @@ import org.jboss.logging.Logger;
  * <pre>{@code
  * SimulatedAccount account = simulator.createAccount();
  * String listId = account.createList("SMS subscribers");
- * account.addMembers(listId, 250, Instant.parse("2026-11-28T03:00:00Z"));
+ * List<String> ids = account.addMembers(listId, 250, Instant.parse("2026-11-28T03:00:00Z"));
+ * account.changeSmsConsent(ids.get(0), SimProfile.UNSUBSCRIBED);  // its updated moves to now
+ * account.changeConsentKeepingUpdated(ids.get(1), SimProfile.UNSUBSCRIBED, null);  // updated stays
+ * account.mergeProfiles(ids.get(2), ids.get(3));  // ids.get(3) answers 404 from now on
+ * account.addProfile("AbC123", SimProfile.sms("+15005550006"), Instant.now());  // an older 6-character id
+ * account.renameList(listId, "Texts");            // the list's updated moves
  * account.faults().unavailable(3);                // the next three requests answer 503
  * account.setRateLimits(5, 60, false);            // 5/s and 60/min, 429s without Retry-After
+ * account.countRateLimitsPerTier(true);           // one bucket per Klaviyo tier, not per operation
+ * account.otherToolsPerMinute(400);               // the merchant's other tools spend 400 a minute
+ * simulator.setRateLimitWindows(Duration.ofMillis(100), Duration.ofSeconds(6));  // a "minute" of 6 s
  * account.counters().requests("get_profiles_for_list");
+ * account.counters().mostRequestsInAMinuteWindow();
  * }</pre>
  */
 public final class KlaviyoSimulator {
@@ -36,6 +46,7 @@ public final class KlaviyoSimulator {
     private final AtomicInteger accountNumber = new AtomicInteger();
     private final Deque<String> violations = new ArrayDeque<>();
     private volatile ContractCheck contractCheck = ContractCheck.NONE;
+    private volatile SimRateLimiter.Windows rateWindows = SimRateLimiter.Windows.KLAVIYO;
 
     /** A simulator whose ids and random faults follow {@code seed}. */
     public KlaviyoSimulator(long seed) {
@@ -54,7 +65,7 @@ public final class KlaviyoSimulator {
 
     /** A new account reached with {@code apiKey}; an existing one with that key is replaced. */
     public SimulatedAccount createAccount(String apiKey, String klaviyoAccountId, String organizationName) {
-        SimulatedAccount account = new SimulatedAccount(apiKey, klaviyoAccountId, organizationName, ids);
+        SimulatedAccount account = new SimulatedAccount(apiKey, klaviyoAccountId, organizationName, ids, this::rateWindows);
         accounts.put(apiKey, account);
         return account;
     }
@@ -65,7 +76,8 @@ public final class KlaviyoSimulator {
      * profile ids in any simulator (dev mode's demo re-seeds a fresh simulator after a live reload).
      */
     public SimulatedAccount createAccount(String apiKey, String klaviyoAccountId, String organizationName, long seed) {
-        SimulatedAccount account = new SimulatedAccount(apiKey, klaviyoAccountId, organizationName, new SimIds(seed));
+        SimulatedAccount account = new SimulatedAccount(apiKey, klaviyoAccountId, organizationName, new SimIds(seed),
+                this::rateWindows);
         accounts.put(apiKey, account);
         return account;
     }
@@ -85,6 +97,15 @@ public final class KlaviyoSimulator {
         synchronized (violations) {
             violations.clear();
         }
+    }
+
+    /**
+     * The lengths of every account's fixed rate-limit windows: Klaviyo's are 1 second (burst) and 60
+     * seconds (steady); a test may shorten both to see several "minutes" in a few seconds. Limits
+     * stay per window. Set it before the accounts' traffic starts.
+     */
+    public void setRateLimitWindows(Duration burst, Duration steady) {
+        this.rateWindows = new SimRateLimiter.Windows(burst.toMillis(), steady.toMillis());
     }
 
     /** Installs the check every request and JSON answer must pass from now on. */
@@ -107,6 +128,10 @@ public final class KlaviyoSimulator {
     /** The admin API ({@code /accounts}, {@code /seed}, {@code /reset}...); see {@link SimAdminRoutes}. */
     public Router adminRouter(Vertx vertx) {
         return new SimAdminRoutes(this).router(vertx);
+    }
+
+    SimRateLimiter.Windows rateWindows() {
+        return rateWindows;
     }
 
     ContractCheck contractCheck() {

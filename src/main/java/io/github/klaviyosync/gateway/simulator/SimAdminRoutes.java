@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -20,12 +21,23 @@ import java.util.function.Function;
  * <li>{@code POST /accounts/{key}/lists/{listId}/members} {@code {"count","firstJoinedAt"?}} or one person
  * {@code {"phone","email","firstName","lastName","smsConsent","emailConsent","joinedAt"?}}</li>
  * <li>{@code DELETE /accounts/{key}/lists/{listId}/members/{profileId}}</li>
- * <li>{@code POST /accounts/{key}/rate-limits} {@code {"burstPerSecond","steadyPerMinute","retryAfter"}}</li>
+ * <li>{@code PATCH /accounts/{key}/lists/{listId}} {@code {"name"}}: a rename (moves the list's {@code updated})</li>
+ * <li>{@code POST /accounts/{key}/profiles} {@code {"id"?,"phone","email","firstName","lastName","smsConsent","emailConsent","created"?}}
+ * → {@code {"id"}} (a profile on no list; {@code id} e.g. an older profile's 6 characters)</li>
+ * <li>{@code PATCH /accounts/{key}/profiles/{profileId}} {@code {"email"?,"phone"?,"firstName"?,"lastName"?,"smsConsent"?,
+ * "emailConsent"?,"at"?,"keepUpdated"?}}: changes what is given; {@code keepUpdated} (consent only) leaves
+ * {@code updated} where it was</li>
+ * <li>{@code POST /accounts/{key}/profiles/{survivorId}/merge} {@code {"mergedId","at"?}}</li>
+ * <li>{@code POST /accounts/{key}/rate-limits} {@code {"burstPerSecond","steadyPerMinute","retryAfter","perTier"?,
+ * "otherToolsPerMinute"?}}</li>
+ * <li>{@code POST /rate-limit-windows} {@code {"burstMillis","steadyMillis"}}: every account's window lengths</li>
  * <li>{@code POST /accounts/{key}/faults} {@code {"unavailableRatio","latencyMillis","unavailable","cloudflareChallenges"}}</li>
  * <li>{@code GET /accounts/{key}/counters} · {@code POST /reset}</li>
  * </ul>
  */
 final class SimAdminRoutes {
+
+    private static final Set<String> CONSENT_ONLY = Set.of("smsConsent", "emailConsent", "at", "keepUpdated");
 
     private final KlaviyoSimulator simulator;
 
@@ -51,9 +63,17 @@ final class SimAdminRoutes {
         router.post("/accounts/:key/lists/:listId/members").handler(ctx -> respond(ctx, 201, body -> addMembers(ctx, body)));
         router.delete("/accounts/:key/lists/:listId/members/:profileId").handler(ctx -> respond(ctx, 200, body ->
                 new JsonObject().put("removed", account(ctx).removeMember(ctx.pathParam("listId"), ctx.pathParam("profileId")))));
-        router.post("/accounts/:key/rate-limits").handler(ctx -> respond(ctx, 200, body -> {
-            account(ctx).setRateLimits(body.getInteger("burstPerSecond"), body.getInteger("steadyPerMinute"),
-                    body.getBoolean("retryAfter", true));
+        router.patch("/accounts/:key/lists/:listId").handler(ctx -> respond(ctx, 200, body -> new JsonObject()
+                .put("updated", JsonApiWriter.time(account(ctx).renameList(ctx.pathParam("listId"), body.getString("name"))))));
+        router.post("/accounts/:key/profiles").handler(ctx -> respond(ctx, 201, body -> addProfile(ctx, body)));
+        router.patch("/accounts/:key/profiles/:profileId").handler(ctx -> respond(ctx, 200, body -> changeProfile(ctx, body)));
+        router.post("/accounts/:key/profiles/:profileId/merge").handler(ctx -> respond(ctx, 200, body -> new JsonObject()
+                .put("updated", JsonApiWriter.time(account(ctx).mergeProfiles(ctx.pathParam("profileId"),
+                        body.getString("mergedId"), at(body))))));
+        router.post("/accounts/:key/rate-limits").handler(ctx -> respond(ctx, 200, body -> rateLimits(ctx, body)));
+        router.post("/rate-limit-windows").handler(ctx -> respond(ctx, 200, body -> {
+            simulator.setRateLimitWindows(Duration.ofMillis(body.getLong("burstMillis", 1_000L)),
+                    Duration.ofMillis(body.getLong("steadyMillis", 60_000L)));
             return new JsonObject();
         }));
         router.post("/accounts/:key/faults").handler(ctx -> respond(ctx, 200, body -> faults(ctx, body)));
@@ -94,14 +114,76 @@ final class SimAdminRoutes {
             Instant first = Instant.parse(body.getString("firstJoinedAt", Instant.now().toString()));
             return new JsonObject().put("added", account.addMembers(listId, body.getInteger("count"), first).size());
         }
-        SimProfile person = SimProfile.empty()
+        SimProfile person = person(body);
+        Instant joinedAt = Instant.parse(body.getString("joinedAt", Instant.now().toString()));
+        return new JsonObject().put("id", account.addMember(listId, person, joinedAt));
+    }
+
+    private JsonObject addProfile(RoutingContext ctx, JsonObject body) {
+        SimulatedAccount account = account(ctx);
+        Instant created = Instant.parse(body.getString("created", Instant.now().toString()));
+        SimProfile person = person(body);
+        String id = body.getString("id");
+        return new JsonObject().put("id", id == null ? account.addProfile(person, created) : account.addProfile(id, person, created));
+    }
+
+    /** Contact details first (they move {@code updated}), then consent, both at the same time. */
+    private JsonObject changeProfile(RoutingContext ctx, JsonObject body) {
+        SimulatedAccount account = account(ctx);
+        String profileId = ctx.pathParam("profileId");
+        Instant at = at(body);
+        String sms = body.getString("smsConsent");
+        String email = body.getString("emailConsent");
+        if (body.getBoolean("keepUpdated", false)) {
+            if (body.fieldNames().stream().anyMatch(name -> !CONSENT_ONLY.contains(name))) {
+                throw SimulatorRequestException.invalidParameter("keepUpdated", "keepUpdated changes consent only.");
+            }
+            return new JsonObject().put("consentAt", JsonApiWriter.time(account.changeConsentKeepingUpdated(profileId, sms, email, at)));
+        }
+        Instant updated = account.updateProfile(profileId, person -> changed(person, body), at);
+        if (sms != null || email != null) {
+            updated = account.changeConsent(profileId, sms, email, at);
+        }
+        return new JsonObject().put("updated", JsonApiWriter.time(updated));
+    }
+
+    private static SimProfile changed(SimProfile person, JsonObject body) {
+        SimProfile changed = person;
+        if (body.containsKey("email")) {
+            changed = changed.email(body.getString("email"));
+        }
+        if (body.containsKey("phone")) {
+            changed = changed.phone(body.getString("phone"));
+        }
+        if (body.containsKey("firstName") || body.containsKey("lastName")) {
+            changed = changed.names(body.getString("firstName", person.firstName()), body.getString("lastName", person.lastName()));
+        }
+        return changed;
+    }
+
+    private JsonObject rateLimits(RoutingContext ctx, JsonObject body) {
+        SimulatedAccount account = account(ctx);
+        account.setRateLimits(body.getInteger("burstPerSecond"), body.getInteger("steadyPerMinute"), body.getBoolean("retryAfter", true));
+        if (body.containsKey("perTier")) {
+            account.countRateLimitsPerTier(body.getBoolean("perTier"));
+        }
+        if (body.containsKey("otherToolsPerMinute")) {
+            account.otherToolsPerMinute(body.getInteger("otherToolsPerMinute"));
+        }
+        return new JsonObject();
+    }
+
+    private static Instant at(JsonObject body) {
+        return Instant.parse(body.getString("at", Instant.now().toString()));
+    }
+
+    private static SimProfile person(JsonObject body) {
+        return SimProfile.empty()
                 .phone(body.getString("phone"))
                 .email(body.getString("email"))
                 .names(body.getString("firstName"), body.getString("lastName"))
                 .smsConsent(body.getString("smsConsent", SimProfile.SUBSCRIBED))
                 .emailConsent(body.getString("emailConsent", SimProfile.NEVER_SUBSCRIBED));
-        Instant joinedAt = Instant.parse(body.getString("joinedAt", Instant.now().toString()));
-        return new JsonObject().put("id", account.addMember(listId, person, joinedAt));
     }
 
     private JsonObject faults(RoutingContext ctx, JsonObject body) {
@@ -127,8 +209,12 @@ final class SimAdminRoutes {
         for (SimOperation operation : SimOperation.values()) {
             byOperation.put(operation.operationId(), counters.requests(operation.operationId()));
         }
+        JsonObject perMinute = new JsonObject();
+        counters.requestsPerMinuteWindow().forEach((start, count) -> perMinute.put(start.toString(), count));
         return new JsonObject().put("requests", counters.requests()).put("throttled", counters.throttledCount())
-                .put("contractViolations", counters.contractViolations()).put("byOperation", byOperation);
+                .put("contractViolations", counters.contractViolations()).put("byOperation", byOperation)
+                .put("requestsPerMinuteWindow", perMinute).put("mostRequestsInAMinuteWindow", counters.mostRequestsInAMinuteWindow())
+                .put("otherToolsRequests", counters.otherToolsRequests()).put("otherToolsThrottled", counters.otherToolsThrottled());
     }
 
     private static JsonObject describe(SimulatedAccount account) {

@@ -15,7 +15,10 @@ import org.jboss.logging.Logger;
  * Serves the Klaviyo API on a Vert.x router: revision header, API key, the installed
  * {@link ContractCheck} (first, so that no off-spec request slips through behind a fault), injected
  * faults, the account's rate limits, strict query validation as Klaviyo's, then the operation
- * itself; every JSON answer is checked on its way out.
+ * itself; every JSON answer is checked on its way out. Every answer past the rate limiter carries
+ * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} for the steady
+ * window, except a 429, which carries {@code Retry-After} (unless the account is told not to) and
+ * nothing else, like the 429s seen from Klaviyo.
  */
 final class SimApiRoutes {
 
@@ -105,7 +108,8 @@ final class SimApiRoutes {
             return checked(account, operation, SimAnswer.error(failure, "error", "Service unavailable.",
                     "Klaviyo is temporarily unavailable (injected failure)."));
         }
-        SimRateLimiter.Decision decision = account.rateLimiter().check(operation, System.currentTimeMillis());
+        SimRateLimiter.Tier tier = operation.tier(name -> ctx.queryParams().get(name));
+        SimRateLimiter.Decision decision = account.rateLimiter().check(operation, tier, System.currentTimeMillis());
         if (!decision.allowed()) {
             account.counters().throttled();
             return throttled(account, operation, decision);

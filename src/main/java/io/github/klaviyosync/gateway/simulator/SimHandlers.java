@@ -6,14 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * What each operation answers once a request passed authentication, limits and validation: the
  * JSON:API document, with cursors for the next page. Members page by ({@code joined_group_at}, id)
- * after the previous page's last member, so members added or removed during a sync shift nothing.
+ * after the previous page's last member, profiles and lists by (sort key, id) after the previous
+ * page's last item (see {@link Keyset}), so items added, changed or removed during a walk shift nothing.
  */
 final class SimHandlers {
 
@@ -26,29 +29,33 @@ final class SimHandlers {
     }
 
     static JsonObject accounts(Call call) {
-        return JsonApiWriter.collection(List.of(JsonApiWriter.account(call.account(), call.base())),
-                call.self(), null, call.account().lastPageLinks());
+        JsonObject account = JsonApiWriter.sparse(JsonApiWriter.account(call.account(), call.base()),
+                call.query().fieldsOf("account"));
+        return JsonApiWriter.collection(List.of(account), call.self(), null, call.account().lastPageLinks());
     }
 
     static JsonObject list(Call call) {
-        return JsonApiWriter.single(JsonApiWriter.list(call.account().list(call.pathId()), call.base()), call.self());
+        JsonObject list = JsonApiWriter.sparse(JsonApiWriter.list(call.account().list(call.pathId()), call.base()),
+                call.query().fieldsOf("list"));
+        return JsonApiWriter.included(JsonApiWriter.single(list, call.self()), call.query().include());
     }
 
+    /** {@code get_lists}: the account's lists matching the filter, by id unless sorted otherwise. */
     static JsonObject lists(Call call) {
         SimQuery query = call.query();
-        PageCursor cursor = cursor(call, "lists");
-        int offset = cursor == null ? 0 : (int) cursor.seconds();
-        List<SimList> matching = call.account().lists().stream()
-                .filter(list -> query.filter().stream().allMatch(condition -> listMatches(list, condition)))
-                .sorted(listOrder(query.sort()))
+        String scope = "lists " + query.sort();
+        PageCursor cursor = cursor(call, scope);
+        Keyset<SimList> order = listOrder(query.sort());
+        List<SimList> found = order.page(call.account().lists(), cursor == null ? null : cursor.position(),
+                list -> query.filter().stream().allMatch(condition -> listMatches(list, condition)), query.pageSize() + 1);
+        boolean more = found.size() > query.pageSize();
+        List<SimList> page = more ? found.subList(0, query.pageSize()) : found;
+        List<JsonObject> data = page.stream()
+                .map(list -> JsonApiWriter.sparse(JsonApiWriter.list(list, call.base()), query.fieldsOf("list")))
                 .toList();
-        int end = Math.min(matching.size(), offset + query.pageSize());
-        List<JsonObject> data = matching.subList(Math.min(offset, end), end).stream()
-                .map(list -> JsonApiWriter.list(list, call.base()))
-                .toList();
-        String next = end < matching.size()
-                ? nextLink(call, new PageCursor("lists", page(cursor) + 1, end, "")) : null;
-        return JsonApiWriter.collection(data, call.self(), next, call.account().lastPageLinks());
+        String next = more ? nextLink(call, keysetCursor(scope, cursor, order.position(page.get(page.size() - 1)))) : null;
+        return JsonApiWriter.included(JsonApiWriter.collection(data, call.self(), next, call.account().lastPageLinks()),
+                query.include());
     }
 
     /** {@code get_profiles_for_list} ({@code idsOnly} false) and {@code get_profile_ids_for_list}. */
@@ -56,7 +63,7 @@ final class SimHandlers {
         SimulatedAccount account = call.account();
         String listId = call.pathId();
         account.list(listId);
-        String scope = call.operation().operationId() + ":" + listId;
+        String scope = call.operation().operationId() + ":" + listId + " " + call.query().sort();
         PageCursor cursor = cursor(call, scope);
         if (!idsOnly) {
             int failure = account.faults().takePageFailure(listId, page(cursor));
@@ -76,7 +83,8 @@ final class SimHandlers {
         boolean subscriptions = query.additionalFields().contains("subscriptions");
         List<JsonObject> data = page.stream()
                 .map(member -> idsOnly ? JsonApiWriter.identifier("profile", member.profile().id())
-                        : JsonApiWriter.profile(member.profile(), member.joinedAt(), subscriptions, call.base()))
+                        : JsonApiWriter.sparse(JsonApiWriter.profile(member.profile(), member.joinedAt(), subscriptions,
+                                call.base()), query.fieldsOf("profile")))
                 .toList();
         String next = null;
         if (more) {
@@ -90,26 +98,35 @@ final class SimHandlers {
     static JsonObject profile(Call call) {
         StoredProfile profile = call.account().profile(call.pathId());
         boolean subscriptions = call.query().additionalFields().contains("subscriptions");
-        return JsonApiWriter.single(JsonApiWriter.profile(profile, null, subscriptions, call.base()), call.self());
+        JsonObject resource = JsonApiWriter.sparse(JsonApiWriter.profile(profile, null, subscriptions, call.base()),
+                call.query().fieldsOf("profile"));
+        return JsonApiWriter.included(JsonApiWriter.single(resource, call.self()), call.query().include());
     }
 
-    /** {@code get_profiles}: the account's profiles matching the filter, by id unless sorted otherwise. */
+    /**
+     * {@code get_profiles}: the account's profiles matching the filter, by id unless sorted
+     * otherwise. A profile whose sort key moves during a walk (its {@code updated}, say) is served
+     * again at its new place if that lies ahead, and not at all if it lies behind.
+     */
     static JsonObject profiles(Call call) {
         SimQuery query = call.query();
-        PageCursor cursor = cursor(call, "profiles");
-        int offset = cursor == null ? 0 : (int) cursor.seconds();
-        List<StoredProfile> matching = call.account().profiles().stream()
-                .filter(profile -> query.filter().stream().allMatch(condition -> profileMatches(profile, condition)))
-                .sorted(profileOrder(query.sort()))
-                .toList();
-        int end = Math.min(matching.size(), offset + query.pageSize());
+        String scope = "profiles " + query.sort();
+        PageCursor cursor = cursor(call, scope);
+        Keyset<StoredProfile> order = SimProfiles.order(query.sort());
+        List<StoredProfile> found = call.account().profilesPage(query.sort(),
+                cursor == null ? null : cursor.position(), namedIds(query.filter()), updatedAfter(query.filter()),
+                profile -> query.filter().stream().allMatch(condition -> profileMatches(profile, condition)),
+                query.pageSize() + 1);
+        boolean more = found.size() > query.pageSize();
+        List<StoredProfile> page = more ? found.subList(0, query.pageSize()) : found;
         boolean subscriptions = query.additionalFields().contains("subscriptions");
-        List<JsonObject> data = matching.subList(Math.min(offset, end), end).stream()
-                .map(profile -> JsonApiWriter.profile(profile, null, subscriptions, call.base()))
+        List<JsonObject> data = page.stream()
+                .map(profile -> JsonApiWriter.sparse(JsonApiWriter.profile(profile, null, subscriptions, call.base()),
+                        query.fieldsOf("profile")))
                 .toList();
-        String next = end < matching.size()
-                ? nextLink(call, new PageCursor("profiles", page(cursor) + 1, end, "")) : null;
-        return JsonApiWriter.collection(data, call.self(), next, call.account().lastPageLinks());
+        String next = more ? nextLink(call, keysetCursor(scope, cursor, order.position(page.get(page.size() - 1)))) : null;
+        return JsonApiWriter.included(JsonApiWriter.collection(data, call.self(), next, call.account().lastPageLinks()),
+                query.include());
     }
 
     static JsonObject profileLists(Call call) {
@@ -136,6 +153,34 @@ final class SimHandlers {
 
     private static int page(PageCursor cursor) {
         return cursor == null ? 1 : cursor.page();
+    }
+
+    private static PageCursor keysetCursor(String scope, PageCursor previous, Keyset.Position last) {
+        return new PageCursor(scope, page(previous) + 1, last.key(), last.id());
+    }
+
+    /** The ids an {@code id} filter names (the intersection, when there are several), or null without one. */
+    private static Set<String> namedIds(List<FilterParser.Condition> filter) {
+        Set<String> ids = null;
+        for (FilterParser.Condition condition : filter) {
+            if ("id".equals(condition.field())) {
+                Set<String> named = new HashSet<>(condition.values());
+                if (ids != null) {
+                    named.retainAll(ids);
+                }
+                ids = named;
+            }
+        }
+        return ids;
+    }
+
+    /** The latest {@code greater-than(updated,...)} bound of the filter, or null. */
+    private static Instant updatedAfter(List<FilterParser.Condition> filter) {
+        return filter.stream()
+                .filter(condition -> "updated".equals(condition.field()) && "greater-than".equals(condition.operator()))
+                .map(FilterParser.Condition::time)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
     }
 
     /** The request's own URL with {@code page[cursor]} replaced: what Klaviyo puts in {@code links.next}. */
@@ -186,20 +231,9 @@ final class SimHandlers {
             case "external_id" -> person.externalId() != null && condition.values().contains(person.externalId());
             case "created" -> compare(profile.created(), condition);
             case "updated" -> compare(profile.updated(), condition);
+            // _kx (an email link's token) and suppressions: the simulator's profiles have none.
             default -> false;
         };
-    }
-
-    private static Comparator<StoredProfile> profileOrder(String sort) {
-        String field = sort == null ? "id" : sort.replace("-", "");
-        Comparator<StoredProfile> order = switch (field) {
-            case "created" -> Comparator.comparing(StoredProfile::created);
-            case "updated" -> Comparator.comparing(StoredProfile::updated);
-            case "email" -> Comparator.comparing(profile -> String.valueOf(profile.person().email()));
-            default -> Comparator.comparing(StoredProfile::id);
-        };
-        order = order.thenComparing(StoredProfile::id);
-        return sort != null && sort.startsWith("-") ? order.reversed() : order;
     }
 
     private static boolean listMatches(SimList list, FilterParser.Condition condition) {
@@ -223,15 +257,15 @@ final class SimHandlers {
         };
     }
 
-    private static Comparator<SimList> listOrder(String sort) {
-        String field = sort == null ? "id" : sort.replace("-", "");
-        Comparator<SimList> order = switch (field) {
-            case "created" -> Comparator.comparing((SimList list) -> list.created);
-            case "updated" -> Comparator.comparing((SimList list) -> list.updated);
-            case "name" -> Comparator.comparing((SimList list) -> list.name);
-            default -> Comparator.comparing((SimList list) -> list.id);
+    /** The order of {@code get_lists} for a {@code sort} value (null: by id); ties by id. */
+    private static Keyset<SimList> listOrder(String sort) {
+        boolean descending = sort != null && sort.startsWith("-");
+        String field = sort == null ? "id" : descending ? sort.substring(1) : sort;
+        return switch (field) {
+            case "created" -> new Keyset<>(list -> Keyset.timeKey(list.created), list -> list.id, descending);
+            case "updated" -> new Keyset<>(list -> Keyset.timeKey(list.updated), list -> list.id, descending);
+            case "name" -> new Keyset<>(list -> Keyset.textKey(list.name), list -> list.id, descending);
+            default -> new Keyset<>(list -> "", list -> list.id, descending);
         };
-        order = order.thenComparing(list -> list.id);
-        return sort != null && sort.startsWith("-") ? order.reversed() : order;
     }
 }

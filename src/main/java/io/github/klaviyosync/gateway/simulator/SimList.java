@@ -12,7 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * A simulated list and its members in {@code joined_group_at} order (ties by profile id), which is
- * also the order of its cursors. Guarded by the owning {@link SimulatedAccount}.
+ * also the order of its cursors. A new list's {@code updated} is its {@code created}; a rename, and
+ * a member joining later than it, move it. Guarded by the owning {@link SimulatedAccount}.
  */
 final class SimList {
 
@@ -23,9 +24,9 @@ final class SimList {
     }
 
     final String id;
-    final String name;
     final Instant created;
-    Instant updated;
+    volatile String name;
+    volatile Instant updated;
     private final NavigableSet<Membership> ordered = new TreeSet<>(Membership.ORDER);
     private final Map<String, Membership> byProfile = new HashMap<>();
 
@@ -43,6 +44,17 @@ final class SimList {
         ordered.add(membership);
         byProfile.put(profileId, membership);
         updated = joinedAt.isAfter(updated) ? joinedAt : updated;
+    }
+
+    void rename(String newName, Instant at) {
+        name = newName;
+        updated = at;
+    }
+
+    /** When the profile joined the list, or null when it is not on it. */
+    Instant joinedAt(String profileId) {
+        Membership membership = byProfile.get(profileId);
+        return membership == null ? null : membership.joinedAt();
     }
 
     boolean remove(String profileId) {

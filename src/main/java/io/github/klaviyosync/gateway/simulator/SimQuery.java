@@ -1,7 +1,9 @@
 package io.github.klaviyosync.gateway.simulator;
 
 import io.vertx.core.MultiMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,11 +11,13 @@ import java.util.regex.Pattern;
 
 /**
  * A request's query, validated as strictly as Klaviyo does: only the operation's parameters, each
- * once; {@code page[size]} an integer within bounds; {@code sort} and {@code additional-fields}
- * from their enums; {@code filter} in Klaviyo's grammar. Also the {@code revision} header.
+ * once; {@code page[size]} an integer within bounds; {@code sort}, {@code additional-fields},
+ * {@code fields[...]} and {@code include} from their enums; {@code filter} in Klaviyo's grammar.
+ * Also the {@code revision} header. {@code fields} holds the sparse fieldsets by resource type
+ * ({@code profile}, {@code list}...).
  */
 record SimQuery(Map<String, String> raw, int pageSize, String cursor, List<FilterParser.Condition> filter,
-        String sort, Set<String> additionalFields) {
+        String sort, Set<String> additionalFields, Map<String, Set<String>> fields, Set<String> include) {
 
     /** The newest revision the simulator knows; later ones are refused like unknown revisions. */
     static final String LATEST_REVISION = "2026-07-15";
@@ -46,7 +50,41 @@ record SimQuery(Map<String, String> raw, int pageSize, String cursor, List<Filte
                 raw.get("page[cursor]"),
                 filter == null ? List.of() : FilterParser.parse(filter, operation.filterOperators()),
                 sort(operation, raw.get("sort")),
-                additionalFields(operation, raw));
+                additionalFields(operation, raw),
+                fields(operation, raw),
+                listValue(operation, raw, "include"));
+    }
+
+    /** The sparse fieldset for one resource type, or null when the request asks for every field. */
+    Set<String> fieldsOf(String type) {
+        return fields.get(type);
+    }
+
+    private static Map<String, Set<String>> fields(SimOperation operation, Map<String, String> raw) {
+        Map<String, Set<String>> fields = new LinkedHashMap<>();
+        for (String name : raw.keySet()) {
+            if (name.startsWith("fields[") && name.endsWith("]")) {
+                fields.put(name.substring("fields[".length(), name.length() - 1), listValue(operation, raw, name));
+            }
+        }
+        return fields;
+    }
+
+    /** A comma-separated list parameter, every item from the spec's enum; empty when absent. */
+    private static Set<String> listValue(SimOperation operation, Map<String, String> raw, String name) {
+        String value = raw.get(name);
+        if (value == null) {
+            return Set.of();
+        }
+        Set<String> allowed = operation.listParameters().getOrDefault(name, Set.of());
+        Set<String> items = new LinkedHashSet<>();
+        for (String item : value.split(",", -1)) {
+            if (!allowed.contains(item)) {
+                throw SimulatorRequestException.invalidParameter(name, "'" + item + "' is not a valid value of '" + name + "'.");
+            }
+            items.add(item);
+        }
+        return items;
     }
 
     private static int pageSize(SimOperation operation, String value) {
@@ -78,7 +116,7 @@ record SimQuery(Map<String, String> raw, int pageSize, String cursor, List<Filte
         if (name == null) {
             return Set.of();
         }
-        Set<String> fields = new java.util.LinkedHashSet<>(java.util.Arrays.asList(raw.get(name).split(",")));
+        Set<String> fields = new LinkedHashSet<>(Arrays.asList(raw.get(name).split(",", -1)));
         for (String field : fields) {
             if (!operation.additionalFields().contains(field)) {
                 throw SimulatorRequestException.invalidParameter(name, "'" + field + "' is not a valid additional field.");

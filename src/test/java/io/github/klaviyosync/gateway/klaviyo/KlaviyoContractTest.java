@@ -68,6 +68,36 @@ class KlaviyoContractTest {
     }
 
     @Test
+    void theProfileAndListPollsAndTheBatchLookUpsMeetTheSpecBothWays() {
+        SimulatedAccount account = simulator.createAccount();
+        String listId = account.createList("SMS", T0);
+        account.createList("Other", T0.plusSeconds(1));
+        account.renameList(listId, "Texts", T0.plusSeconds(90));
+        java.util.List<String> ids = account.addMembers(listId, 120, T0);
+        String old = account.addProfile("AbC123", SimProfile.sms("+15005550006").email("o'brien@example.com"), T0);
+        account.changeConsentKeepingUpdated(ids.get(0), "UNSUBSCRIBED", null);
+        account.mergeProfiles(ids.get(1), ids.get(2));
+        KlaviyoCredentials credentials = KlaviyoClientPagingTest.credentials(account);
+        String checkpoint = client.profilesUpdatedSince(credentials, T0, null).collect().first().await().atMost(WAIT).nextUrl();
+
+        client.profilesUpdatedSince(credentials, null, null).collect().asList().await().atMost(WAIT);
+        client.profilesUpdatedSince(credentials, T0.plusMillis(1_500), checkpoint).collect().asList().await().atMost(WAIT);
+        client.listsUpdatedSince(credentials, T0.plusSeconds(30)).collect().asList().await().atMost(WAIT);
+        client.listsUpdatedSince(credentials, null).collect().asList().await().atMost(WAIT);
+        java.util.List<String> asked = new java.util.ArrayList<>(ids);
+        asked.add(old);
+        assertEquals(120, client.profilesByIds(credentials, asked).await().atMost(WAIT).size(), "121 asked, one merged away");
+        assertEquals(1, client.profilesByEmails(credentials, java.util.List.of("o'brien@example.com", "nobody@example.com"))
+                .await().atMost(WAIT).size());
+
+        assertEquals(0, account.counters().contractViolations(), () -> simulator.contractViolations().toString());
+        Set<String> operations = new HashSet<>();
+        account.counters().recentRequests().forEach(request -> operations.add(request.split(" ")[0]));
+        assertEquals(Set.of("get_profiles", "get_lists"), operations);
+        assertEquals(2, account.counters().requests("get_lists"));
+    }
+
+    @Test
     void aMisspelledPageSizeIsRefusedAndCountedAsAViolation() {
         SimulatedAccount account = simulator.createAccount();
         String listId = account.createList("SMS");

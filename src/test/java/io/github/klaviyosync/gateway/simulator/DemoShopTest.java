@@ -74,6 +74,31 @@ class DemoShopTest {
         assertTrue(simulator.account(shop.apiKey()).memberIds("DmNew2").size() >= 25, "a new list starts with members");
     }
 
+    @Test
+    void nowAndThenSomeoneChangesTheSameWayInEveryReplay() {
+        Instant now = STARTED.plus(Duration.ofMinutes(10));
+        KlaviyoSimulator first = new KlaviyoSimulator(1);
+        KlaviyoSimulator afterReload = new KlaviyoSimulator(2);
+        DemoShop shop = new DemoShop(first, STARTED, STEP, NEW_LIST_EVERY);
+        DemoShop replayed = new DemoShop(afterReload, STARTED, STEP, NEW_LIST_EVERY);
+
+        List<DemoShop.Changed> changed = shop.advanceTo(now).changed();
+        List<DemoShop.Changed> changedAgain = replayed.advanceTo(now).changed();
+
+        assertEquals(changed, changedAgain);
+        assertTrue(changed.size() > 20, "about one step in four: " + changed.size());
+        SimulatedAccount account = first.account(shop.apiKey());
+        DemoShop.Changed consent = changed.stream().filter(change -> change.what().equals("sms consent")).reduce((a, b) -> b).orElseThrow();
+        assertEquals(consent.at(), account.profileUpdated(consent.profileId()));
+        DemoShop.Changed quiet = changed.stream().filter(change -> change.what().equals("sms consent, updated kept"))
+                .findFirst().orElseThrow();
+        assertTrue(account.profileUpdated(quiet.profileId()).isBefore(quiet.at()) || changed.stream()
+                .anyMatch(change -> change.profileId().equals(quiet.profileId()) && !change.what().equals(quiet.what())),
+                "a quiet change leaves updated where it was");
+        assertTrue(changed.stream().anyMatch(change -> change.what().equals("phone")));
+        assertEquals(account.person(consent.profileId()), afterReload.account(replayed.apiKey()).person(consent.profileId()));
+    }
+
     private static Map<String, List<String>> members(KlaviyoSimulator simulator, DemoShop shop) {
         SimulatedAccount account = simulator.account(shop.apiKey());
         Map<String, List<String>> members = new LinkedHashMap<>();

@@ -62,6 +62,29 @@ class KlaviyoContractCheckTest {
     }
 
     @Test
+    void theClientsProfileRequestsMeetTheSpecWhateverTheQuotedValuesHold() {
+        assertThat(CONTRACT.checkRequest("get_profiles", Map.of(
+                "filter", List.of("greater-than(updated,2026-11-28T03:00:00+00:00)"),
+                "sort", List.of("updated"),
+                "additional-fields[profile]", List.of("subscriptions"),
+                "page[size]", List.of("100")), REVISION), empty());
+        assertThat(CONTRACT.checkRequest("get_profiles", Map.of(
+                "filter", List.of("any(email,[\"o'brien(work),x@example.com\",\"b@example.com\"])")), REVISION), empty());
+        assertThat(CONTRACT.checkRequest("get_profiles", Map.of(
+                "filter", List.of("equals(subscriptions.email.marketing.suppression.reason,'HARD_BOUNCE')")), REVISION), empty());
+        assertThat(CONTRACT.checkRequest("get_profiles", Map.of(
+                "filter", List.of("greater-or-equal(updated,2026-11-28T03:00:00+00:00)")), REVISION),
+                hasItem(containsString("operator 'greater-or-equal' is not allowed on 'updated'")));
+        assertThat(CONTRACT.checkRequest("get_lists", Map.of(
+                "filter", List.of("less-than(updated,2026-11-28T03:00:00+00:00)")), REVISION),
+                hasItem(containsString("operator 'less-than' is not allowed on 'updated'")));
+        // A parenthesis in a quoted value does not hide the next condition.
+        assertThat(CONTRACT.checkRequest("get_profiles", Map.of(
+                "filter", List.of("equals(email,\"x)@example.com\"),equals(first_name,'Ada')")), REVISION),
+                contains("filter field 'first_name' is not filterable here"));
+    }
+
+    @Test
     void aMissingRevisionHeaderIsCaught() {
         assertThat(CONTRACT.checkRequest("get_accounts", Map.of(), Map.of()),
                 contains("required header 'revision' is missing"));

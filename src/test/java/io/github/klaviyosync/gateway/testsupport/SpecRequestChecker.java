@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  */
 final class SpecRequestChecker {
 
-    /** {@code operator(field,value)}: one condition of Klaviyo's filter grammar. */
-    private static final Pattern CONDITION = Pattern.compile("([a-z-]+)\\(([a-z_]+),(.+)\\)");
+    /** {@code operator(field,value)}: one condition of Klaviyo's filter grammar (fields may be dotted paths). */
+    private static final Pattern CONDITION = Pattern.compile("([a-z-]+)\\(([a-z_.]+),(.+)\\)");
 
     private final KlaviyoSpec spec;
 
@@ -129,12 +129,22 @@ final class SpecRequestChecker {
         }
     }
 
+    /** Splits on commas outside parentheses, brackets and quoted values (an email may hold any of them). */
     private static List<String> conditions(String filter) {
         List<String> parts = new ArrayList<>();
         int depth = 0;
         int start = 0;
+        char quote = 0;
         for (int i = 0; i < filter.length(); i++) {
             char c = filter.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+                continue;
+            }
+            if (c == '"' || c == '\'') {
+                quote = c;
+                continue;
+            }
             depth += c == '(' || c == '[' ? 1 : c == ')' || c == ']' ? -1 : 0;
             if (c == ',' && depth == 0) {
                 parts.add(filter.substring(start, i));
