@@ -113,6 +113,35 @@ public interface GatewayConfig {
         @WithDefault("0 0 3 * * ?")
         String discoveryCron();
 
+        /**
+         * How often each account is asked for the lists created or renamed since the last check
+         * ({@code GET /api/lists} with {@code greater-than(updated,...)}): one request when none
+         * changed. New lists are backfilled at once; the nightly discovery still walks every list, for
+         * deletions and as the backstop.
+         */
+        @WithDefault("5m")
+        Duration listCheckInterval();
+
+        /**
+         * How far before its checkpoint a profile sweep or a list check asks Klaviyo again: Klaviyo's
+         * filters compare whole seconds, and a change may show up in its answers a little after its
+         * {@code updated}. What is read twice changes nothing.
+         */
+        @WithDefault("1m")
+        Duration checkOverlap();
+
+        /**
+         * Profile sweeps (every account's profiles changed since the last sweep, once per member
+         * interval) one instance claims per tick. Sweeps rank below member syncs: while this
+         * instance's member syncs take every slot or lists wait, it runs at most one sweep at a time.
+         */
+        @WithDefault("2")
+        int sweepsPerTick();
+
+        /** Profile sweeps one instance runs at once. */
+        @WithDefault("4")
+        int maxConcurrentSweeps();
+
         /** Least time between two manual syncs of one list. */
         @WithDefault("60s")
         Duration manualCooldown();
