@@ -157,6 +157,14 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration leaseDuration();
 
+        /**
+         * Accounts whose discovery or list check one instance claims per tick. List checks come every
+         * list-check interval for every account (a request each), so with the default tick of 5 s
+         * one instance checks up to 32 accounts in 5 s, 1,920 in 5 minutes.
+         */
+        @WithDefault("32")
+        int discoveriesPerTick();
+
         /** How long a claimed discovery stays with its instance (discoveries are short; not renewed). */
         @WithDefault("10m")
         Duration discoveryLeaseDuration();
