@@ -132,14 +132,16 @@ public interface GatewayConfig {
 
         /**
          * Profile sweeps (every account's profiles changed since the last sweep, once per member
-         * interval) one instance claims per tick. Sweeps rank below member syncs: while this
-         * instance's member syncs take every slot or lists wait, it runs at most one sweep at a time.
+         * interval; usually one request) one instance claims per tick: with the default tick of 5 s
+         * and interval of 15 minutes, one instance sweeps up to 8 × 180 = 1,440 accounts an interval.
+         * Sweeps rank below member syncs: while this instance's member syncs take every slot or lists
+         * wait, it runs at most one sweep at a time.
          */
-        @WithDefault("2")
+        @WithDefault("8")
         int sweepsPerTick();
 
         /** Profile sweeps one instance runs at once. */
-        @WithDefault("4")
+        @WithDefault("8")
         int maxConcurrentSweeps();
 
         /** Least time between two manual syncs of one list. */
