@@ -151,7 +151,7 @@ export function renderRuns(runs, listNames, nowMs) {
   toggle(table, runs.length > 0);
   syncRows(table.tBodies[0], runs, (run) => run.id, () => newRow(table), (row, run) => {
     setTime(row.cells[0], run.startedAt, ago(run.startedAt, nowMs));
-    setText(row.cells[1], run.listId ? listNames.get(run.listId) || run.listId : 'all lists');
+    setText(row.cells[1], run.listId ? listNames.get(run.listId) || run.listId : run.kind === 'profiles' ? 'all members' : 'all lists');
     setText(row.cells[2], run.kind === 'members' && run.full ? 'members (full)' : run.kind);
     setText(row.cells[3], run.trigger);
     setText(row.cells[4], `${OUTCOME_MARKS[run.status]} ${run.status}${run.error ? `: ${run.error}` : ''}`);
