@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.list.LeaseOwner;
 import io.github.klaviyosync.gateway.simulator.SimProfile;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.status.ApiFixtures;
@@ -57,6 +58,12 @@ class ProfileSweepTest {
     ProfileSweepDispatcher dispatcher;
 
     @Inject
+    ListSyncDispatcher memberSyncs;
+
+    @Inject
+    LeaseOwner owner;
+
+    @Inject
     Scheduler scheduler;
 
     @Inject
@@ -71,6 +78,8 @@ class ProfileSweepTest {
     @BeforeEach
     void pauseTheApplicationsSweeps() {
         scheduler.pause("profile-sweep");
+        // A tick that started before the pause may still be claiming (slowly, right after the start-up).
+        Eventually.until(WAIT, "the application's sweep tick in flight ends", () -> dispatcher.idle(owner.id()));
     }
 
     @AfterEach
@@ -264,6 +273,49 @@ class ProfileSweepTest {
         assertThrows(LeaseLostException.class, () -> commit(second, runId, page), "a deleted account's sweep writes nothing");
     }
 
+    @Test
+    void whileMemberSyncsTakeEverySlotOnlyOneSweepRuns() throws Throwable {
+        scheduler.pause("member-sync");
+        try {
+            // 8 accounts of 2 slow lists each fill the owner's 16 member-sync slots.
+            for (int i = 0; i < 8; i++) {
+                SimulatedAccount busy = accounts.klaviyoAccount();
+                UUID busyId = accounts.register(busy, null, null, false);
+                for (int j = 0; j < 2; j++) {
+                    String listId = busy.createList("Busy " + j);
+                    busy.addMembers(listId, 1, Instant.now().minus(1, ChronoUnit.DAYS));
+                    execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via) values (?, ?, ?, 'discovery')",
+                            busyId, listId, "Busy " + j);
+                }
+                busy.faults().latency(Duration.ofSeconds(1));
+            }
+            List<UUID> swept = List.of(slowQuietAccount(), slowQuietAccount());
+            swept.forEach(ProfileSweepTest::makeSweepDue);
+
+            assertEquals(16, VertxContextSupport.subscribeAndAwait(() -> memberSyncs.tick(OWNER)));
+            assertTrue(memberSyncs.busy(OWNER));
+            assertEquals(1, VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(OWNER)), "one sweep while member syncs are busy");
+            assertEquals(0, VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(OWNER)), "and no second one while it runs");
+
+            Eventually.until(WAIT, "the member syncs end", () -> memberSyncs.running(OWNER) == 0 && !memberSyncs.busy(OWNER));
+            Eventually.until(WAIT, "the first sweep ends", () -> dispatcher.running(OWNER) == 0);
+            assertEquals(1, VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(OWNER)), "the other one now");
+            Eventually.until(WAIT, "the second sweep ends", () -> dispatcher.running(OWNER) == 0);
+            for (UUID accountId : swept) {
+                assertEquals(1, finishedSweeps(accountId));
+            }
+        } finally {
+            scheduler.resume("member-sync");
+        }
+    }
+
+    /** An account whose Klaviyo answers slowly and whose sweep is not due yet. */
+    private UUID slowQuietAccount() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        klaviyo.faults().latency(Duration.ofSeconds(1));
+        return accounts.register(klaviyo, null, null, false);
+    }
+
     private List<ProfileSweepLease> claim(String owner) throws Throwable {
         return VertxContextSupport.subscribeAndAwait(() -> service.claim(owner, 50, Duration.ofSeconds(30)));
     }
@@ -280,8 +332,7 @@ class ProfileSweepTest {
 
     /**
      * Drives sweeps under the test's owner, as the job does each tick, until the account's
-     * {@code n}th sweep has ended. (The first may be the application's own: a tick in flight when the
-     * test paused the job can still claim a new account.)
+     * {@code n}th sweep has ended, whoever ran the earlier ones.
      */
     private void sweep(UUID accountId, int n) {
         long deadline = System.nanoTime() + WAIT.toNanos();
