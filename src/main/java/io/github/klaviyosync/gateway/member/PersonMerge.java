@@ -9,8 +9,9 @@ final class PersonMerge {
 
     /**
      * From Klaviyo's API (a poll, a profile fetched for an event): the last writer wins by Klaviyo's
-     * {@code updated} for contact data; each channel's consent wins when it holds since no earlier
-     * than the stored one, and an unknown word never erases a known one.
+     * {@code updated} for contact data (a person created from a push has none, so Klaviyo's values
+     * replace the pushed ones, and the person is no longer {@code pushed}); each channel's consent wins
+     * when it holds since no earlier than the stored one, and an unknown word never erases a known one.
      */
     static final String FROM_KLAVIYO = """
             on conflict (account_id, klaviyo_profile_id) do update set
@@ -33,12 +34,16 @@ final class PersonMerge {
                 email_consent    = case when t.email_consent_at is null or excluded.email_consent_at >= t.email_consent_at
                                         then coalesce(excluded.email_consent, t.email_consent) else t.email_consent end,
                 email_consent_at = greatest(t.email_consent_at, excluded.email_consent_at),
+                pushed = false,
                 updated_at = now()
             """;
 
     /**
-     * From a flow push: a value the push leaves empty never erases a known one, and consent is
-     * never touched (a push carries none).
+     * From a flow push, which is unsigned and only a hint: a person the gateway does not know is
+     * created from the pushed values and marked {@code pushed}; the values of a person still known
+     * only from pushes follow later pushes (an empty value never erases a known one); a person whose
+     * values came from Klaviyo's API is never changed by a push. Consent is never touched (a push
+     * carries none).
      */
     static final String FROM_PUSH = """
             on conflict (account_id, klaviyo_profile_id) do update set
@@ -49,6 +54,7 @@ final class PersonMerge {
                 first_name = coalesce(excluded.first_name, t.first_name),
                 last_name = coalesce(excluded.last_name, t.last_name),
                 updated_at = now()
+             where t.pushed
             """;
 
     /**
