@@ -105,7 +105,7 @@ public class MemberSyncService {
                 : new FullScan(run.id(), run.startedAt());
         return commitAll(lease, run, scan, klaviyo.members(key, lease.klaviyoListId(), null, resuming ? lease.pageCursor() : null))
                 .chain(outcome -> pool.withTransaction(connection ->
-                                memberships.markUnstamped(connection, lease, scan, config.leaseDuration()))
+                                memberships.markUnstamped(connection, lease, scan))
                         .map(outcome::withRemoved));
     }
 

@@ -93,15 +93,13 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                    (select count(*) from l) as fenced""";
 
     /*
-     * The end of a full sync's removal check (a bulk conditional update, fenced by the claim's token like
-     * the pages, whose lease it renews): memberships its pages did not stamp, and not written since the
-     * check began (a push, a join), left the list.
+     * The end of a full sync's removal check (a bulk conditional update, fenced like the pages: the
+     * list's row is read FOR SHARE, so the claim holds until the commit): memberships its pages did not
+     * stamp, and not written since the check began (a push, a join), left the list.
      */
     static final String MARK_UNSTAMPED = """
             with l as (
-                update klaviyo_list set lease_until = now() + make_interval(secs => $5), updated_at = now()
-                 where id = $1 and lease_token = $4::uuid
-                returning id
+                select id from klaviyo_list where id = $1 and lease_token = $4::uuid for share
             ), gone as (
                 update list_membership
                    set removed_at = now(), updated_at = now()
@@ -211,9 +209,8 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
      * since it began, are marked removed; returns how many. Fails with {@link LeaseLostException} when
      * the claim is no longer this sync's: nothing was written then.
      */
-    Uni<Integer> markUnstamped(SqlConnection connection, ListLease lease, FullScan scan, Duration leaseLength) {
-        Tuple parameters = Tuple.of(lease.listId(), scan.run(), Rows.timestamp(scan.startedAt()), lease.token(),
-                Rows.seconds(leaseLength));
+    Uni<Integer> markUnstamped(SqlConnection connection, ListLease lease, FullScan scan) {
+        Tuple parameters = Tuple.of(lease.listId(), scan.run(), Rows.timestamp(scan.startedAt()), lease.token());
         return connection.preparedQuery(MARK_UNSTAMPED)
                 .execute(parameters)
                 .map(rows -> {
