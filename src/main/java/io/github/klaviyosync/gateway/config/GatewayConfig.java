@@ -316,6 +316,30 @@ public interface GatewayConfig {
          */
         @WithDefault("10000")
         int accountCacheSize();
+
+        /** Least time between two reads of one account after its cached copy refused a request (a failed signature). */
+        @WithDefault("5s")
+        Duration rereadAfterRefusal();
+
+        /**
+         * Reads a second, per instance, of the accounts webhooks name that the instance has not cached:
+         * the ids asked for meanwhile wait for the next read, which takes them all in one query. A
+         * flood of made-up account ids thus costs no more reads than this.
+         */
+        @WithDefault("4")
+        int accountReadsPerSecond();
+
+        /** Requests waiting for the inbox at most; beyond, a request is answered 503 with Retry-After at once. */
+        @WithDefault("5000")
+        int inboxMaxWaitingRequests();
+
+        /** Bytes of events waiting for the inbox at most; beyond, a request is answered 503 with Retry-After at once. */
+        @WithDefault("67108864")
+        long inboxMaxWaitingBytes();
+
+        /** Longest wait for the inbox; a request that waited longer is answered 503 with Retry-After (Klaviyo retries). */
+        @WithDefault("5s")
+        Duration inboxMaxWait();
     }
 
     /** Switches that only the dev profile turns on. */

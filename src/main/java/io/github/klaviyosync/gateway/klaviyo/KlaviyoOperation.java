@@ -11,7 +11,6 @@ public enum KlaviyoOperation {
     GET_LISTS("get_lists", Tier.L),
     GET_LIST("get_list", Tier.L),
     GET_PROFILES_FOR_LIST("get_profiles_for_list", Tier.L),
-    GET_PROFILE_IDS_FOR_LIST("get_profile_ids_for_list", Tier.L),
     GET_PROFILE("get_profile", Tier.L),
     GET_PROFILES("get_profiles", Tier.L),
     GET_LIST_IDS_FOR_PROFILE("get_list_ids_for_profile", Tier.S);

@@ -7,6 +7,8 @@ import io.github.klaviyosync.gateway.list.ListLeases;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,10 +66,7 @@ public class ListSyncDispatcher {
     }
 
     private Uni<Void> renewLeases(String owner, OwnerSlots slots) {
-        if (slots.running.get() == 0) {
-            return Uni.createFrom().voidItem();
-        }
-        return leases.renew(owner, config.leaseDuration()).replaceWithVoid();
+        return leases.renew(List.copyOf(slots.held), config.leaseDuration()).replaceWithVoid();
     }
 
     /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
@@ -85,7 +84,9 @@ public class ListSyncDispatcher {
 
     private void start(String owner, ListLease lease, OwnerSlots slots) {
         slots.running.incrementAndGet();
+        slots.held.add(lease.token());
         scopes.isolated(() -> syncs.sync(lease))
+                .onTermination().invoke(() -> slots.held.remove(lease.token()))
                 .onTermination().invoke(slots.running::decrementAndGet)
                 .onTermination().invoke(() -> refillIfBacklogged(owner, slots))
                 .subscribe().with(
@@ -104,9 +105,13 @@ public class ListSyncDispatcher {
                         failure -> LOG.warnf("claiming due lists failed: %s", failure.getClass().getSimpleName()));
     }
 
-    /** One owner's syncs on this instance: how many run, whether a claim is under way, whether lists wait. */
+    /**
+     * One owner's syncs on this instance: how many run, the claims they hold (renewed every tick),
+     * whether a claim is under way, whether lists wait.
+     */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
+        final Set<UUID> held = ConcurrentHashMap.newKeySet();
         final AtomicBoolean claiming = new AtomicBoolean();
         volatile boolean backlog;
     }

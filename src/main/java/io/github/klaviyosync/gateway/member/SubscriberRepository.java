@@ -75,14 +75,14 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                        phone_invalid = m.phone_invalid, first_name = m.first_name, last_name = m.last_name,
                        klaviyo_updated = m.klaviyo_updated, sms_consent = m.sms_consent,
                        sms_consent_at = m.sms_consent_at, email_consent = m.email_consent,
-                       email_consent_at = m.email_consent_at, updated_at = now()
+                       email_consent_at = m.email_consent_at, pushed = m.pushed, updated_at = now()
                   from merged m
                  where t.id = m.id
                    and (t.email, t.phone_e164, t.phone_raw, t.phone_invalid, t.first_name, t.last_name,
-                        t.klaviyo_updated, t.sms_consent, t.sms_consent_at, t.email_consent, t.email_consent_at)
+                        t.klaviyo_updated, t.sms_consent, t.sms_consent_at, t.email_consent, t.email_consent_at, t.pushed)
                        is distinct from
                        (m.email, m.phone_e164, m.phone_raw, m.phone_invalid, m.first_name, m.last_name,
-                        m.klaviyo_updated, m.sms_consent, m.sms_consent_at, m.email_consent, m.email_consent_at)
+                        m.klaviyo_updated, m.sms_consent, m.sms_consent_at, m.email_consent, m.email_consent_at, m.pushed)
                 returning row(t.email, t.phone_e164, t.phone_raw, t.phone_invalid, t.first_name, t.last_name,
                               t.sms_consent, t.email_consent)::text is distinct from m.before as served_changed
             ), r as (

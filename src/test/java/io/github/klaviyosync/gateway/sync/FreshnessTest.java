@@ -2,10 +2,11 @@ package io.github.klaviyosync.gateway.sync;
 
 import static io.github.klaviyosync.gateway.sync.SyncTestSupport.activeMembers;
 import static io.github.klaviyosync.gateway.testsupport.TestDatabase.count;
+import static io.github.klaviyosync.gateway.testsupport.TestDatabase.execute;
+import static io.github.klaviyosync.gateway.testsupport.TestDatabase.row;
 import static io.github.klaviyosync.gateway.testsupport.TestDatabase.value;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.simulator.SimProfile;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
@@ -14,7 +15,6 @@ import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,23 +22,30 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * The freshness numbers with the application's own schedule, nothing driven by the test: a member
- * interval of 4 s (the profile sweeps' too) and a list-check interval of 3 s. The bounds leave a few
- * seconds for the sweep or the backfill itself on a busy machine.
+ * The freshness numbers on the application's own schedule, nothing driven by the test: each test
+ * checks that the schedule sets the next sweep or list check one interval after the last, lets that
+ * interval pass (makes it due, as MemberIntervalTest does for member syncs) and waits for the
+ * application's own jobs. The bound leaves a few seconds for the sweep or the backfill on a busy machine.
  */
 @QuarkusTest
-@TestProfile(ShortIntervalProfile.class)
 class FreshnessTest {
 
-    /** What one sweep or one small backfill takes at most here, the scheduler's tick included. */
+    /** What one sweep or one small backfill takes at most here, the scheduler's ticks included. */
     private static final Duration ONE_RUN = Duration.ofSeconds(8);
     private static final Duration SETUP = Duration.ofSeconds(60);
 
     @Inject
     TestAccounts accounts;
+
+    @ConfigProperty(name = "gateway.sync.member-interval")
+    Duration memberInterval;
+
+    @ConfigProperty(name = "gateway.sync.list-check-interval")
+    Duration listCheckInterval;
 
     @Test
     void aConsentChangeOfAMemberStoredLongAgoIsServedWithinOneMemberIntervalAndOneSweepWithoutAWebhook() {
@@ -50,15 +57,19 @@ class FreshnessTest {
         Eventually.until(SETUP, "the backfill", () -> activeMembers(accountId, listId) == 2);
         Eventually.until(SETUP, "the first sweep", () -> value("select last_checked_at from profile_sweep where account_id = ?",
                 accountId) != null);
+        Map<String, Object> sweep = row("select last_checked_at, next_sweep_at from profile_sweep where account_id = ?", accountId);
+        assertEquals(((Instant) sweep.get("last_checked_at")).plus(memberInterval), sweep.get("next_sweep_at"),
+                "the next sweep is one member interval after the last one started");
 
         Instant changed = Instant.now();
         klaviyo.changeSmsConsent(member, "UNSUBSCRIBED");
+        execute("update profile_sweep set next_sweep_at = now() where account_id = ?", accountId);
 
-        Duration bound = Duration.ofSeconds(ShortIntervalProfile.MEMBER_INTERVAL_SECONDS).plus(ONE_RUN);
-        Eventually.until(bound, "the change served", () -> "UNSUBSCRIBED".equals(smsConsent(accountId, listId, member)));
+        Eventually.until(ONE_RUN, "the change served", () -> "UNSUBSCRIBED".equals(smsConsent(accountId, listId, member)));
         assertEquals(0, count("select count(*) from webhook_event where account_id = ?", accountId), "no webhook");
-        assertTrue(count("select count(*) from sync_run where account_id = ? and kind = 'profiles' and profiles_changed = 1"
-                + " and started_at > ?", accountId, changed) == 1, "a sweep brought it");
+        Eventually.until(ONE_RUN, "the sweep that brought it recorded", () -> count("""
+                select count(*) from sync_run where account_id = ? and kind = 'profiles' and status = 'succeeded'
+                   and profiles_changed = 1 and started_at > ?""", accountId, changed) == 1);
     }
 
     @Test
@@ -68,12 +79,17 @@ class FreshnessTest {
         UUID accountId = accounts.register(klaviyo);
         Eventually.until(SETUP, "the first discovery", () -> value("select last_list_check_at from list_discovery where account_id = ?",
                 accountId) != null);
+        Map<String, Object> check = row("select last_list_check_at, next_list_check_at from list_discovery where account_id = ?",
+                accountId);
+        assertEquals(((Instant) check.get("last_list_check_at")).plus(listCheckInterval), check.get("next_list_check_at"),
+                "the next list check is one interval after the discovery started");
 
         String created = klaviyo.createList("Flash sale");
         klaviyo.addMembers(created, 5, Instant.now().minus(10, ChronoUnit.MINUTES));
+        execute("update list_discovery set next_list_check_at = now() where account_id = ?", accountId);
 
-        Duration bound = Duration.ofSeconds(ShortIntervalProfile.LIST_CHECK_INTERVAL_SECONDS).plus(ONE_RUN);
-        Eventually.until(bound, "the new list listed and backfilled", () -> listed(accountId, created) && activeMembers(accountId, created) == 5);
+        Eventually.until(ONE_RUN, "the new list listed and backfilled", () -> listed(accountId, created)
+                && activeMembers(accountId, created) == 5);
         assertEquals(1, count("select count(*) from sync_run where account_id = ? and kind = 'discovery'", accountId),
                 "found by a list check, not a discovery");
     }
