@@ -102,6 +102,11 @@ async function run() {
   const listRow = lists.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(LIST) }) });
   step(`"${LIST}": ${(await listRow.innerText()).replace(/\s+/g, ' ')}`);
 
+  step('the account shows when its members\' consent and its lists were last checked');
+  await page.waitForFunction(() => [...document.querySelectorAll('#accounts tbody tr')].some((row) =>
+    row.cells[4].dataset.label === 'Consent checked' && / ago$/.test(row.cells[4].textContent)
+      && row.cells[5].dataset.label === 'Lists checked' && / ago$/.test(row.cells[5].textContent)));
+
   step('sync now, and a new manual run appears');
   const runsBefore = await page.$$eval('#runs tbody tr', (rows) => rows.map((row) => row.dataset.key));
   const syncButton = page.getByRole('button', { name: `Sync ${LIST} now` });

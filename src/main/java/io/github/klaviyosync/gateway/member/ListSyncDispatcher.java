@@ -52,6 +52,15 @@ public class ListSyncDispatcher {
         return slots == null ? 0 : slots.running.get();
     }
 
+    /**
+     * Whether the owner's member syncs on this instance take every slot, or more lists were due than
+     * slots at the last claim: work that ranks below member syncs (profile sweeps) holds back then.
+     */
+    public boolean busy(String owner) {
+        OwnerSlots slots = owners.get(owner);
+        return slots != null && (slots.backlog || slots.running.get() >= config.maxConcurrentLists());
+    }
+
     private OwnerSlots slots(String owner) {
         return owners.computeIfAbsent(owner, ignored -> new OwnerSlots());
     }

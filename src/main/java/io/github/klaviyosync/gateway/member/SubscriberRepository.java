@@ -1,19 +1,26 @@
 package io.github.klaviyosync.gateway.member;
 
+import io.github.klaviyosync.gateway.account.AccountStatus;
 import io.github.klaviyosync.gateway.db.Rows;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * The {@code subscriber} table: the people of each account. A page of a member sync and a batch of
- * pushes write people together with memberships ({@link MembershipRepository}); the rules by which
- * each source's values meet the stored ones are side by side in {@link PersonMerge}.
+ * pushes write people together with memberships ({@link MembershipRepository}), a page of a profile
+ * sweep together with the sweep's cursor ({@link #SWEEP_PAGE}); the rules by which each source's
+ * values meet the stored ones are side by side in {@link PersonMerge}.
  */
 @ApplicationScoped
 public class SubscriberRepository implements PanacheRepository<Subscriber> {
@@ -25,6 +32,69 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                                          email_consent_at, klaviyo_updated)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """ + PersonMerge.FROM_KLAVIYO;
+
+    /*
+     * A page of a profile sweep, one round trip: the page's people that the gateway stores take
+     * Klaviyo's values by PersonMerge.FROM_SWEEP (others are skipped, never stored); the sweep's cursor,
+     * page cursor and lease (profile_sweep, fenced by the claim's token and the account being active)
+     * and the run's progress (sync_run) advance with them. Nothing is written when the fence does not
+     * hold; `fenced` then answers 0. People are locked in profile-id order, as member pages and pushes
+     * lock them, and a row is written only when a value moves. `changed` counts the people whose
+     * served values (contact data, consent) changed; `before` is compared as text because a record
+     * column cannot be compared with a row of the new values otherwise.
+     */
+    static final String SWEEP_PAGE = """
+            with v as (
+                select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
+                                     $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::timestamptz[],
+                                     $12::timestamptz[])
+                    as x(klaviyo_profile_id, email, phone_e164, phone_raw, phone_invalid, first_name, last_name,
+                         sms_consent, sms_consent_at, email_consent, email_consent_at, klaviyo_updated)
+            ), sweep as (
+                update profile_sweep
+                   set updated_cursor = greatest(updated_cursor, $14::timestamptz),
+                       page_cursor = $15,
+                       lease_until = now() + make_interval(secs => $16)
+                 where account_id = $13 and lease_token = $17
+                   and exists (select 1 from account a where a.id = $13 and a.status = $18)
+                returning account_id
+            ), merged as (
+                select t.id,
+                       row(t.email, t.phone_e164, t.phone_raw, t.phone_invalid, t.first_name, t.last_name,
+                           t.sms_consent, t.email_consent)::text as before,
+            """ + PersonMerge.FROM_SWEEP + """
+                  from subscriber t
+                  join v on v.klaviyo_profile_id = t.klaviyo_profile_id
+                 where t.account_id = $13
+                   and exists (select 1 from sweep)
+                 order by t.klaviyo_profile_id
+                   for no key update of t
+            ), s as (
+                update subscriber t
+                   set email = m.email, phone_e164 = m.phone_e164, phone_raw = m.phone_raw,
+                       phone_invalid = m.phone_invalid, first_name = m.first_name, last_name = m.last_name,
+                       klaviyo_updated = m.klaviyo_updated, sms_consent = m.sms_consent,
+                       sms_consent_at = m.sms_consent_at, email_consent = m.email_consent,
+                       email_consent_at = m.email_consent_at, pushed = m.pushed, updated_at = now()
+                  from merged m
+                 where t.id = m.id
+                   and (t.email, t.phone_e164, t.phone_raw, t.phone_invalid, t.first_name, t.last_name,
+                        t.klaviyo_updated, t.sms_consent, t.sms_consent_at, t.email_consent, t.email_consent_at, t.pushed)
+                       is distinct from
+                       (m.email, m.phone_e164, m.phone_raw, m.phone_invalid, m.first_name, m.last_name,
+                        m.klaviyo_updated, m.sms_consent, m.sms_consent_at, m.email_consent, m.email_consent_at, m.pushed)
+                returning row(t.email, t.phone_e164, t.phone_raw, t.phone_invalid, t.first_name, t.last_name,
+                              t.sms_consent, t.email_consent)::text is distinct from m.before as served_changed
+            ), r as (
+                update sync_run
+                   set pages = pages + 1,
+                       profiles_seen = profiles_seen + $19::integer,
+                       profiles_changed = profiles_changed + (select count(*) from s where served_changed)
+                 where id = $20 and exists (select 1 from sweep)
+            )
+            select (select count(*) from merged) as stored,
+                   (select count(*) from s where served_changed) as changed,
+                   (select count(*) from sweep) as fenced""";
 
     /** A consent event's change of one channel (the consent columns are the event's channel: a format, not a value). */
     static final String APPLY_CONSENT_EVENT = """
@@ -61,6 +131,57 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
         return connection.preparedQuery(STORE_FROM_KLAVIYO)
                 .execute(parameters)
                 .replaceWithVoid();
+    }
+
+    /** What one committed page of a profile sweep did: profiles on it, of them stored, of those changed. */
+    public record Swept(int seen, int stored, int changed) {
+    }
+
+    /**
+     * Commits a page of a profile sweep in the caller's transaction: stored people take Klaviyo's
+     * values, and the sweep's cursor (the newest {@code updated} of the page) and {@code nextUrl} (null
+     * on the last page) are checkpointed with them. Fails with {@link LeaseLostException} when the
+     * claim is no longer this sweep's (or the account is no longer active): nothing was written then.
+     */
+    Uni<Swept> commitSweptPage(SqlConnection connection, ProfileSweepLease lease, long runId, List<KlaviyoPerson> people,
+            String nextUrl, Duration leaseLength) {
+        Instant cursor = people.stream()
+                .map(KlaviyoPerson::klaviyoUpdated)
+                .filter(Objects::nonNull)
+                .max(Instant::compareTo)
+                .orElse(null);
+        Tuple parameters = Tuple.tuple()
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::profileId, String[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::email, String[]::new))
+                .addArrayOfString(Rows.column(people, person -> person.phone().e164(), String[]::new))
+                .addArrayOfString(Rows.column(people, person -> person.phone().raw(), String[]::new))
+                .addArrayOfBoolean(Rows.column(people, person -> person.phone().invalid(), Boolean[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::firstName, String[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::lastName, String[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::smsConsent, String[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.smsConsentAt()), OffsetDateTime[]::new))
+                .addArrayOfString(Rows.column(people, KlaviyoPerson::emailConsent, String[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.emailConsentAt()), OffsetDateTime[]::new))
+                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.klaviyoUpdated()), OffsetDateTime[]::new))
+                .addUUID(lease.accountId())
+                .addOffsetDateTime(Rows.timestamp(cursor))
+                .addString(nextUrl)
+                .addDouble(Rows.seconds(leaseLength))
+                .addUUID(lease.token())
+                .addString(AccountStatus.ACTIVE.wire())
+                .addInteger(people.size())
+                .addLong(runId);
+        return connection.preparedQuery(SWEEP_PAGE)
+                .execute(parameters)
+                .map(rows -> swept(lease, people.size(), Rows.single(rows)));
+    }
+
+    private static Swept swept(ProfileSweepLease lease, int seen, Row row) {
+        if (row.getLong("fenced") == 0) {
+            throw new LeaseLostException("the profile sweep of account " + lease.accountId() + " lost its claim ("
+                    + lease.owner() + ")");
+        }
+        return new Swept(seen, row.getLong("stored").intValue(), row.getLong("changed").intValue());
     }
 
     /**

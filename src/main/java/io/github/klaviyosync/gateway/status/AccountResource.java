@@ -1,6 +1,7 @@
 package io.github.klaviyosync.gateway.status;
 
 import io.github.klaviyosync.gateway.account.AccountService;
+import io.github.klaviyosync.gateway.account.ConnectedAccount;
 import io.github.klaviyosync.gateway.list.ListDiscoveryService;
 import io.github.klaviyosync.gateway.problem.Problem;
 import io.github.klaviyosync.gateway.status.api.AccountView;
@@ -9,6 +10,7 @@ import io.github.klaviyosync.gateway.status.api.ConnectAccountRequest;
 import io.github.klaviyosync.gateway.status.api.DiscoveryRequestedView;
 import io.github.klaviyosync.gateway.status.api.UpdateAccountRequest;
 import io.github.klaviyosync.gateway.status.query.AccountQueries;
+import io.github.klaviyosync.gateway.status.query.AccountQueries.AccountState;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -57,7 +59,7 @@ public class AccountResource {
             @Parameter(description = "Also list deleted accounts", schema = @Schema(type = SchemaType.BOOLEAN))
             @QueryParam("includeDeleted") String includeDeleted) {
         return queries.accounts(ApiParams.flag("includeDeleted", includeDeleted))
-                .map(accounts -> accounts.stream().map(ApiViews::account).toList());
+                .map(states -> states.stream().map(AccountResource::view).toList());
     }
 
     @POST
@@ -80,7 +82,7 @@ public class AccountResource {
         return service.connect(body.name(), body.apiKey(), body.webhookSecret())
                 .map(connected -> RestResponse.ResponseBuilder
                         .<AccountView>created(URI.create("/api/accounts/" + connected.account().id))
-                        .entity(ApiViews.account(connected.account(), connected.flowToken()))
+                        .entity(ApiViews.account(connected.account(), null, null, connected.flowToken()))
                         .build());
     }
 
@@ -92,7 +94,7 @@ public class AccountResource {
     @APIResponse(responseCode = "404", description = "No such account",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> get(@PathParam("id") String id) {
-        return queries.account(ApiParams.accountId(id)).map(ApiViews::account);
+        return queries.account(ApiParams.accountId(id)).map(AccountResource::view);
     }
 
     @PATCH
@@ -117,7 +119,8 @@ public class AccountResource {
     public Uni<AccountView> update(@PathParam("id") String id, UpdateAccountRequest request) {
         UpdateAccountRequest body = ApiParams.body(request);
         return service.update(ApiParams.accountId(id), body.name(), body.apiKey(), body.webhookSecret())
-                .map(ApiViews::account);
+                .chain(queries::state)
+                .map(AccountResource::view);
     }
 
     @DELETE
@@ -152,7 +155,16 @@ public class AccountResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> rotateFlowToken(@PathParam("id") String id) {
         return service.rotateFlowToken(ApiParams.accountId(id))
-                .map(connected -> ApiViews.account(connected.account(), connected.flowToken()));
+                .chain(this::viewWithNewToken);
+    }
+
+    private static AccountView view(AccountState state) {
+        return ApiViews.account(state.account(), state.sweep(), state.discovery());
+    }
+
+    private Uni<AccountView> viewWithNewToken(ConnectedAccount connected) {
+        return queries.state(connected.account())
+                .map(state -> ApiViews.account(state.account(), state.sweep(), state.discovery(), connected.flowToken()));
     }
 
     @POST

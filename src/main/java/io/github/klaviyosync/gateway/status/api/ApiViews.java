@@ -2,8 +2,10 @@ package io.github.klaviyosync.gateway.status.api;
 
 import io.github.klaviyosync.gateway.account.Account;
 import io.github.klaviyosync.gateway.db.WireValue;
+import io.github.klaviyosync.gateway.list.DiscoveryState;
 import io.github.klaviyosync.gateway.list.KlaviyoList;
 import io.github.klaviyosync.gateway.member.ListMembership;
+import io.github.klaviyosync.gateway.member.ProfileSweep;
 import io.github.klaviyosync.gateway.member.Subscriber;
 import io.github.klaviyosync.gateway.syncrun.SyncRun;
 
@@ -15,8 +17,11 @@ public final class ApiViews {
     private ApiViews() {
     }
 
-    /** The account without secrets; {@code flowToken} only when it was just made. */
-    public static AccountView account(Account account, String newFlowToken) {
+    /**
+     * The account without secrets, with how fresh its data is ({@code sweep} and {@code discovery} are
+     * null before its first sweep and discovery); {@code flowToken} only when it was just made.
+     */
+    public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery, String newFlowToken) {
         String systemUrl = WEBHOOK_ROOT + account.id;
         return new AccountView(
                 account.id,
@@ -25,11 +30,14 @@ public final class ApiViews {
                 wire(account.status),
                 account.statusReason,
                 account.createdAt,
+                sweep == null ? null : sweep.lastCheckedAt,
+                discovery == null ? null : discovery.lastListCheckAt,
+                discovery == null ? null : discovery.listCheckError,
                 new AccountView.WebhookEndpoints(systemUrl, systemUrl + "/flow", newFlowToken, account.webhookSecretSealed != null));
     }
 
-    public static AccountView account(Account account) {
-        return account(account, null);
+    public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery) {
+        return account(account, sweep, discovery, null);
     }
 
     public static ListStatusView list(KlaviyoList list, SyncRun lastRun, long smsSubscribedCount) {
@@ -61,6 +69,7 @@ public final class ApiViews {
                 run.profilesSeen,
                 run.profilesAdded,
                 run.profilesRemoved,
+                run.profilesChanged,
                 run.error);
     }
 
