@@ -13,11 +13,15 @@ import io.github.klaviyosync.gateway.syncrun.SyncKind;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder.StartedRun;
 import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.Set;
+import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,6 +35,8 @@ import org.jboss.logging.Logger;
 public class ProfileSweepService {
 
     private static final Logger LOG = Logger.getLogger(ProfileSweepService.class);
+    /** Unconfirmed pushed people asked for per sweep: one request's worth. */
+    private static final int PUSHED_PER_SWEEP = 100;
 
     private final KlaviyoClient klaviyo;
     private final AccountCredentials credentials;
@@ -85,6 +91,7 @@ public class ProfileSweepService {
                 .onItem().transformToUniAndConcatenate(page -> commit(lease, run, page))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .collect().last()
+                .call(outcome -> confirmPushed(lease, key))
                 .call(outcome -> complete(lease, run))
                 .call(outcome -> runs.succeed(run, 0))
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, run, failure));
@@ -94,6 +101,59 @@ public class ProfileSweepService {
         List<KlaviyoPerson> swept = people.of(page.items());
         return pool.withTransaction(connection -> subscribers.commitSweptPage(connection, lease, run.id(), swept,
                 page.nextUrl(), config.leaseDuration()));
+    }
+
+    /**
+     * People created from pushes that no poll has confirmed within a member interval (a poll of their
+     * list normally brings Klaviyo's values at once) are asked for by id, a hundred a request: those
+     * Klaviyo has are stored as it gives them. A pushed id Klaviyo no longer answers for (profiles
+     * merged) is found again by the pushed email, then phone, and the person's memberships follow the
+     * surviving id; one found by neither stays until a full sync of their list finds them gone.
+     */
+    private Uni<Void> confirmPushed(ProfileSweepLease lease, KlaviyoCredentials key) {
+        Instant before = Instant.now().minus(config.memberInterval());
+        return pool.withConnection(connection -> subscribers.unconfirmedPushed(connection, lease.accountId(), before,
+                        PUSHED_PER_SWEEP))
+                .chain(pushed -> pushed.isEmpty() ? Uni.createFrom().voidItem() : confirm(lease, key, pushed));
+    }
+
+    private Uni<Void> confirm(ProfileSweepLease lease, KlaviyoCredentials key, List<SubscriberRepository.PushedPerson> pushed) {
+        return klaviyo.profilesByIds(key, pushed.stream().map(SubscriberRepository.PushedPerson::profileId).toList())
+                .call(found -> storeAll(lease, found))
+                .map(found -> missing(pushed, found))
+                .onItem().transformToMulti(gone -> Multi.createFrom().iterable(gone))
+                .onItem().transformToUniAndConcatenate(gone -> findAgain(lease, key, gone))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> storeAll(ProfileSweepLease lease, List<MemberProfile> found) {
+        return Multi.createFrom().iterable(people.of(found))
+                .onItem().transformToUniAndConcatenate(person -> pool.withTransaction(connection ->
+                        subscribers.storeFromKlaviyo(connection, lease.accountId(), person)))
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private static List<SubscriberRepository.PushedPerson> missing(List<SubscriberRepository.PushedPerson> pushed,
+            List<MemberProfile> found) {
+        Set<String> known = found.stream().map(MemberProfile::id).collect(Collectors.toSet());
+        return pushed.stream().filter(person -> !known.contains(person.profileId())).toList();
+    }
+
+    /** A pushed id Klaviyo no longer knows: the profile that has its email (else its phone) survived it. */
+    private Uni<Void> findAgain(ProfileSweepLease lease, KlaviyoCredentials key, SubscriberRepository.PushedPerson gone) {
+        Uni<MemberProfile> byEmail = gone.email() == null
+                ? Uni.createFrom().nullItem()
+                : klaviyo.profileWithEmail(key, gone.email());
+        return byEmail
+                .onItem().ifNull().switchTo(() -> gone.phone() == null
+                        ? Uni.createFrom().nullItem()
+                        : klaviyo.profileWithPhone(key, gone.phone()))
+                .chain(survivor -> survivor == null || survivor.id().equals(gone.profileId())
+                        ? Uni.createFrom().voidItem()
+                        : pool.withTransaction(connection -> subscribers.replaceWithSurvivor(connection, lease.accountId(),
+                                gone.profileId(), people.of(survivor))));
     }
 
     private Uni<Void> complete(ProfileSweepLease lease, StartedRun run) {

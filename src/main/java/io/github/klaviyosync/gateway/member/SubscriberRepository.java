@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
+import java.util.ArrayList;
 import java.util.UUID;
 
 /**
@@ -97,6 +98,30 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                    (select count(*) from sweep) as fenced""";
 
     /** A consent event's change of one channel (the consent columns are the event's channel: a format, not a value). */
+    /** People created from pushes that no read of Klaviyo's API has confirmed since {@code $2} (the oldest first). */
+    static final String UNCONFIRMED_PUSHED = """
+            select klaviyo_profile_id, email, phone_e164 from subscriber
+             where account_id = $1 and pushed and created_at < $2
+             order by id
+             limit $3""";
+
+    /*
+     * A pushed person Klaviyo knows under another id (profiles merged: the pushed id answers nothing)
+     * gives way to the survivor: their memberships move to the survivor (the survivor's own stay), and
+     * the pushed person goes. The survivor was stored just before, in the same transaction.
+     */
+    static final String MOVE_TO_SURVIVOR = """
+            with survivor as (
+                select id from subscriber where account_id = $1 and klaviyo_profile_id = $3
+            ), moved as (
+                insert into list_membership (list_id, subscriber_id, account_id, joined_at, source)
+                select m.list_id, (select id from survivor), m.account_id, m.joined_at, m.source
+                  from list_membership m join subscriber g on g.id = m.subscriber_id
+                 where g.account_id = $1 and g.klaviyo_profile_id = $2 and m.removed_at is null
+                on conflict (list_id, subscriber_id) do nothing
+            )
+            delete from subscriber where account_id = $1 and klaviyo_profile_id = $2 and pushed""";
+
     static final String APPLY_CONSENT_EVENT = """
             update subscriber t set %1$s_consent = $1, %1$s_consent_at = $2, updated_at = now()
              where account_id = $3 and klaviyo_profile_id = $4 and """ + PersonMerge.CONSENT_EVENT_WINS;
@@ -182,6 +207,38 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                     + lease.owner() + ")");
         }
         return new Swept(seen, row.getLong("stored").intValue(), row.getLong("changed").intValue());
+    }
+
+    /** A person created from a push: their id and the contact values pushed. */
+    public record PushedPerson(String profileId, String email, String phone) {
+
+        @Override
+        public String toString() {
+            return "PushedPerson[" + profileId + "]";
+        }
+    }
+
+    /** Up to {@code limit} people created from pushes before {@code before} that Klaviyo's API has not confirmed yet. */
+    Uni<List<PushedPerson>> unconfirmedPushed(SqlConnection connection, UUID accountId, Instant before, int limit) {
+        return connection.preparedQuery(UNCONFIRMED_PUSHED)
+                .execute(Tuple.of(accountId, Rows.timestamp(before), limit))
+                .map(rows -> {
+                    List<PushedPerson> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(new PushedPerson(row.getString("klaviyo_profile_id"), row.getString("email"),
+                            row.getString("phone_e164"))));
+                    return found;
+                });
+    }
+
+    /**
+     * The pushed person {@code pushedId} is {@code survivor} in Klaviyo (merged): the survivor is stored
+     * as Klaviyo gives them, the pushed person's memberships move to them and the pushed person goes.
+     */
+    Uni<Void> replaceWithSurvivor(SqlConnection connection, UUID accountId, String pushedId, KlaviyoPerson survivor) {
+        return storeFromKlaviyo(connection, accountId, survivor)
+                .chain(() -> connection.preparedQuery(MOVE_TO_SURVIVOR)
+                        .execute(Tuple.of(accountId, pushedId, survivor.profileId())))
+                .replaceWithVoid();
     }
 
     /**

@@ -310,6 +310,38 @@ class ProfileSweepTest {
     }
 
     /** An account whose Klaviyo answers slowly and whose sweep is not due yet. */
+    @Test
+    void aPushedIdKlaviyoMergedAwayIsFoundAgainByEmailAndItsMembershipsFollowTheSurvivor() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Merged");
+        String email = TestSecrets.email();
+        String survivor = klaviyo.addMember(listId, SimProfile.sms(TestSecrets.phone()).email(email), Instant.now().minus(1, ChronoUnit.DAYS));
+        String mergedAway = klaviyo.addProfile(SimProfile.empty().email(email));
+        klaviyo.mergeProfiles(survivor, mergedAway);
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        // A push named the id before the merge (an hour ago); no poll has confirmed the pushed person since.
+        execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at)"
+                + " values (?, ?, 'Merged', 'discovery', 'infinity')", accountId, listId);
+        execute("""
+                with pushed as (
+                    insert into subscriber (account_id, klaviyo_profile_id, email, pushed, created_at)
+                    values (?, ?, ?, true, now() - interval '1 hour') returning id)
+                insert into list_membership (list_id, subscriber_id, account_id, joined_at, source)
+                select l.id, pushed.id, l.account_id, now() - interval '1 hour', 'webhook'
+                  from pushed, klaviyo_list l where l.account_id = ?""", accountId, mergedAway, email, accountId);
+
+        makeSweepDue(accountId);
+        sweep(accountId, 1);
+
+        assertEquals(0, count("select count(*) from subscriber where account_id = ? and klaviyo_profile_id = ?", accountId, mergedAway),
+                "the merged-away id is gone");
+        assertEquals(1L, stored(accountId, listId));
+        Map<String, Object> member = member(accountId, listId, survivor);
+        assertEquals(email, member.get("email"), "the membership follows the surviving id, with Klaviyo's values");
+        assertEquals(false, value("select pushed from subscriber where account_id = ? and klaviyo_profile_id = ?", accountId, survivor));
+        assertEquals("succeeded", lastSweep(accountId).get("status"));
+    }
+
     private UUID slowQuietAccount() {
         SimulatedAccount klaviyo = accounts.klaviyoAccount();
         klaviyo.faults().latency(Duration.ofSeconds(1));
