@@ -25,6 +25,8 @@ public interface GatewayConfig {
 
     Webhook webhook();
 
+    Handover handover();
+
     Dev dev();
 
     /** How the gateway talks to Klaviyo. */
@@ -277,6 +279,28 @@ public interface GatewayConfig {
          */
         @WithDefault("10000")
         int accountCacheSize();
+    }
+
+    /** What an instance does on SIGTERM before it exits. */
+    interface Handover {
+        /**
+         * Longest wait for its running syncs, discoveries and apply passes to stop at their next commit;
+         * then their leases and claims are released even if one still runs (its next commit is fenced off).
+         */
+        @WithDefault("10s")
+        Duration stopWait();
+
+        /** Longest wait for the releases themselves, after the stop. */
+        @WithDefault("3s")
+        Duration releaseTimeout();
+
+        /**
+         * How long before the end of the shutdown delay ({@code quarkus.shutdown.delay}) every new
+         * request starts being answered 503 with {@code Retry-After}, so that a client still sending
+         * learns to retry elsewhere before the port closes instead of meeting a closed connection.
+         */
+        @WithDefault("1s")
+        Duration refusalPeriod();
     }
 
     /** Switches that only the dev profile turns on. */

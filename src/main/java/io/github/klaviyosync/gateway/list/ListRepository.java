@@ -107,6 +107,14 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                    updated_at = now()
              where id = $1 and lease_owner = $2""";
 
+    /**
+     * Handover (a bulk conditional update): every lease the owner holds is given back as it stands, so
+     * the lists stay due and another instance claims them at its next tick, resuming at their cursors.
+     */
+    static final String RELEASE_OWNED = """
+            update klaviyo_list set lease_owner = null, lease_until = null, updated_at = now()
+             where lease_owner = $1""";
+
     /** A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed and active. */
     static final String SAVE_DISCOVERED = """
             with saved as (
@@ -215,6 +223,12 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     Uni<Integer> releaseFailed(SqlConnection connection, ListLease lease, Duration retry) {
         return connection.preparedQuery(RELEASE_FAILED)
                 .execute(Tuple.of(lease.listId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.seconds(retry)))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> releaseOwned(SqlConnection connection, String owner) {
+        return connection.preparedQuery(RELEASE_OWNED)
+                .execute(Tuple.of(owner))
                 .map(rows -> rows.rowCount());
     }
 
