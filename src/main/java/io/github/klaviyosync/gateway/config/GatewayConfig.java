@@ -27,6 +27,8 @@ public interface GatewayConfig {
 
     Handover handover();
 
+    Storage storage();
+
     Dev dev();
 
     /** How the gateway talks to Klaviyo. */
@@ -279,6 +281,17 @@ public interface GatewayConfig {
          */
         @WithDefault("10000")
         int accountCacheSize();
+
+        /**
+         * How long applied events are kept, counted from their receipt; the inbox drops a system event
+         * delivered again only while its first copy is kept, so this stays above Klaviyo's 24 hours of retries.
+         */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** How long failed events are kept (for a look and a replay), counted from their receipt. */
+        @WithDefault("30d")
+        Duration failedRetention();
     }
 
     /** What an instance does on SIGTERM before it exits. */
@@ -301,6 +314,21 @@ public interface GatewayConfig {
          */
         @WithDefault("1s")
         Duration refusalPeriod();
+    }
+
+    /** Keeping the database's size bounded: old rows. */
+    interface Storage {
+        /** How often webhook events past their retention are deleted. */
+        @WithDefault("1h")
+        Duration cleanupInterval();
+
+        /** How long after the start the first of those clean-ups runs. */
+        @WithDefault("5m")
+        Duration firstCleanupAfter();
+
+        /** Rows deleted in one transaction by the cleanup and the purge, so no statement holds locks for long. */
+        @WithDefault("5000")
+        int deleteBatchSize();
     }
 
     /** Switches that only the dev profile turns on. */

@@ -1,0 +1,6 @@
+-- Storage that does not grow forever.
+
+-- 1. Webhook retention: the clean-up deletes events received before a cutoff (applied ones after
+--    GATEWAY_WEBHOOK_RETENTION, failed ones after GATEWAY_WEBHOOK_FAILED_RETENTION). received_at never
+--    changes, so this index costs an append per insert and nothing on the apply path.
+create index webhook_event_received on webhook_event (received_at);
