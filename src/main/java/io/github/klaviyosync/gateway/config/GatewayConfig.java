@@ -316,7 +316,7 @@ public interface GatewayConfig {
         Duration refusalPeriod();
     }
 
-    /** Keeping the database's size bounded: old rows. */
+    /** Keeping the database's size bounded: old rows and purged accounts. */
     interface Storage {
         /** How often webhook events past their retention are deleted. */
         @WithDefault("1h")
@@ -325,6 +325,13 @@ public interface GatewayConfig {
         /** How long after the start the first of those clean-ups runs. */
         @WithDefault("5m")
         Duration firstCleanupAfter();
+
+        /**
+         * How often each instance looks for accounts whose purge is unfinished (a purge request starts
+         * one at once; this resumes one an instance left when it stopped).
+         */
+        @WithDefault("1m")
+        Duration purgeInterval();
 
         /** Rows deleted in one transaction by the cleanup and the purge, so no statement holds locks for long. */
         @WithDefault("5000")

@@ -96,6 +96,11 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             delete from webhook_event where id in (
                 select id from webhook_event where received_at < $1 and status = $2 limit $3)""";
 
+    /** Purge of a deleted account (a bounded batch): its events, whatever their status. */
+    static final String DELETE_ACCOUNT_BATCH = """
+            delete from webhook_event where id in (
+                select id from webhook_event where account_id = $1 limit $2)""";
+
     /** An event claimed by a pass: its id and account (events of one account are applied in id order). */
     public record Claimed(long id, UUID accountId, WebhookKind kind) {
     }
@@ -188,6 +193,13 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
     public Uni<Integer> deleteExpired(SqlConnection connection, WebhookStatus status, Instant before, int batch) {
         return connection.preparedQuery(DELETE_EXPIRED_BATCH)
                 .execute(Tuple.of(Rows.timestamp(before), status.wire(), batch))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Deletes up to {@code batch} of the account's events; returns how many. */
+    public Uni<Integer> deleteOfAccount(SqlConnection connection, UUID accountId, int batch) {
+        return connection.preparedQuery(DELETE_ACCOUNT_BATCH)
+                .execute(Tuple.of(accountId, batch))
                 .map(rows -> rows.rowCount());
     }
 
