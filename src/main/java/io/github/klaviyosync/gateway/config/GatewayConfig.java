@@ -316,7 +316,7 @@ public interface GatewayConfig {
         Duration refusalPeriod();
     }
 
-    /** Keeping the database's size bounded: old rows and purged accounts. */
+    /** Keeping the database's size bounded: old rows, purged accounts, and the counts of the status API. */
     interface Storage {
         /** How often webhook events past their retention are deleted. */
         @WithDefault("1h")
@@ -336,6 +336,10 @@ public interface GatewayConfig {
         /** Rows deleted in one transaction by the cleanup and the purge, so no statement holds locks for long. */
         @WithDefault("5000")
         int deleteBatchSize();
+
+        /** How often the counts' change rows are folded into one row per account and count. */
+        @WithDefault("10s")
+        Duration countsCompactionInterval();
     }
 
     /** Switches that only the dev profile turns on. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class AccountPurgeJobTest {
 
     private static final List<String> TABLES = List.of("webhook_event", "sync_run", "list_membership", "subscriber",
-            "klaviyo_list", "list_discovery");
+            "klaviyo_list", "list_discovery", "account_count");
     private static final int BATCH = 7;
 
     @Inject
