@@ -56,14 +56,18 @@ select l.id, b.base + (((l.ord - 1) * 750 + g) % a.people), a.id, now() - interv
     on l.account_id = a.id
   cross join lateral generate_series(0, a.per_list - 1) g;
 
-insert into webhook_event (account_id, kind, payload, status, received_at, applied_at)
+-- As in production: stored received, then applied (or failed) by a later statement; 5% stay received.
+insert into webhook_event (account_id, kind, payload, received_at)
 select a.id, 'flow',
        '{"list_id":"L' || a.n || '-1","profile_id":"P' || i || '","email":"p' || i || '@example.com","phone_number":"",'
            || '"first_name":"Bench","last_name":"' || i || '"}',
-       case i % 20 when 0 then 'failed' when 1 then 'received' else 'applied' end,
-       now() - (i % 518400) * interval '1 second',
-       case when i % 20 > 1 then now() end
+       now() - (i % 518400) * interval '1 second'
   from bench_account a, generate_series(0, a.events - 1) i;
+
+update webhook_event
+   set status = case id % 20 when 0 then 'failed' else 'applied' end,
+       applied_at = case id % 20 when 0 then null else now() end
+ where id % 20 <> 1;
 
 vacuum analyze;
 SQL
