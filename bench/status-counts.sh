@@ -56,7 +56,8 @@ select l.id, b.base + (((l.ord - 1) * 750 + g) % a.people), a.id, now() - interv
     on l.account_id = a.id
   cross join lateral generate_series(0, a.per_list - 1) g;
 
--- As in production: stored received, then applied (or failed) by a later statement; 5% stay received.
+-- As in production: stored received (one trigger call per row, as the inbox stores one per
+-- statement), then applied or failed by a later statement; 5% stay received (a backlog).
 insert into webhook_event (account_id, kind, payload, received_at)
 select a.id, 'flow',
        '{"list_id":"L' || a.n || '-1","profile_id":"P' || i || '","email":"p' || i || '@example.com","phone_number":"",'

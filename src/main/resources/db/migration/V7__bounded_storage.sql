@@ -12,20 +12,19 @@ alter table account add column purge_requested_at timestamptz;
 
 -- 3. Counts for GET /api/status, kept as rows change instead of counted by full scans. Triggers
 --    append change rows to account_count; appending never waits for another transaction, so two
---    writers of one account never queue on a counter row. The application folds the change rows
---    into one row per account and item every few seconds; a count is the sum of an account's rows.
---    People: a statement trigger (transition tables, like member_count in V2), one row per page
---    commit or push batch. Webhook events: only applied and failed ones are counted here, by a
---    statement trigger on status changes (an apply batch is one statement) and deletes; an insert
---    of a received event, the inbox's hot path (one statement per event), fires nothing (the row
---    trigger's WHEN is checked without calling a function), and received events are counted live
---    through the partial index webhook_event_pending: the backlog, normally small. Memberships need
---    no row here: they are the sum of the lists' member_count. No foreign key: the deletes that
---    cascade from an account append rows for an account that is going, and the folding drops rows
---    of accounts that are gone.
+--    writers of one account never queue on a counter row (an UPDATE of one would, and a push batch
+--    locking lists after it could deadlock with a page commit). The application folds the change
+--    rows into one row per account and item every few seconds; a count is the sum of an account's
+--    rows. People: a statement trigger (transition tables, like member_count in V2), one row per page
+--    commit or push batch. Webhook events: inserted one per statement by the inbox, so a row trigger
+--    (a statement trigger with a transition table halved the inbox's insert rate in pgbench; a row
+--    trigger costs about one more row); status changes (an apply batch is one statement) and deletes
+--    by statement triggers. Memberships need no row here: they are the sum of the lists'
+--    member_count. No foreign key: the deletes that cascade from an account append rows for an
+--    account that is going, and the folding drops rows of accounts that are gone.
 create table account_count (
     account_id uuid   not null,
-    item       text   not null check (item in ('subscribers', 'events_applied', 'events_failed')),
+    item       text   not null check (item in ('subscribers', 'events_received', 'events_applied', 'events_failed')),
     delta      bigint not null
 );
 
@@ -43,7 +42,6 @@ begin
     return null;
 end $$;
 
--- Events stored already applied or failed (never by the inbox; by tests, imports, repairs).
 create function webhook_event_counted_insert() returns trigger language plpgsql as $$
 begin
     insert into account_count (account_id, item, delta) values (new.account_id, 'events_' || new.status, 1);
@@ -57,11 +55,11 @@ begin
     select account_id, item, sum(delta)
       from (select o.account_id, 'events_' || o.status as item, -1 as delta
               from before_update o join after_update n on n.id = o.id
-             where n.status <> o.status and o.status <> 'received'
+             where n.status <> o.status
             union all
             select n.account_id, 'events_' || n.status, 1
               from before_update o join after_update n on n.id = o.id
-             where n.status <> o.status and n.status <> 'received') changed
+             where n.status <> o.status) changed
      group by account_id, item
     having sum(delta) <> 0;
     return null;
@@ -70,7 +68,7 @@ end $$;
 create function webhook_event_counted_delete() returns trigger language plpgsql as $$
 begin
     insert into account_count (account_id, item, delta)
-    select account_id, 'events_' || status, -count(*) from gone where status <> 'received' group by account_id, status;
+    select account_id, 'events_' || status, -count(*) from gone group by account_id, status;
     return null;
 end $$;
 
@@ -83,7 +81,7 @@ create trigger subscriber_count_delete after delete on subscriber
     for each statement execute function subscriber_counted_delete();
 
 create trigger webhook_event_count_insert after insert on webhook_event
-    for each row when (new.status <> 'received') execute function webhook_event_counted_insert();
+    for each row execute function webhook_event_counted_insert();
 
 create trigger webhook_event_count_update after update on webhook_event
     referencing old table as before_update new table as after_update
@@ -99,4 +97,4 @@ insert into account_count (account_id, item, delta)
 select account_id, 'subscribers', count(*) from subscriber group by account_id;
 
 insert into account_count (account_id, item, delta)
-select account_id, 'events_' || status, count(*) from webhook_event where status <> 'received' group by account_id, status;
+select account_id, 'events_' || status, count(*) from webhook_event group by account_id, status;

@@ -3,7 +3,6 @@ package io.github.klaviyosync.gateway.status.query;
 import io.github.klaviyosync.gateway.account.AccountStatus;
 import io.github.klaviyosync.gateway.db.Rows;
 import io.github.klaviyosync.gateway.list.ListStatus;
-import io.github.klaviyosync.gateway.webhook.WebhookStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,19 +13,18 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The gateway at a glance, over accounts that are not deleted, without counting whole tables: people
- * and applied and failed webhook events are summed from the {@code account_count} table that
- * triggers keep (migration V7), memberships from the lists' {@code member_count} (V2), and events
- * still to be applied counted through their partial index (the backlog). This class owns
+ * The gateway at a glance, over accounts that are not deleted, without counting rows: people and
+ * webhook events by status are summed from the {@code account_count} table that triggers keep
+ * (migration V7), memberships from the lists' {@code member_count} (V2). This class owns
  * {@code account_count}: the triggers append change rows, {@link #compact()} folds them.
  */
 @ApplicationScoped
 public class StatusCounts {
 
     /*
-     * One round trip, no scan of people, memberships or applied events: the accounts (a few thousand
-     * rows at most), their lists (one row each), their count rows (a handful each, plus the changes
-     * since the last folding) and the received events (webhook_event_pending, a partial index).
+     * One round trip, no scan of people, memberships or events: the accounts (a few thousand rows at
+     * most), their lists (one row each) and their count rows (a handful each, plus the changes since
+     * the last folding).
      */
     static final String COUNTS = """
             with visible as (
@@ -38,19 +36,16 @@ public class StatusCounts {
                   from klaviyo_list l join visible v on v.id = l.account_id
             ), counted as (
                 select coalesce(sum(c.delta) filter (where c.item = 'subscribers'), 0) as subscribers,
+                       coalesce(sum(c.delta) filter (where c.item <> 'subscribers'), 0) as events,
                        coalesce(sum(c.delta) filter (where c.item = 'events_applied'), 0) as applied,
                        coalesce(sum(c.delta) filter (where c.item = 'events_failed'), 0) as failed
                   from account_count c join visible v on v.id = c.account_id
-            ), pending as (
-                select count(*) as received
-                  from webhook_event w join visible v on v.id = w.account_id
-                 where w.status = $3
             )
             select (select count(*) from visible) as accounts,
                    (select max(d.last_discovery_at) from list_discovery d join visible v on v.id = d.account_id) as last_discovery,
                    lists.lists, lists.oldest_sync, lists.memberships,
-                   counted.subscribers, counted.applied, counted.failed, pending.received
-              from lists, counted, pending""";
+                   counted.subscribers, counted.events, counted.applied, counted.failed
+              from lists, counted""";
 
     /*
      * Folding (a data-modifying CTE, one statement): every change row becomes part of one row per
@@ -87,7 +82,7 @@ public class StatusCounts {
 
     public Uni<Counts> counts() {
         return pool.preparedQuery(COUNTS)
-                .execute(Tuple.of(AccountStatus.DELETED.wire(), ListStatus.ACTIVE.wire(), WebhookStatus.RECEIVED.wire()))
+                .execute(Tuple.of(AccountStatus.DELETED.wire(), ListStatus.ACTIVE.wire()))
                 .map(rows -> counts(Rows.single(rows)));
     }
 
@@ -107,7 +102,6 @@ public class StatusCounts {
     private static Counts counts(Row row) {
         return new Counts(row.getLong("accounts"), Rows.instant(row, "last_discovery"), row.getLong("lists"),
                 Rows.instant(row, "oldest_sync"), row.getLong("subscribers"), row.getLong("memberships"),
-                row.getLong("received") + row.getLong("applied") + row.getLong("failed"), row.getLong("applied"),
-                row.getLong("failed"));
+                row.getLong("events"), row.getLong("applied"), row.getLong("failed"));
     }
 }
