@@ -45,6 +45,9 @@ public class Account extends PanacheEntityBase {
     @Column(nullable = false)
     public Instant updatedAt;
 
+    /** When a purge was asked for: the account is gone for the API, and its rows are being deleted. */
+    public Instant purgeRequestedAt;
+
     @Override
     public String toString() {
         // Deliberately without the sealed values or the token hash.

@@ -9,9 +9,12 @@ public final class AccountChecks {
     private AccountChecks() {
     }
 
-    /** The account, or 404 when there is none. Deleted accounts stay readable: their data stays. */
+    /**
+     * The account, or 404 when there is none or it is being purged. Deleted accounts stay readable:
+     * their data stays.
+     */
     public static Account requireExisting(UUID id, Account account) {
-        if (account == null) {
+        if (account == null || account.purgeRequestedAt != null) {
             throw ApiProblem.notFound("no account " + id);
         }
         return account;

@@ -39,14 +39,27 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
              where substring(api_key_enc from 1 for $1) <> $2
                 or substring(webhook_secret_enc from 1 for $1) <> $2""";
 
+    /*
+     * Purge (SKIP LOCKED): the account purged longest, locked for this batch's transaction only, so
+     * replicas purge different accounts side by side. NO KEY UPDATE leaves rows referencing it unblocked.
+     */
+    static final String LOCK_NEXT_PURGE = """
+            select id from account where purge_requested_at is not null
+             order by purge_requested_at, id
+             limit 1
+               for no key update skip locked""";
+
+    /** The end of a purge: the account row, once no row of any other table refers to it. */
+    static final String DELETE_PURGED = "delete from account where id = $1 and purge_requested_at is not null";
+
     /** Accounts not deleted, oldest first. */
     public Uni<List<Account>> listVisible() {
         return list("status <> ?1 order by createdAt, id", AccountStatus.DELETED);
     }
 
-    /** Every account, deleted ones included, oldest first. */
+    /** Every account, deleted ones included (not those being purged), oldest first. */
     public Uni<List<Account>> listAll() {
-        return list("order by createdAt, id");
+        return list("purgeRequestedAt is null order by createdAt, id");
     }
 
     /** The account unless it is unknown or deleted. */
@@ -76,6 +89,19 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
         return connection.preparedQuery(COUNT_SEALED_NOT_UNDER)
                 .execute(Tuple.of(prefix.length, Buffer.buffer(prefix)))
                 .map(rows -> Rows.single(rows).getLong("outdated"));
+    }
+
+    /** The account to purge a batch of, locked until the caller's transaction ends; null when none waits. */
+    Uni<UUID> lockNextPurge(SqlConnection connection) {
+        return connection.preparedQuery(LOCK_NEXT_PURGE)
+                .execute()
+                .map(rows -> rows.size() == 0 ? null : Rows.single(rows).getUUID("id"));
+    }
+
+    Uni<Boolean> deletePurged(SqlConnection connection, UUID id) {
+        return connection.preparedQuery(DELETE_PURGED)
+                .execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     private static byte[] bytes(Row row, String column) {

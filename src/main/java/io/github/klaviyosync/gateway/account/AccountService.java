@@ -35,14 +35,16 @@ public class AccountService {
     private final KlaviyoKeyCheck keyCheck;
     private final KlaviyoClient klaviyo;
     private final List<AccountDeletion> deletions;
+    private final AccountPurgeJob purges;
 
     AccountService(AccountRepository accounts, SecretBox secretBox, KlaviyoKeyCheck keyCheck, KlaviyoClient klaviyo,
-            @All List<AccountDeletion> deletions) {
+            @All List<AccountDeletion> deletions, AccountPurgeJob purges) {
         this.accounts = accounts;
         this.secretBox = secretBox;
         this.keyCheck = keyCheck;
         this.klaviyo = klaviyo;
         this.deletions = deletions;
+        this.purges = purges;
     }
 
     /**
@@ -157,14 +159,29 @@ public class AccountService {
     /**
      * Stops all syncing of the account: it becomes {@code deleted} (the engine claims only lists of
      * active accounts), and the packages that work for it stop ({@link AccountDeletion}: a sync in
-     * flight loses its lease at its next page). With {@code purge} its row goes, and with it (by
-     * cascade) its lists, subscribers, memberships, runs and webhook events.
+     * flight loses its lease at its next page). With {@code purge} it is gone for the API at once (404)
+     * and its rows (lists, people, memberships, runs, webhook events, then the account) are deleted in
+     * the background, a bounded batch per transaction ({@link AccountPurgeJob}).
      */
-    @WithTransaction
     public Uni<Void> delete(UUID id, boolean purge) {
+        return markForDeletion(id, purge)
+                .invoke(() -> {
+                    if (purge) {
+                        purges.wakeUp();
+                    }
+                });
+    }
+
+    @WithTransaction
+    Uni<Void> markForDeletion(UUID id, boolean purge) {
         return accounts.findById(id)
                 .map(account -> AccountChecks.requireExisting(id, account))
-                .chain(account -> purge ? accounts.delete(account) : markDeleted(account));
+                .invoke(account -> {
+                    if (purge) {
+                        account.purgeRequestedAt = now();
+                    }
+                })
+                .chain(this::markDeleted);
     }
 
     private Uni<Void> markDeleted(Account account) {

@@ -25,6 +25,10 @@ public interface GatewayConfig {
 
     Webhook webhook();
 
+    Handover handover();
+
+    Storage storage();
+
     Dev dev();
 
     /** How the gateway talks to Klaviyo. */
@@ -340,6 +344,65 @@ public interface GatewayConfig {
         /** Longest wait for the inbox; a request that waited longer is answered 503 with Retry-After (Klaviyo retries). */
         @WithDefault("5s")
         Duration inboxMaxWait();
+
+        /**
+         * How long applied events are kept, counted from their receipt; the inbox drops a system event
+         * delivered again only while its first copy is kept, so this stays above Klaviyo's 24 hours of retries.
+         */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** How long failed events are kept (for a look and a replay), counted from their receipt. */
+        @WithDefault("30d")
+        Duration failedRetention();
+    }
+
+    /** What an instance does on SIGTERM before it exits. */
+    interface Handover {
+        /**
+         * Longest wait for its running syncs, discoveries and apply passes to stop at their next commit;
+         * then their leases and claims are released even if one still runs (its next commit is fenced off).
+         */
+        @WithDefault("10s")
+        Duration stopWait();
+
+        /** Longest wait for the releases themselves, after the stop. */
+        @WithDefault("3s")
+        Duration releaseTimeout();
+
+        /**
+         * How long before the end of the shutdown delay ({@code quarkus.shutdown.delay}) every new
+         * request starts being answered 503 with {@code Retry-After}, so that a client still sending
+         * learns to retry elsewhere before the port closes instead of meeting a closed connection.
+         */
+        @WithDefault("1s")
+        Duration refusalPeriod();
+    }
+
+    /** Keeping the database's size bounded: old rows, purged accounts, and the counts of the status API. */
+    interface Storage {
+        /** How often webhook events past their retention are deleted. */
+        @WithDefault("1h")
+        Duration cleanupInterval();
+
+        /** How long after the start the first of those clean-ups runs. */
+        @WithDefault("5m")
+        Duration firstCleanupAfter();
+
+        /**
+         * How often each instance looks for accounts whose purge is unfinished (a purge request starts
+         * one at once; this resumes one an instance left when it stopped).
+         */
+        @WithDefault("1m")
+        Duration purgeInterval();
+
+        /** Rows deleted in one transaction by the cleanup and the purge, so no statement holds locks for long. */
+        @WithDefault("5000")
+        int deleteBatchSize();
+
+        /** How often the counts' change rows are folded into one row per account and count. */
+        @WithDefault("10s")
+        Duration countsCompactionInterval();
     }
 
     /** Switches that only the dev profile turns on. */

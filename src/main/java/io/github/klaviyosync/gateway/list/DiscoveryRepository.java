@@ -97,6 +97,13 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                    lease_until = null
              where account_id = $1 and lease_owner = $2""";
 
+    /** Handover (a bulk conditional update): the owner's discoveries are given back, due as they stand. */
+    static final String RELEASE_OWNED = """
+            update list_discovery set lease_owner = null, lease_until = null where lease_owner = $1""";
+
+    /** Purge of a deleted account: its discovery schedule. */
+    static final String DELETE_OF_ACCOUNT = "delete from list_discovery where account_id = $1";
+
     /** "Discover now" (ON CONFLICT: the account may have no row yet). */
     static final String REQUEST = """
             insert into list_discovery as d (account_id, next_discovery_at, trigger) values ($1, $2, $3)
@@ -152,6 +159,18 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
     Uni<Integer> releaseFailed(SqlConnection connection, DiscoveryLease lease, Instant retryAt) {
         return connection.preparedQuery(RELEASE_FAILED)
                 .execute(Tuple.of(lease.accountId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.timestamp(retryAt)))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> releaseOwned(SqlConnection connection, String owner) {
+        return connection.preparedQuery(RELEASE_OWNED)
+                .execute(Tuple.of(owner))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> deleteOfAccount(SqlConnection connection, UUID accountId) {
+        return connection.preparedQuery(DELETE_OF_ACCOUNT)
+                .execute(Tuple.of(accountId))
                 .map(rows -> rows.rowCount());
     }
 

@@ -4,6 +4,7 @@ import io.github.klaviyosync.gateway.account.AccountChecks;
 import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.account.AccountRepository;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.handover.HandingOver;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
@@ -49,10 +50,11 @@ public class ListDiscoveryService {
     private final ListCheckService checks;
     private final Pool pool;
     private final GatewayConfig.Sync config;
+    private final HandingOver handingOver;
 
     ListDiscoveryService(KlaviyoClient klaviyo, AccountCredentials credentials, AccountRepository accounts,
             DiscoveryRepository discoveries, ListRepository lists, DiscoverySchedule schedule, SyncRunRecorder runs,
-            ListCheckService checks, Pool pool, GatewayConfig config) {
+            ListCheckService checks, Pool pool, GatewayConfig config, HandingOver handingOver) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
         this.accounts = accounts;
@@ -63,11 +65,17 @@ public class ListDiscoveryService {
         this.checks = checks;
         this.pool = pool;
         this.config = config.sync();
+        this.handingOver = handingOver;
     }
 
     /** Claims up to {@code limit} accounts whose discovery is due, for {@code owner}. */
     public Uni<List<DiscoveryLease>> claim(String owner, int limit, Duration lease) {
         return pool.withTransaction(connection -> discoveries.claim(connection, owner, limit, lease));
+    }
+
+    /** The owner hands over: the discoveries it still holds are released, due as they stand. */
+    public Uni<Integer> releaseOwned(String owner) {
+        return pool.withTransaction(connection -> discoveries.releaseOwned(connection, owner));
     }
 
     /**
@@ -111,7 +119,12 @@ public class ListDiscoveryService {
         page.items().forEach(list -> listed.add(list.id()));
         return pool.withTransaction(connection -> lists.saveDiscovered(connection, lease.accountId(), lease.trigger(),
                         page.items()))
-                .call(added -> runs.addDiscoveryPage(run.id(), page.items().size(), added));
+                .call(added -> runs.addDiscoveryPage(run.id(), page.items().size(), added))
+                .invoke(() -> {
+                    if (handingOver.isHandingOver(lease.owner())) {
+                        throw new DiscoveryHandedOverException(lease.owner());
+                    }
+                });
     }
 
     /**
@@ -128,6 +141,13 @@ public class ListDiscoveryService {
     }
 
     private Uni<Void> recordFailure(DiscoveryLease lease, StartedRun run, Throwable failure) {
+        if (failure instanceof DiscoveryHandedOverException) {
+            LOG.infof("discovery for account %s handed over", lease.accountId());
+            return pool.withTransaction(connection -> discoveries.releaseFailed(connection, lease, Instant.now()))
+                    .call(() -> runs.fail(run, failure.getMessage()))
+                    .onFailure().recoverWithNull()
+                    .replaceWithVoid();
+        }
         String reason = SyncFailures.describe(failure);
         if (failure instanceof KlaviyoException) {
             LOG.warnf("discovery for account %s failed: %s", lease.accountId(), reason);

@@ -52,6 +52,14 @@ public class ListLeases {
                 .replaceWithVoid();
     }
 
+    /**
+     * The owner hands over: every lease it still holds is released, cursors kept, so the lists are
+     * claimed by another instance at its next tick. Returns how many were released.
+     */
+    public Uni<Integer> releaseOwned(String owner) {
+        return pool.withTransaction(connection -> lists.releaseOwned(connection, owner));
+    }
+
     /** Klaviyo no longer has the list (404): it is kept, marked deleted, and no longer synced. */
     public Uni<Void> markDeleted(ListLease lease) {
         return Panache.withTransaction(() -> lists.markDeleted(lease))

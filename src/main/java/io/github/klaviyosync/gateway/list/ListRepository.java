@@ -113,6 +113,18 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                    updated_at = now()
              where id = $1 and lease_token = $2""";
 
+    /**
+     * Handover (a bulk conditional update): every lease the owner holds is given back as it stands, so
+     * the lists stay due and another instance claims them at its next tick, resuming at their cursors.
+     */
+    static final String RELEASE_OWNED = """
+            update klaviyo_list set lease_owner = null, lease_until = null, lease_token = null, updated_at = now()
+             where lease_owner = $1""";
+
+    /** Purge of a deleted account (a bounded batch): its lists, once their memberships and runs are gone. */
+    static final String DELETE_ACCOUNT_BATCH = """
+            delete from klaviyo_list where id in (select id from klaviyo_list where account_id = $1 limit $2)""";
+
     /** A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed and active. */
     static final String SAVE_DISCOVERED = """
             with saved as (
@@ -230,6 +242,18 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     Uni<Integer> releaseFailed(SqlConnection connection, ListLease lease, Duration retry) {
         return connection.preparedQuery(RELEASE_FAILED)
                 .execute(Tuple.of(lease.listId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.seconds(retry)))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> releaseOwned(SqlConnection connection, String owner) {
+        return connection.preparedQuery(RELEASE_OWNED)
+                .execute(Tuple.of(owner))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> deleteOfAccount(SqlConnection connection, UUID accountId, int batch) {
+        return connection.preparedQuery(DELETE_ACCOUNT_BATCH)
+                .execute(Tuple.of(accountId, batch))
                 .map(rows -> rows.rowCount());
     }
 

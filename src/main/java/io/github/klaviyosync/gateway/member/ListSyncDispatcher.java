@@ -2,10 +2,13 @@ package io.github.klaviyosync.gateway.member;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.db.SessionScopes;
+import io.github.klaviyosync.gateway.handover.HandingOver;
+import io.github.klaviyosync.gateway.handover.InFlight;
 import io.github.klaviyosync.gateway.list.ListLease;
 import io.github.klaviyosync.gateway.list.ListLeases;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -16,10 +19,13 @@ import org.jboss.logging.Logger;
 
 /**
  * The claim-and-dispatch loop of member syncs: claims due lists for an owner and hands each to
- * {@link MemberSyncService} on a session of its own, side by side within the instance's concurrency bound; renews the owner's leases while syncs run. A tick returns once it
- * has claimed: the syncs go on in the background and free their slots as they end. While a claim
- * finds more due lists than free slots (a backlog), a slot freed by an ending sync is claimed again
- * at once rather than at the next tick, so throughput is bound by the slots, not by the tick.
+ * {@link MemberSyncService} on a session of its own, side by side within the instance's concurrency
+ * bound; renews the owner's leases while syncs run. A tick returns once it has claimed: the syncs go
+ * on in the background and free their slots as they end. While a claim finds more due lists than
+ * free slots (a backlog), a slot freed by an ending sync is claimed again at once rather than at the
+ * next tick, so throughput is bound by the slots, not by the tick.
+ * On a handover an owner claims nothing more, its syncs stop after their current page commit, and
+ * the leases it still holds are released.
  */
 @ApplicationScoped
 public class ListSyncDispatcher {
@@ -30,13 +36,16 @@ public class ListSyncDispatcher {
     private final MemberSyncService syncs;
     private final SessionScopes scopes;
     private final GatewayConfig.Sync config;
+    private final HandingOver handingOver;
     private final ConcurrentHashMap<String, OwnerSlots> owners = new ConcurrentHashMap<>();
 
-    ListSyncDispatcher(ListLeases leases, MemberSyncService syncs, SessionScopes scopes, GatewayConfig config) {
+    ListSyncDispatcher(ListLeases leases, MemberSyncService syncs, SessionScopes scopes, GatewayConfig config,
+            HandingOver handingOver) {
         this.leases = leases;
         this.syncs = syncs;
         this.scopes = scopes;
         this.config = config.sync();
+        this.handingOver = handingOver;
     }
 
     /** Renews the owner's leases, then claims as many due lists as it has free slots and starts them. */
@@ -44,6 +53,23 @@ public class ListSyncDispatcher {
         OwnerSlots slots = slots(owner);
         return renewLeases(owner, slots)
                 .chain(() -> claim(owner, slots));
+    }
+
+    /**
+     * Hands the owner's lists over: no more claims, its syncs stop after their current page commit
+     * (waiting at most {@code wait} for them), then every lease it still holds is released, so another
+     * instance claims those lists at its next tick. Returns how many leases were released.
+     */
+    public Uni<Integer> handOver(String owner, Duration wait) {
+        handingOver.begin(owner);
+        OwnerSlots slots = slots(owner);
+        return slots.work.idle(wait)
+                .invoke(idle -> {
+                    if (!idle) {
+                        LOG.warnf("%d syncs still running after %s; releasing their leases anyway", slots.running.get(), wait);
+                    }
+                })
+                .chain(() -> leases.releaseOwned(owner));
     }
 
     /** Syncs currently running for the owner on this instance. */
@@ -72,10 +98,10 @@ public class ListSyncDispatcher {
     /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
     private Uni<Integer> claim(String owner, OwnerSlots slots) {
         int freeSlots = config.maxConcurrentLists() - slots.running.get();
-        if (freeSlots <= 0 || !slots.claiming.compareAndSet(false, true)) {
+        if (freeSlots <= 0 || handingOver.isHandingOver(owner) || !slots.claiming.compareAndSet(false, true)) {
             return Uni.createFrom().item(0);
         }
-        return leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration())
+        return slots.work.track(() -> leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration()))
                 .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
                 .invoke(claimed -> claimed.forEach(lease -> start(owner, lease, slots)))
                 .map(List::size)
@@ -83,9 +109,12 @@ public class ListSyncDispatcher {
     }
 
     private void start(String owner, ListLease lease, OwnerSlots slots) {
+        if (handingOver.isHandingOver(owner)) {
+            return; // claimed while the handover began: its lease is released with the others
+        }
         slots.running.incrementAndGet();
         slots.held.add(lease.token());
-        scopes.isolated(() -> syncs.sync(lease))
+        slots.work.track(() -> scopes.isolated(() -> syncs.sync(lease)))
                 .onTermination().invoke(() -> slots.held.remove(lease.token()))
                 .onTermination().invoke(slots.running::decrementAndGet)
                 .onTermination().invoke(() -> refillIfBacklogged(owner, slots))
@@ -107,12 +136,14 @@ public class ListSyncDispatcher {
 
     /**
      * One owner's syncs on this instance: how many run, the claims they hold (renewed every tick),
-     * whether a claim is under way, whether lists wait.
+     * whether a claim is under way, whether lists wait; and its claims and syncs in flight, which a
+     * handover waits for.
      */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
         final Set<UUID> held = ConcurrentHashMap.newKeySet();
         final AtomicBoolean claiming = new AtomicBoolean();
+        final InFlight work = new InFlight();
         volatile boolean backlog;
     }
 }

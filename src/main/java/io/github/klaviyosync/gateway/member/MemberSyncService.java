@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.member;
 
 import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.handover.HandingOver;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoNotFoundException;
@@ -21,6 +22,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -46,10 +48,11 @@ public class MemberSyncService {
     private final Pool pool;
     private final GatewayConfig.Sync config;
     private final MeterRegistry metrics;
+    private final HandingOver handingOver;
 
     MemberSyncService(KlaviyoClient klaviyo, AccountCredentials credentials, KlaviyoPeople people,
             MembershipRepository memberships, ListLeases leases, SyncRunRecorder runs, Pool pool, GatewayConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, HandingOver handingOver) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
         this.people = people;
@@ -59,6 +62,7 @@ public class MemberSyncService {
         this.pool = pool;
         this.config = config.sync();
         this.metrics = metrics;
+        this.handingOver = handingOver;
     }
 
     /** What a member sync did. */
@@ -119,7 +123,15 @@ public class MemberSyncService {
     private Uni<Committed> commit(ListLease lease, StartedRun run, FullScan scan, Page<MemberProfile> page) {
         List<KlaviyoPerson> fetched = people.of(page.items());
         return pool.withTransaction(connection -> memberships.commitPage(connection, lease, run.id(), scan, fetched,
-                page.nextUrl(), config.leaseDuration()));
+                        page.nextUrl(), config.leaseDuration()))
+                .invoke(() -> stopIfHandingOver(lease));
+    }
+
+    /** After a commit, never before: a handover lets the page in flight in, then fetches nothing more. */
+    private void stopIfHandingOver(ListLease lease) {
+        if (handingOver.isHandingOver(lease.owner())) {
+            throw new SyncHandedOverException(lease);
+        }
     }
 
     /** Hands the list back; a claim taken over meanwhile fails the sync instead of recording success. */
@@ -135,7 +147,9 @@ public class MemberSyncService {
 
     private Uni<Outcome> recordFailure(ListLease lease, StartedRun run, Throwable failure) {
         String reason = describe(failure);
-        if (failure instanceof KlaviyoException || failure instanceof LeaseLostException) {
+        if (failure instanceof SyncHandedOverException) {
+            LOG.infof("sync of list %s (account %s) handed over", lease.klaviyoListId(), lease.accountId());
+        } else if (failure instanceof KlaviyoException || failure instanceof LeaseLostException) {
             LOG.warnf("sync of list %s (account %s) failed: %s", lease.klaviyoListId(), lease.accountId(), reason);
         } else {
             LOG.errorf(failure, "sync of list %s (account %s) failed", lease.klaviyoListId(), lease.accountId());
@@ -144,7 +158,7 @@ public class MemberSyncService {
                 ? leases.markDeleted(lease)
                 : failure instanceof LeaseLostException
                         ? Uni.createFrom().voidItem()
-                        : leases.releaseFailed(lease, config.failureRetry());
+                        : leases.releaseFailed(lease, failure instanceof SyncHandedOverException ? Duration.ZERO : config.failureRetry());
         return release
                 .call(() -> runs.fail(run, reason))
                 .onFailure().invoke(secondary -> LOG.warnf("could not record the failed sync of list %s: %s",
@@ -158,7 +172,7 @@ public class MemberSyncService {
         if (failure instanceof KlaviyoNotFoundException) {
             return "the list no longer exists in Klaviyo (404); marked deleted";
         }
-        if (failure instanceof LeaseLostException) {
+        if (failure instanceof LeaseLostException || failure instanceof SyncHandedOverException) {
             return failure.getMessage();
         }
         return SyncFailures.describe(failure);

@@ -146,6 +146,11 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
               from j join list_membership lm on lm.list_id = j.list_id and lm.subscriber_id = j.subscriber_id
              where lm.removed_at is not null""";
 
+    /** Purge of a deleted account (a bounded batch by primary key): its memberships, before its people and lists. */
+    static final String DELETE_ACCOUNT_BATCH = """
+            delete from list_membership where (list_id, subscriber_id) in (
+                select list_id, subscriber_id from list_membership where account_id = $1 limit $2)""";
+
     /** What one committed page did: members seen, and members new to the list (or back on it). */
     public record Committed(int seen, int added) {
     }
@@ -158,6 +163,13 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
     @WithSession
     public Uni<Long> countActive(long listId) {
         return count("listId = ?1 and removedAt is null", listId);
+    }
+
+    /** Deletes up to {@code batch} of the account's memberships; returns how many. */
+    Uni<Integer> deleteOfAccount(SqlConnection connection, UUID accountId, int batch) {
+        return connection.preparedQuery(DELETE_ACCOUNT_BATCH)
+                .execute(Tuple.of(accountId, batch))
+                .map(rows -> rows.rowCount());
     }
 
     /**

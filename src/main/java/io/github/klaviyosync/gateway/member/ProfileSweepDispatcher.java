@@ -2,8 +2,11 @@ package io.github.klaviyosync.gateway.member;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.db.SessionScopes;
+import io.github.klaviyosync.gateway.handover.HandingOver;
+import io.github.klaviyosync.gateway.handover.InFlight;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +18,9 @@ import org.jboss.logging.Logger;
  * ones ({@code gateway.sync.sweeps-per-tick} a tick, up to {@code gateway.sync.max-concurrent-sweeps}
  * at once) and runs each on a session of its own in the background; a tick returns once it has
  * claimed. Sweeps rank below member syncs: while those take every slot of the owner
- * ({@link ListSyncDispatcher#busy}), at most one sweep runs, so consent still moves, slowly.
+ * ({@link ListSyncDispatcher#busy}), at most one sweep runs, so consent still moves, slowly. On a
+ * handover an owner claims no more, its sweeps stop after their current page commit, and the sweeps
+ * it still holds are released.
  */
 @ApplicationScoped
 public class ProfileSweepDispatcher {
@@ -26,28 +31,44 @@ public class ProfileSweepDispatcher {
     private final ListSyncDispatcher memberSyncs;
     private final SessionScopes scopes;
     private final GatewayConfig.Sync config;
+    private final HandingOver handingOver;
     private final ConcurrentHashMap<String, OwnerSweeps> owners = new ConcurrentHashMap<>();
 
     ProfileSweepDispatcher(ProfileSweepService sweeps, ListSyncDispatcher memberSyncs, SessionScopes scopes,
-            GatewayConfig config) {
+            GatewayConfig config, HandingOver handingOver) {
         this.sweeps = sweeps;
         this.memberSyncs = memberSyncs;
         this.scopes = scopes;
         this.config = config.sync();
+        this.handingOver = handingOver;
     }
 
     /** Renews the owner's sweeps, then claims as many due ones as this tick allows and starts them; answers how many. */
     public Uni<Integer> tick(String owner) {
-        OwnerSweeps sweepsOfOwner = owners.computeIfAbsent(owner, ignored -> new OwnerSweeps());
-        if (!sweepsOfOwner.claiming.compareAndSet(false, true)) {
+        OwnerSweeps sweepsOfOwner = sweepsOf(owner);
+        if (handingOver.isHandingOver(owner) || !sweepsOfOwner.claiming.compareAndSet(false, true)) {
             return Uni.createFrom().item(0);
         }
         Uni<Integer> renewed = sweepsOfOwner.running.get() == 0
                 ? Uni.createFrom().item(0)
                 : sweeps.renew(owner, config.leaseDuration());
-        return renewed
-                .chain(() -> claim(owner, sweepsOfOwner))
+        return sweepsOfOwner.work.track(() -> renewed.chain(() -> claim(owner, sweepsOfOwner)))
                 .onTermination().invoke(() -> sweepsOfOwner.claiming.set(false));
+    }
+
+    /**
+     * Hands the owner's sweeps over: no more claims, its sweeps stop after their current page commit
+     * (waiting at most {@code wait} for them), then every sweep it still holds is released, due as it
+     * stands. Returns how many were released.
+     */
+    public Uni<Integer> handOver(String owner, Duration wait) {
+        handingOver.begin(owner);
+        return sweepsOf(owner).work.idle(wait)
+                .chain(() -> sweeps.releaseOwned(owner));
+    }
+
+    private OwnerSweeps sweepsOf(String owner) {
+        return owners.computeIfAbsent(owner, ignored -> new OwnerSweeps());
     }
 
     /** Sweeps currently running for the owner on this instance. */
@@ -76,17 +97,24 @@ public class ProfileSweepDispatcher {
     }
 
     private void start(ProfileSweepLease lease, OwnerSweeps sweepsOfOwner) {
+        if (handingOver.isHandingOver(lease.owner())) {
+            return; // claimed while the handover began: released with the others
+        }
         sweepsOfOwner.running.incrementAndGet();
-        scopes.isolated(() -> sweeps.sweep(lease))
+        sweepsOfOwner.work.track(() -> scopes.isolated(() -> sweeps.sweep(lease)))
                 .onTermination().invoke(sweepsOfOwner.running::decrementAndGet)
                 .subscribe().with(
                         outcome -> LOG.debugf("account %s swept: %s", lease.accountId(), outcome),
                         failure -> LOG.errorf(failure, "profile sweep of account %s ended abnormally", lease.accountId()));
     }
 
-    /** One owner's sweeps on this instance: how many run, and whether a claim is under way. */
+    /**
+     * One owner's sweeps on this instance: how many run, whether a claim is under way, and its claims
+     * and sweeps in flight, which a handover waits for.
+     */
     private static final class OwnerSweeps {
         final AtomicInteger running = new AtomicInteger();
+        final InFlight work = new InFlight();
         final AtomicBoolean claiming = new AtomicBoolean();
     }
 }

@@ -78,6 +78,10 @@ public class ProfileSweepRepository implements PanacheRepositoryBase<ProfileSwee
                    lease_token = null
              where account_id = $1 and lease_token = $2""";
 
+    /** Handover (a bulk conditional update): the owner's sweeps are given back, due as they stand, cursors kept. */
+    static final String RELEASE_OWNED = """
+            update profile_sweep set lease_owner = null, lease_until = null, lease_token = null where lease_owner = $1""";
+
     /** The sweep state of these accounts (those that were ever swept). */
     @WithSession
     public Uni<List<ProfileSweep>> findByAccounts(Collection<UUID> accountIds) {
@@ -98,6 +102,13 @@ public class ProfileSweepRepository implements PanacheRepositoryBase<ProfileSwee
     Uni<Integer> renew(SqlConnection connection, String owner, Duration lease) {
         return connection.preparedQuery(RENEW)
                 .execute(Tuple.of(owner, Rows.seconds(lease)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Releases every sweep the owner holds; returns how many. */
+    Uni<Integer> releaseOwned(SqlConnection connection, String owner) {
+        return connection.preparedQuery(RELEASE_OWNED)
+                .execute(Tuple.of(owner))
                 .map(rows -> rows.rowCount());
     }
 

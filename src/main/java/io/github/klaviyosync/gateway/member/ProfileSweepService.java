@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.member;
 
 import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
+import io.github.klaviyosync.gateway.handover.HandingOver;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
@@ -46,10 +47,11 @@ public class ProfileSweepService {
     private final SyncRunRecorder runs;
     private final Pool pool;
     private final GatewayConfig.Sync config;
+    private final HandingOver handingOver;
 
     ProfileSweepService(KlaviyoClient klaviyo, AccountCredentials credentials, KlaviyoPeople people,
             SubscriberRepository subscribers, ProfileSweepRepository sweeps, SyncRunRecorder runs, Pool pool,
-            GatewayConfig config) {
+            GatewayConfig config, HandingOver handingOver) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
         this.people = people;
@@ -58,6 +60,7 @@ public class ProfileSweepService {
         this.runs = runs;
         this.pool = pool;
         this.config = config.sync();
+        this.handingOver = handingOver;
     }
 
     /** What a sweep did: pages, profiles Klaviyo listed, of them people the gateway stores, of those changed. */
@@ -77,6 +80,11 @@ public class ProfileSweepService {
     /** Extends every sweep claim the owner holds; returns how many it still holds. */
     public Uni<Integer> renew(String owner, Duration lease) {
         return pool.withTransaction(connection -> sweeps.renew(connection, owner, lease));
+    }
+
+    /** Releases every sweep the owner holds (a handover), due as they stand; returns how many. */
+    public Uni<Integer> releaseOwned(String owner) {
+        return pool.withTransaction(connection -> sweeps.releaseOwned(connection, owner));
     }
 
     /** Sweeps the account; never fails: a failure is recorded on the run and the sweep is retried later. */
@@ -100,7 +108,12 @@ public class ProfileSweepService {
     private Uni<Swept> commit(ProfileSweepLease lease, StartedRun run, Page<MemberProfile> page) {
         List<KlaviyoPerson> swept = people.of(page.items());
         return pool.withTransaction(connection -> subscribers.commitSweptPage(connection, lease, run.id(), swept,
-                page.nextUrl(), config.leaseDuration()));
+                        page.nextUrl(), config.leaseDuration()))
+                .invoke(() -> {
+                    if (handingOver.isHandingOver(lease.owner())) {
+                        throw new SyncHandedOverException(lease.owner(), "the profile sweep of account " + lease.accountId());
+                    }
+                });
     }
 
     /**
@@ -168,15 +181,19 @@ public class ProfileSweepService {
     }
 
     private Uni<Outcome> recordFailure(ProfileSweepLease lease, StartedRun run, Throwable failure) {
-        String reason = failure instanceof LeaseLostException ? failure.getMessage() : SyncFailures.describe(failure);
-        if (failure instanceof KlaviyoException || failure instanceof LeaseLostException) {
+        boolean handedOver = failure instanceof SyncHandedOverException;
+        String reason = failure instanceof LeaseLostException || handedOver ? failure.getMessage() : SyncFailures.describe(failure);
+        if (handedOver) {
+            LOG.infof("profile sweep of account %s handed over", lease.accountId());
+        } else if (failure instanceof KlaviyoException || failure instanceof LeaseLostException) {
             LOG.warnf("profile sweep of account %s failed: %s", lease.accountId(), reason);
         } else {
             LOG.errorf(failure, "profile sweep of account %s failed", lease.accountId());
         }
         Uni<Integer> release = failure instanceof LeaseLostException
                 ? Uni.createFrom().item(0)
-                : pool.withTransaction(connection -> sweeps.releaseFailed(connection, lease, config.failureRetry()));
+                : pool.withTransaction(connection -> sweeps.releaseFailed(connection, lease,
+                        handedOver ? Duration.ZERO : config.failureRetry()));
         return release
                 .call(() -> runs.fail(run, reason))
                 .onFailure().invoke(secondary -> LOG.warnf("could not record the failed profile sweep of account %s: %s",

@@ -129,8 +129,19 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
     private static final String APPLY_SMS_CONSENT_EVENT = APPLY_CONSENT_EVENT.formatted("sms");
     private static final String APPLY_EMAIL_CONSENT_EVENT = APPLY_CONSENT_EVENT.formatted("email");
 
+    /** Purge of a deleted account (a bounded batch), once its memberships are gone. */
+    static final String DELETE_ACCOUNT_BATCH = """
+            delete from subscriber where id in (select id from subscriber where account_id = $1 limit $2)""";
+
     /** The consent channels a consent event changes. */
     public enum Channel { SMS, EMAIL }
+
+    /** Deletes up to {@code batch} of the account's people; returns how many. */
+    Uni<Integer> deleteOfAccount(SqlConnection connection, UUID accountId, int batch) {
+        return connection.preparedQuery(DELETE_ACCOUNT_BATCH)
+                .execute(Tuple.of(accountId, batch))
+                .map(rows -> rows.rowCount());
+    }
 
     @WithSession
     public Uni<Subscriber> findByProfileId(UUID accountId, String klaviyoProfileId) {

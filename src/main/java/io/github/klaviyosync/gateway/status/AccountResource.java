@@ -126,8 +126,9 @@ public class AccountResource {
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete an account",
-            description = "Stops all syncing for it. Its data stays (readable, status deleted) unless purge=true, "
-                    + "which deletes the account with its lists, members, runs and webhook events.")
+            description = "Stops all syncing for it. Its data stays (readable, status deleted; its webhook events go after "
+                    + "their retention) unless purge=true: then the account is gone at once (404) and its lists, members, "
+                    + "runs and webhook events are deleted in the background, in bounded batches.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "400", description = "purge is not true or false",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -24,6 +24,10 @@ public class SyncRunRepository implements PanacheRepository<SyncRun> {
             delete from sync_run where id in (
                 select id from sync_run where started_at < $1 and status <> $2 limit $3)""";
 
+    /** Purge of a deleted account (a bounded batch): its runs, before its lists. */
+    static final String DELETE_ACCOUNT_BATCH = """
+            delete from sync_run where id in (select id from sync_run where account_id = $1 limit $2)""";
+
     /** Whether a run of the list is recorded as running (it may be a crashed one: check the list's lease too). */
     @WithSession
     public Uni<Boolean> hasRunning(long listId) {
@@ -61,6 +65,13 @@ public class SyncRunRepository implements PanacheRepository<SyncRun> {
     Uni<Integer> addDiscoveryPage(long runId, int listsSeen, int listsAdded) {
         return update("pages = pages + 1, listsSeen = listsSeen + ?1, listsAdded = listsAdded + ?2 where id = ?3",
                 listsSeen, listsAdded, runId);
+    }
+
+    /** Deletes up to {@code batch} of the account's runs; returns how many. */
+    Uni<Integer> deleteOfAccount(SqlConnection connection, UUID accountId, int batch) {
+        return connection.preparedQuery(DELETE_ACCOUNT_BATCH)
+                .execute(Tuple.of(accountId, batch))
+                .map(rows -> rows.rowCount());
     }
 
     /** Deletes up to {@code batch} finished runs started before {@code before}; returns how many. */

@@ -88,6 +88,19 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             update webhook_event set status = $2, applied_at = now(), claimed_by = null, claimed_until = null, error = null
             where id = any($1::bigint[])""";
 
+    /*
+     * Retention (a bounded batch: Panache cannot limit a delete): events of one status received before
+     * the cutoff, found through the index on received_at, whatever their account (deleted ones too).
+     */
+    static final String DELETE_EXPIRED_BATCH = """
+            delete from webhook_event where id in (
+                select id from webhook_event where received_at < $1 and status = $2 limit $3)""";
+
+    /** Purge of a deleted account (a bounded batch): its events, whatever their status. */
+    static final String DELETE_ACCOUNT_BATCH = """
+            delete from webhook_event where id in (
+                select id from webhook_event where account_id = $1 limit $2)""";
+
     /** An event claimed by a pass: its id and account (events of one account are applied in id order). */
     public record Claimed(long id, UUID accountId, WebhookKind kind) {
     }
@@ -179,6 +192,20 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
     public Uni<Integer> markApplied(SqlConnection connection, Collection<Long> eventIds) {
         return connection.preparedQuery(MARK_APPLIED)
                 .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.APPLIED.wire()))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Deletes up to {@code batch} events of {@code status} received before {@code before}; returns how many. */
+    public Uni<Integer> deleteExpired(SqlConnection connection, WebhookStatus status, Instant before, int batch) {
+        return connection.preparedQuery(DELETE_EXPIRED_BATCH)
+                .execute(Tuple.of(Rows.timestamp(before), status.wire(), batch))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Deletes up to {@code batch} of the account's events; returns how many. */
+    public Uni<Integer> deleteOfAccount(SqlConnection connection, UUID accountId, int batch) {
+        return connection.preparedQuery(DELETE_ACCOUNT_BATCH)
+                .execute(Tuple.of(accountId, batch))
                 .map(rows -> rows.rowCount());
     }
 

@@ -45,7 +45,7 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("5", firstMigration.targetSchemaVersion);
+        assertEquals("7", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
@@ -53,7 +53,7 @@ class MigrationsTest {
     @Test
     void createEveryTableOfTheModel() throws SQLException {
         assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event",
-                        "profile_sweep", "flyway_schema_history"),
+                        "profile_sweep", "account_count", "flyway_schema_history"),
                 new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
     }
 
@@ -69,6 +69,7 @@ class MigrationsTest {
         assertHas(indexes, "sync_run_running: CREATE INDEX sync_run_running ON public.sync_run USING btree (list_id) WHERE (status = 'running'::text)");
         assertHas(indexes, "profile_sweep_due: CREATE INDEX profile_sweep_due ON public.profile_sweep USING btree (next_sweep_at)");
         assertHas(indexes, "list_discovery_check_due: CREATE INDEX list_discovery_check_due ON public.list_discovery USING btree (next_list_check_at)");
+        assertHas(indexes, "webhook_event_received: CREATE INDEX webhook_event_received ON public.webhook_event USING btree (received_at)");
         assertHas(indexes, "account_klaviyo_account_live: CREATE UNIQUE INDEX account_klaviyo_account_live ON public.account USING btree (klaviyo_account_id) WHERE (status <> 'deleted'::text)");
     }
 
@@ -147,6 +148,36 @@ class MigrationsTest {
         for (String table : List.of("klaviyo_list", "subscriber", "list_membership", "profile_sweep")) {
             assertEquals(List.of("0"), strings("select count(*) from " + table + " where account_id = '" + account + "'"), table);
         }
+    }
+
+    @Test
+    void keepEachAccountsCountsOfPeopleAndEventsByStatusAsRowsChange() throws SQLException {
+        String account = newAccount();
+        String other = newAccount();
+        execute("insert into subscriber (account_id, klaviyo_profile_id) select '" + account + "', 'P' || n from generate_series(1, 5) n");
+        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + other + "', 'Q1')");
+        execute("delete from subscriber where account_id = '" + account + "' and klaviyo_profile_id in ('P1', 'P2')");
+        execute("insert into webhook_event (account_id, kind, payload) select '" + account + "', 'flow', '{}' from generate_series(1, 4)");
+        String rowsOfAccount = "select count(*) from account_count where account_id = '" + account + "'";
+        List<String> beforeClaim = strings(rowsOfAccount);
+        execute("update webhook_event set claimed_by = 'pass', claimed_until = now() where account_id = '" + account + "'");
+        assertEquals(beforeClaim, strings(rowsOfAccount), "a claim changes no status and appends nothing");
+        execute("update webhook_event set status = 'applied' where id in (select id from webhook_event where account_id = '"
+                + account + "' order by id limit 3)");
+        execute("update webhook_event set status = 'failed' where id in (select id from webhook_event where account_id = '"
+                + account + "' and status = 'applied' order by id limit 1)");
+        execute("delete from webhook_event where id in (select id from webhook_event where account_id = '" + account
+                + "' and status = 'applied' order by id limit 1)");
+
+        execute("insert into webhook_event (account_id, kind, payload, status) values ('" + account + "', 'flow', '{}', 'failed')");
+        execute("update webhook_event set status = 'received' where id in (select id from webhook_event where account_id = '"
+                + account + "' and status = 'failed' order by id limit 1)");
+
+        assertEquals(List.of("events_applied 1", "events_failed 1", "events_received 2", "subscribers 3"),
+                strings("select item || ' ' || sum(delta) from account_count where account_id = '" + account
+                        + "' group by item order by item"));
+        assertEquals(List.of("subscribers 1"), strings("select item || ' ' || sum(delta) from account_count where account_id = '"
+                + other + "' group by item"));
     }
 
     private static Flyway flyway() {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -41,14 +42,39 @@ final class ChaosRig implements AutoCloseable {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Vertx vertx = Vertx.vertx();
+    private final Router root = Router.router(vertx);
     private final HttpServer simulatorServer;
     private final List<PackagedApp> apps = new ArrayList<>();
+    private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
 
     ChaosRig() throws Exception {
-        Router root = Router.router(vertx);
         root.route("/*").subRouter(simulator.router(vertx));
         simulatorServer = vertx.createHttpServer().requestHandler(root).listen(0)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** A request the simulator received through a replica's own base URL ({@link #klaviyoUrlFor}). */
+    record SeenRequest(String replica, String pathAndQuery, Instant at) {
+    }
+
+    /**
+     * The simulator's base URL for one replica (its {@code GATEWAY_KLAVIYO_BASE_URL}): the same
+     * simulator under a path of its own, so the rig knows which replica sent each request and when.
+     */
+    String klaviyoUrlFor(String replica) {
+        String prefix = "/replica-" + replica;
+        // Before the catch-all mount of the constructor, which would take these paths too.
+        root.route(prefix + "/*").order(-2).handler(context -> {
+            seen.add(new SeenRequest(replica, context.request().uri().substring(prefix.length()), Instant.now()));
+            context.next();
+        });
+        root.route(prefix + "/*").order(-1).subRouter(simulator.router(vertx));
+        return "http://localhost:" + simulatorServer.actualPort() + prefix;
+    }
+
+    /** The requests seen so far through {@link #klaviyoUrlFor} URLs, in arrival order. */
+    List<SeenRequest> seenRequests() {
+        return List.copyOf(seen);
     }
 
     /** A gateway on the rig's database and simulator, ready; {@code extra} adds or overrides variables. */

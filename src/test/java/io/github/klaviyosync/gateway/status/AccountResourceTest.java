@@ -16,6 +16,7 @@ import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
 import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +24,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -278,7 +280,7 @@ class AccountResourceTest {
     }
 
     @Test
-    void purgingDeletesTheAccountWithAllItsData() {
+    void purgingAnswersAtOnceAndDeletesTheAccountWithAllItsDataInTheBackground() {
         FixtureAccount account = fixtures.account();
         long list = fixtures.list(account.id(), fixtures.newListId());
         long subscriber = fixtures.subscriber(account.id(), "SUBSCRIBED");
@@ -288,12 +290,18 @@ class AccountResourceTest {
 
         api().queryParam("purge", "true").when().delete("/api/accounts/" + account.id()).then().statusCode(204);
 
-        for (String table : new String[] {"account where id", "klaviyo_list where account_id", "subscriber where account_id",
-                "list_membership where account_id", "sync_run where account_id", "webhook_event where account_id"}) {
+        api().when().get("/api/accounts/" + account.id()).then().statusCode(404);
+        api().when().get("/api/accounts/" + account.id() + "/lists").then().statusCode(404);
+        api().queryParam("includeDeleted", "true").when().get("/api/accounts").then().statusCode(200)
+                .body("id", not(hasItem(account.id().toString())));
+        api().when().delete("/api/accounts/" + account.id()).then().statusCode(404);
+        Eventually.until(Duration.ofSeconds(30), "the purge removes the account row",
+                () -> TestDatabase.count("select count(*) from account where id = ?", account.id()) == 0);
+        for (String table : new String[] {"klaviyo_list where account_id", "subscriber where account_id",
+                "list_membership where account_id", "sync_run where account_id", "webhook_event where account_id",
+                "list_discovery where account_id"}) {
             assertEquals(0L, TestDatabase.row("select count(*) as n from " + table + " = ?", account.id()).get("n"), table);
         }
-        api().when().get("/api/accounts/" + account.id()).then().statusCode(404);
-        api().when().delete("/api/accounts/" + account.id()).then().statusCode(404);
         api().queryParam("purge", "yes").when().delete("/api/accounts/" + UUID.randomUUID()).then().statusCode(400);
     }
 }

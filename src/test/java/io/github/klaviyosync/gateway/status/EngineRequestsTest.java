@@ -130,11 +130,11 @@ class EngineRequestsTest {
                 "the sync in flight did not finish");
 
         api().queryParam("purge", "true").delete("/api/accounts/" + id).then().statusCode(204);
+        api().get("/api/accounts/" + id).then().statusCode(404);
+        Eventually.until(WAIT, "the purge", () -> TestDatabase.count("select count(*) from account where id = ?", id) == 0);
         for (String table : List.of("klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event")) {
             assertEquals(0, TestDatabase.count("select count(*) from " + table + " where account_id = ?", id), table);
         }
-        assertEquals(0, TestDatabase.count("select count(*) from account where id = ?", id));
-        api().get("/api/accounts/" + id).then().statusCode(404);
     }
 
     private static String syncPath(UUID id, String listId) {

@@ -4,6 +4,8 @@ import io.github.klaviyosync.gateway.webhook.WebhookEventRepository;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.db.DatabaseOutage;
 import io.github.klaviyosync.gateway.db.SessionScopes;
+import io.github.klaviyosync.gateway.handover.HandoverStep;
+import io.github.klaviyosync.gateway.handover.InFlight;
 import io.github.klaviyosync.gateway.webhook.Failures;
 import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.Claimed;
 import io.github.klaviyosync.gateway.webhook.WebhookKind;
@@ -11,6 +13,7 @@ import io.github.klaviyosync.gateway.webhook.WebhookMetrics;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,10 +29,11 @@ import org.jboss.logging.Logger;
  * left; each account's events are applied one after another in arrival order (accounts side by
  * side, each on a context and session of its own): runs of flow pushes in batches, anything else
  * planned outside and written inside its own transaction. A failed attempt is recorded with a
- * back-off; the last one marks the event failed.
+ * back-off; the last one marks the event failed. On shutdown a pass applies nothing more after the
+ * event (or batch) it is writing, and the claims this instance still holds are released.
  */
 @ApplicationScoped
-public class WebhookApplier {
+public class WebhookApplier implements HandoverStep {
 
     private static final Logger LOG = Logger.getLogger(WebhookApplier.class);
     private static final long NOT_APPLIED = -1L;
@@ -44,6 +48,10 @@ public class WebhookApplier {
     private final int concurrency;
     /** Passes that ended with claims they could not give back (the database went away): released next time. */
     private final Set<String> abandonedPasses = ConcurrentHashMap.newKeySet();
+    /** Passes running now; a handover releases what they still hold. */
+    private final Set<String> runningPasses = ConcurrentHashMap.newKeySet();
+    private final InFlight passes = new InFlight();
+    private volatile boolean handingOver;
 
     WebhookApplier(EventClaims claims, EventPlanner planner, PushBatchPlanner batchPlanner, EventWriter writer,
             WebhookMetrics metrics, SessionScopes scopes, GatewayConfig config) {
@@ -59,10 +67,44 @@ public class WebhookApplier {
 
     /** Applies every due event; the item is the ids of the events this pass applied. */
     public Uni<List<Long>> applyDue() {
+        if (handingOver) {
+            return Uni.createFrom().item(List.of());
+        }
         String pass = UUID.randomUUID().toString();
-        return scopes.isolated(() -> releaseAbandoned()
-                        .chain(() -> drain(pass, List.of())))
-                .onFailure().invoke(failure -> abandonedPasses.add(pass));
+        runningPasses.add(pass);
+        return passes.track(() -> scopes.isolated(() -> releaseAbandoned()
+                                .chain(() -> drain(pass, List.of())))
+                        .onFailure().invoke(failure -> abandonedPasses.add(pass)))
+                .onTermination().invoke(() -> passEnded(pass));
+    }
+
+    /** A pass that a handover stopped may still hold claims on events it skipped: they are released with the others. */
+    private void passEnded(String pass) {
+        if (handingOver) {
+            abandonedPasses.add(pass);
+        }
+        runningPasses.remove(pass);
+    }
+
+    /**
+     * No pass starts or claims any more, running ones stop after the event or batch they are writing
+     * (waiting at most {@code wait}), then every claim this instance's passes still hold is given back
+     * untouched, so another instance applies those events at its next pass.
+     */
+    @Override
+    public Uni<Void> handOver(Duration wait) {
+        handingOver = true;
+        return passes.idle(wait)
+                .chain(() -> {
+                    List<String> holding = new ArrayList<>(abandonedPasses);
+                    holding.addAll(runningPasses);
+                    return holding.isEmpty() ? Uni.createFrom().item(0) : claims.releasePasses(holding);
+                })
+                .invoke(released -> LOG.infof("apply passes handed over: %d event claims released", released))
+                .onFailure().invoke(failure -> LOG.warnf("releasing the event claims failed: %s; they expire instead",
+                        Failures.describe(failure)))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
     }
 
     private Uni<Void> releaseAbandoned() {
@@ -81,7 +123,7 @@ public class WebhookApplier {
                         .chain(applied -> {
                             List<Long> all = new ArrayList<>(appliedSoFar);
                             all.addAll(applied);
-                            return batch.size() < batchSize ? Uni.createFrom().item(all) : drain(pass, all);
+                            return batch.size() < batchSize || handingOver ? Uni.createFrom().item(all) : drain(pass, all);
                         }));
     }
 
@@ -118,6 +160,9 @@ public class WebhookApplier {
      * alone; a failing batch of one is a failed attempt of its push.
      */
     private Uni<List<Long>> applyFlowBatch(String pass, List<PlannedPush> batch) {
+        if (handingOver) {
+            return Uni.createFrom().item(List.of());
+        }
         return writer.writePushes(pass, batch)
                 .map(this::batchApplied)
                 .onFailure(failure -> !DatabaseOutage.isCausedBy(failure))
@@ -148,6 +193,9 @@ public class WebhookApplier {
 
     /** The event's id once applied, else {@link #NOT_APPLIED}. */
     private Uni<Long> applyOne(String pass, Claimed claimed) {
+        if (handingOver) {
+            return Uni.createFrom().item(NOT_APPLIED);
+        }
         return planner.plan(claimed.id())
                 .chain(plan -> writer.write(pass, plan)
                         .invoke(applied -> countApplied(plan, applied)))

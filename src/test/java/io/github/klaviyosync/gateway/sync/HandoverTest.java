@@ -1,0 +1,153 @@
+package io.github.klaviyosync.gateway.sync;
+
+import static io.github.klaviyosync.gateway.testsupport.TestDatabase.count;
+import static io.github.klaviyosync.gateway.testsupport.TestDatabase.execute;
+import static io.github.klaviyosync.gateway.testsupport.TestDatabase.row;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
+import io.github.klaviyosync.gateway.member.ProfileSweepDispatcher;
+import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.Eventually;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The member-sync and profile-sweep parts of the handover on SIGTERM, driven for engines of the
+ * test's own (the application's are paused): the owner's running sync (sweep) stops right after the
+ * page it is committing, nothing more is fetched or claimed, and its claim is released due at once
+ * with its page cursor kept, so another instance resumes there at its next tick.
+ */
+@QuarkusTest
+class HandoverTest {
+
+    private static final String OWNER = "engine-handing-over";
+    private static final String APPLICATION_ENGINE = "member-sync";
+    private static final String SWEEPER = "sweeper-handing-over";
+    private static final String APPLICATION_SWEEPS = "profile-sweep";
+
+    @Inject
+    TestAccounts accounts;
+
+    @Inject
+    ListSyncDispatcher dispatcher;
+
+    @Inject
+    ProfileSweepDispatcher sweeps;
+
+    @Inject
+    Scheduler scheduler;
+
+    @Test
+    void aHandedOverOwnerStopsAfterThePageItCommitsAndReleasesItsLeaseDueAtOnce() throws Throwable {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Handed over");
+        klaviyo.addMembers(listId, 2_000, Instant.parse("2026-01-01T00:00:00Z"));
+        klaviyo.faults().latency(Duration.ofMillis(150));
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        execute("""
+                insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
+                values (?, ?, 'Handed over', 'discovery', now(), 'connect')""", accountId, listId);
+        scheduler.pause(APPLICATION_ENGINE);
+        try {
+            assertEquals(1, VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(OWNER)));
+            Eventually.until(Duration.ofSeconds(30), "two pages are committed", () -> pages(accountId) >= 2);
+
+            int released = VertxContextSupport.subscribeAndAwait(() -> dispatcher.handOver(OWNER, Duration.ofSeconds(10)));
+            long requestsAtRelease = klaviyo.counters().requestsForList(listId);
+
+            assertEquals(0, dispatcher.running(OWNER), "the sync ended before the release");
+            assertEquals(0, released, "the stopped sync gave its lease back itself");
+            Map<String, Object> run = row("select status, pages, error from sync_run where account_id = ?", accountId);
+            assertEquals("failed", run.get("status"));
+            assertTrue(((String) run.get("error")).startsWith("stopped after a committed page"), (String) run.get("error"));
+            assertEquals(requestsAtRelease, ((Number) run.get("pages")).longValue(), "every page fetched was committed");
+            assertTrue(requestsAtRelease < 20, "the sync stopped early: " + requestsAtRelease + " of 20 pages");
+            Map<String, Object> list = row("select lease_owner, page_cursor, next_sync_at <= now() as due from klaviyo_list"
+                    + " where account_id = ?", accountId);
+            assertNull(list.get("lease_owner"), "the lease is released");
+            assertEquals(true, list.get("due"), "due at once");
+            assertNotNull(list.get("page_cursor"), "the next page is where another instance resumes");
+
+            assertEquals(0, VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(OWNER)), "a handed-over owner claims nothing");
+            Eventually.pause(Duration.ofMillis(500));
+            assertEquals(requestsAtRelease, klaviyo.counters().requestsForList(listId), "nothing fetched after the release");
+        } finally {
+            execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
+            scheduler.resume(APPLICATION_ENGINE);
+        }
+    }
+
+    @Test
+    void aHandedOverSweeperStopsAfterThePageItCommitsAndReleasesTheSweepDueAtOnce() throws Throwable {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Swept");
+        klaviyo.addMembers(listId, 2_000, Instant.parse("2026-01-01T00:00:00Z"));
+        klaviyo.faults().latency(Duration.ofMillis(150));
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        scheduler.pause(APPLICATION_SWEEPS);
+        try {
+            // Due only once the application's sweeper is paused, so only the test's sweeper claims it.
+            execute("update profile_sweep set next_sweep_at = now() where account_id = ?", accountId);
+            Eventually.until(Duration.ofSeconds(30), "the account's sweep is claimed", () -> claimedAfterATick(accountId));
+            Eventually.until(Duration.ofSeconds(30), "two pages are swept", () -> sweptPages(accountId) >= 2);
+
+            VertxContextSupport.subscribeAndAwait(() -> sweeps.handOver(SWEEPER, Duration.ofSeconds(10)));
+            long requestsAtRelease = klaviyo.counters().requests();
+
+            assertEquals(0, sweeps.running(SWEEPER), "the sweeps ended before the release");
+            Map<String, Object> run = row("select status, pages, error from sync_run where account_id = ? and kind = 'profiles'",
+                    accountId);
+            assertEquals("failed", run.get("status"));
+            assertTrue(((String) run.get("error")).startsWith("stopped after a committed page"), (String) run.get("error"));
+            assertTrue(((Number) run.get("pages")).longValue() < 20, "the sweep stopped early: " + run.get("pages") + " of 20 pages");
+            Map<String, Object> sweep = row("select lease_owner, lease_token, page_cursor, next_sweep_at <= now() as due"
+                    + " from profile_sweep where account_id = ?", accountId);
+            assertNull(sweep.get("lease_owner"), "the claim is released");
+            assertNull(sweep.get("lease_token"), "no page commit of the stopped sweep holds any more");
+            assertEquals(true, sweep.get("due"), "due at once");
+            assertNotNull(sweep.get("page_cursor"), "the next page is where another instance resumes");
+
+            assertEquals(0, VertxContextSupport.subscribeAndAwait(() -> sweeps.tick(SWEEPER)), "a handed-over sweeper claims nothing");
+            Eventually.pause(Duration.ofMillis(500));
+            assertEquals(requestsAtRelease, klaviyo.counters().requests(), "nothing fetched after the release");
+        } finally {
+            execute("update profile_sweep set next_sweep_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
+            scheduler.resume(APPLICATION_SWEEPS);
+        }
+    }
+
+    /** Lets the test's sweeper claim (other accounts' due sweeps too, a few a tick) until it holds this account's. */
+    private boolean claimedAfterATick(UUID accountId) {
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> sweeps.tick(SWEEPER));
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+        return count("select count(*) from profile_sweep where account_id = ? and lease_owner = ?", accountId, SWEEPER) == 1;
+    }
+
+    private static long sweptPages(UUID accountId) {
+        Object pages = row("select coalesce(max(pages), 0) as n from sync_run where account_id = ? and kind = 'profiles'",
+                accountId).get("n");
+        return ((Number) pages).longValue();
+    }
+
+    private static long pages(UUID accountId) {
+        Object pages = row("select coalesce(max(pages), 0) as n from sync_run where account_id = ? and kind = 'members'",
+                accountId).get("n");
+        return ((Number) pages).longValue();
+    }
+}
