@@ -5,6 +5,7 @@ import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoNotFoundException;
+import io.github.klaviyosync.gateway.klaviyo.model.CallPriority;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
@@ -42,10 +43,11 @@ public class MemberSyncService {
     private final Pool pool;
     private final GatewayConfig.Sync config;
     private final MeterRegistry metrics;
+    private final BackfillSizes backfillSizes;
 
     MemberSyncService(KlaviyoClient klaviyo, AccountCredentials credentials, KlaviyoPeople people,
             MembershipRepository memberships, ListLeases leases, SyncRunRecorder runs, Pool pool, GatewayConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, BackfillSizes backfillSizes) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
         this.people = people;
@@ -55,6 +57,7 @@ public class MemberSyncService {
         this.pool = pool;
         this.config = config.sync();
         this.metrics = metrics;
+        this.backfillSizes = backfillSizes;
     }
 
     /** What a member sync did. */
@@ -77,7 +80,9 @@ public class MemberSyncService {
     }
 
     private Uni<Outcome> syncAndRecord(ListLease lease, StartedRun run) {
-        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed());
+        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed())
+                .withPriority(priorityOf(lease))
+                .heldBy(lease.owner());
         return fetchNewMembers(lease, run, key)
                 .chain(outcome -> lease.full() ? markRemoved(lease, run, key, outcome) : Uni.createFrom().item(outcome))
                 .call(outcome -> leases.complete(lease, run.startedAt(), config.memberInterval(), lease.full()))
@@ -90,6 +95,7 @@ public class MemberSyncService {
         return klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor())
                 .onItem().transformToUniAndConcatenate(page -> commit(lease, run, page))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
+                .invoke(outcome -> backfillSizes.onPage(lease, run, key, outcome.pages()))
                 .collect().last();
     }
 
@@ -133,6 +139,11 @@ public class MemberSyncService {
                         lease.klaviyoListId(), secondary.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()
                 .replaceWith(Outcome.NONE);
+    }
+
+    /** A list without a member cursor is being backfilled; a full sync walks every member: both wait for the rest. */
+    static CallPriority priorityOf(ListLease lease) {
+        return lease.memberCursor() == null || lease.full() ? CallPriority.BULK : CallPriority.SYNC;
     }
 
     /** Words for the run's error: Klaviyo's own reason where there is one, never a secret. */

@@ -45,14 +45,14 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("3", firstMigration.targetSchemaVersion);
+        assertEquals("6", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
 
     @Test
     void createEveryTableOfTheModel() throws SQLException {
-        assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "flyway_schema_history"),
+        assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "klaviyo_quota", "flyway_schema_history"),
                 new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
     }
 
@@ -78,6 +78,7 @@ class MigrationsTest {
         assertHas(keys, "klaviyo_list u UNIQUE (account_id, klaviyo_list_id)");
         assertHas(keys, "subscriber u UNIQUE (account_id, klaviyo_profile_id)");
         assertHas(keys, "list_membership p PRIMARY KEY (list_id, subscriber_id)");
+        assertHas(keys, "klaviyo_quota p PRIMARY KEY (budget_key, tier)");
     }
 
     @Test

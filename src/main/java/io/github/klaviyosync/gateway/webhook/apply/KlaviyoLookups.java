@@ -7,6 +7,7 @@ import io.github.klaviyosync.gateway.account.AccountRepository;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoBadRequestException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoNotFoundException;
+import io.github.klaviyosync.gateway.klaviyo.model.CallPriority;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
@@ -78,6 +79,6 @@ public class KlaviyoLookups {
     private Uni<KlaviyoCredentials> credentials(UUID accountId) {
         return accounts.findById(accountId)
                 .onItem().ifNull().failWith(() -> new UnappliableEvent("the account no longer exists"))
-                .map(accountCredentials::of);
+                .map(account -> accountCredentials.of(account).withPriority(CallPriority.LOOKUP));
     }
 }
