@@ -14,10 +14,12 @@ import org.jboss.logging.Logger;
 
 /**
  * The claim-and-dispatch loop of member syncs: claims due lists for an owner and hands each to
- * {@link MemberSyncService} on a session of its own, side by side within the instance's concurrency bound; renews the owner's leases while syncs run. A tick returns once it
- * has claimed: the syncs go on in the background and free their slots as they end. While a claim
- * finds more due lists than free slots (a backlog), a slot freed by an ending sync is claimed again
- * at once rather than at the next tick, so throughput is bound by the slots, not by the tick.
+ * {@link MemberSyncService} on a session of its own, side by side within the instance's concurrency
+ * bound; renews the owner's leases while syncs run. A tick returns once it has claimed: the syncs go
+ * on in the background. A sync that ends frees its slot at once: the owner claims again right away
+ * (once more after a claim under way, when a slot came free during it), so the pace is set by the
+ * accounts' Klaviyo budgets that the syncs wait on, not by the tick, which only finds lists that
+ * became due while nothing ended.
  */
 @ApplicationScoped
 public class ListSyncDispatcher {
@@ -64,41 +66,53 @@ public class ListSyncDispatcher {
     /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
     private Uni<Integer> claim(String owner, OwnerSlots slots) {
         int freeSlots = config.maxConcurrentLists() - slots.running.get();
-        if (freeSlots <= 0 || !slots.claiming.compareAndSet(false, true)) {
+        if (freeSlots <= 0) {
             return Uni.createFrom().item(0);
         }
+        if (!slots.claiming.compareAndSet(false, true)) {
+            slots.claimAgain = true;
+            // The claim under way sees the flag when it ends, unless it ended just now: then claim here.
+            if (!slots.claiming.compareAndSet(false, true)) {
+                return Uni.createFrom().item(0);
+            }
+        }
+        slots.claimAgain = false;
         return leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration())
-                .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
                 .invoke(claimed -> claimed.forEach(lease -> start(owner, lease, slots)))
                 .map(List::size)
-                .onTermination().invoke(() -> slots.claiming.set(false));
+                .onTermination().invoke(() -> claimEnded(owner, slots));
+    }
+
+    /** A slot that came free while the claim ran is claimed for now, not at the next tick. */
+    private void claimEnded(String owner, OwnerSlots slots) {
+        slots.claiming.set(false);
+        if (slots.claimAgain) {
+            refill(owner, slots);
+        }
     }
 
     private void start(String owner, ListLease lease, OwnerSlots slots) {
         slots.running.incrementAndGet();
         scopes.isolated(() -> syncs.sync(lease))
                 .onTermination().invoke(slots.running::decrementAndGet)
-                .onTermination().invoke(() -> refillIfBacklogged(owner, slots))
+                .onTermination().invoke(() -> refill(owner, slots))
                 .subscribe().with(
                         outcome -> LOG.debugf("list %s synced: %s", lease.klaviyoListId(), outcome),
                         failure -> LOG.errorf(failure, "sync of list %s ended abnormally", lease.klaviyoListId()));
     }
 
-    /** A slot came free while more lists were due than slots: claim now, on a context of its own. */
-    private void refillIfBacklogged(String owner, OwnerSlots slots) {
-        if (!slots.backlog) {
-            return;
-        }
+    /** A slot came free: claim now, on a context of its own. */
+    private void refill(String owner, OwnerSlots slots) {
         scopes.isolated(() -> claim(owner, slots))
                 .subscribe().with(
                         claimed -> LOG.tracef("refilled %d slots", claimed),
                         failure -> LOG.warnf("claiming due lists failed: %s", failure.getClass().getSimpleName()));
     }
 
-    /** One owner's syncs on this instance: how many run, whether a claim is under way, whether lists wait. */
+    /** One owner's syncs on this instance: how many run, whether a claim is under way, whether a slot came free meanwhile. */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
         final AtomicBoolean claiming = new AtomicBoolean();
-        volatile boolean backlog;
+        volatile boolean claimAgain;
     }
 }
