@@ -41,11 +41,12 @@ public interface QuotaLedger {
 
     /**
      * The budget of one tier for one lease: permits per steady and per burst window, the windows'
-     * lengths, how far ahead of an even pace the lease's priority may draw, the guard at a window's
-     * end, and what a lowered budget regains per window.
+     * lengths, how far ahead of an even pace the lease's priority may spend ({@code leadMillis}) and
+     * reserve beyond that ({@code horizonMillis}: reserved permits mature as the pace reaches them),
+     * the guard at a window's end, and what a lowered budget regains per window.
      */
     record QuotaLimits(int perWindow, int perBurst, long windowMillis, long burstMillis, long leadMillis,
-            long guardMillis, int recovery) {
+            long horizonMillis, long guardMillis, int recovery) {
     }
 
     /**

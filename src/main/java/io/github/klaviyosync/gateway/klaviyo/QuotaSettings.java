@@ -34,6 +34,7 @@ record QuotaSettings(GatewayConfig.RateLimits tiers, double share, long windowMi
         int perBurst = (int) Math.max(1, Math.floor(tier.burst(tiers) * scale * share));
         long lead = Math.round(leads[priority.ordinal()] * windowMillis);
         int regained = (int) Math.max(1, Math.round(perWindow * recovery));
-        return new QuotaLimits(perWindow, perBurst, windowMillis, burstMillis, lead, guardMillis, regained);
+        // A lease reserves up to half a slice's time ahead of its lead: the reserved permits mature in time to be spent.
+        return new QuotaLimits(perWindow, perBurst, windowMillis, burstMillis, lead, sliceTtlMillis / 2, guardMillis, regained);
     }
 }

@@ -11,9 +11,12 @@ import java.util.PriorityQueue;
 /**
  * One holder's local slice of one account's budget of one tier: the permits in hand, the calls
  * waiting for one (most urgent first, then first come), and what the last lease and Klaviyo's
- * answers said. It decides; {@link QuotaCache} carries the decisions out ({@link Effects}) outside
- * its lock. Times are the local clock's milliseconds; the database's are converted with the offset
- * measured at each lease. Thread-safe.
+ * answers said. A permit may be reserved ahead of the pace: it matures when the window's even pace
+ * (less the priority's lead) reaches its place in the window, so permits of every holder are spent
+ * spread through the window, and a holder asks again only when its reservation runs out. It
+ * decides; {@link QuotaCache} carries the decisions out ({@link Effects}) outside its lock. Times are
+ * the local clock's milliseconds; the database's are converted with the offset measured at each
+ * lease. Thread-safe.
  */
 final class QuotaSlice {
 
@@ -39,14 +42,17 @@ final class QuotaSlice {
     /** The window of the last lease (database epoch ms; -1 before any) and what it said of it. */
     private long windowStart = -1;
     private int windowUsed;
-    private int permits;
+    /** When each permit in hand matures (local ms), earliest first. */
+    private final PriorityQueue<Long> permits = new PriorityQueue<>();
     private long validUntil;
+    private CallPriority leasedFor = CallPriority.BULK;
     private int unused;
     private long unusedWindow;
     private long pausedUntil;
     private long retryAt;
     private boolean leasing;
-    private boolean wakeScheduled;
+    /** When the earliest wake-up already asked for fires (MAX_VALUE: none). */
+    private long wakeTime = Long.MAX_VALUE;
     /** Klaviyo's announced steady limit ({@code RateLimit-Limit}), -1 until an answer carries it. */
     private int announcedLimit = -1;
     private Integer ceilingProposal;
@@ -88,7 +94,9 @@ final class QuotaSlice {
     }
 
     synchronized Effects wake(long now) {
-        wakeScheduled = false;
+        if (now >= wakeTime) {
+            wakeTime = Long.MAX_VALUE;
+        }
         expire(now);
         return plan(now);
     }
@@ -103,7 +111,13 @@ final class QuotaSlice {
             pausedUntil = Math.max(pausedUntil, grant.pausedUntil() - offset);
         }
         long windowEnd = windowStart + settings.windowMillis() - offset;
-        permits = grant.granted();
+        QuotaLimits limits = lease.limits();
+        int first = grant.windowUsed() - grant.granted();
+        for (int index = first + 1; index <= grant.windowUsed(); index++) {
+            // The pace reaches the index-th permit of the window this far in; the lead lets it go sooner.
+            long pace = (long) Math.ceil((double) index * (limits.windowMillis() - limits.guardMillis()) / grant.windowCap());
+            permits.add(windowStart + Math.max(0, pace - limits.leadMillis()) - offset);
+        }
         validUntil = Math.min(now + settings.sliceTtlMillis(), windowEnd - settings.guardMillis());
         retryAt = grant.granted() >= lease.want() ? 0 : nextChance(lease, grant, now);
         return plan(now);
@@ -165,7 +179,7 @@ final class QuotaSlice {
 
     /** How long a call would wait now for a permit, as this holder knows; counts nothing. */
     synchronized long millisUntilFree(long now) {
-        long blocked = Math.max(pausedUntil, permits > 0 && now < validUntil ? 0 : retryAt);
+        long blocked = Math.max(pausedUntil, held(now) ? permits.peek() : retryAt);
         return Math.max(0, blocked - now);
     }
 
@@ -188,23 +202,34 @@ final class QuotaSlice {
         if (waiters.isEmpty() || leasing) {
             return effects;
         }
-        // Permits in hand wait out a pause; without them, a lease waits for the pause and the budget's next chance.
-        long notBefore = Math.max(pausedUntil, permits > 0 && now < validUntil ? 0 : retryAt);
+        boolean urgent = waiters.peek().priority.compareTo(leasedFor) < 0;
+        if (held(now) && !urgent) {
+            // Reserved permits mature (or a pause ends) before a new lease could do better.
+            return wakeAt(Math.max(pausedUntil, permits.peek()), now, effects);
+        }
+        long notBefore = Math.max(pausedUntil, held(now) ? 0 : retryAt);
         if (now < notBefore) {
-            if (!wakeScheduled) {
-                wakeScheduled = true;
-                effects.wakeAfter = notBefore - now;
-            }
-            return effects;
+            return wakeAt(notBefore, now, effects);
         }
         leasing = true;
         effects.lease = lease(now);
         return effects;
     }
 
+    private Effects wakeAt(long at, long now, Effects effects) {
+        if (at < wakeTime) {
+            wakeTime = at;
+            effects.wakeAfter = Math.max(0, at - now);
+        }
+        return effects;
+    }
+
     private QuotaLease lease(long now) {
         CallPriority top = waiters.peek().priority;
-        int want = waiters.size() + prefetch(now);
+        // With permits reserved, only the calls more urgent than they were reserved for need more.
+        int want = held(now) ? (int) waiters.stream().filter(waiter -> waiter.priority.compareTo(leasedFor) < 0).count()
+                : waiters.size() + prefetch(now);
+        leasedFor = top;
         QuotaLease lease = new QuotaLease(budgetKey, tier, want, unused, unusedWindow, ceilingProposal, proposalWindow,
                 limits(top));
         unused = 0;
@@ -213,11 +238,16 @@ final class QuotaSlice {
     }
 
     private boolean spendable(long now) {
-        return permits > 0 && now < validUntil && now >= pausedUntil;
+        return held(now) && permits.peek() <= now && now >= pausedUntil;
+    }
+
+    /** Permits in hand that are still valid (mature or not). */
+    private boolean held(long now) {
+        return !permits.isEmpty() && now < validUntil;
     }
 
     private void spend(long now) {
-        permits--;
+        permits.poll();
         rollPeriod(now);
         spentThisPeriod++;
     }
@@ -246,12 +276,12 @@ final class QuotaSlice {
     /** Permits past their time go back with the next lease while their window lasts; after it, they lapse. */
     private void expire(long now) {
         long windowEnd = windowStart + settings.windowMillis() - offset;
-        if (permits > 0 && now >= validUntil) {
+        if (!permits.isEmpty() && now >= validUntil) {
             if (now < windowEnd) {
-                unused = (unusedWindow == windowStart ? unused : 0) + permits;
+                unused = (unusedWindow == windowStart ? unused : 0) + permits.size();
                 unusedWindow = windowStart;
             }
-            permits = 0;
+            permits.clear();
         }
         if (unused > 0 && now + offset >= unusedWindow + settings.windowMillis()) {
             unused = 0;
@@ -260,9 +290,9 @@ final class QuotaSlice {
 
     /**
      * When a lease could get more: after a pause, at the next burst window when that one is spent,
-     * and when the priority's pace through the window has made room for a batch (half a slice's
-     * worth, so that starved holders do not ask for one permit at a time); in the next window when
-     * this one has no more.
+     * and when the priority's reach into the window (its lead, and the reservation horizon) has made
+     * room for a batch (half a slice's worth, so that starved holders do not ask for one permit at a
+     * time); in the next window when this one has no more.
      */
     private long nextChance(QuotaLease lease, QuotaGrant grant, long now) {
         QuotaLimits limits = lease.limits();
@@ -279,7 +309,7 @@ final class QuotaSlice {
             at = windowEnd;
         } else {
             long pace = (long) Math.ceil((double) (grant.windowUsed() + batch) * (window - limits.guardMillis()) / cap);
-            at = grant.windowStart() + Math.max(0, pace - limits.leadMillis());
+            at = grant.windowStart() + Math.max(0, pace - limits.leadMillis() - limits.horizonMillis());
             if (at >= windowEnd - limits.guardMillis()) {
                 at = windowEnd;
             }

@@ -28,9 +28,10 @@ public class QuotaRepository {
      * A lease (one row locked; the rules read as the CTEs go): the window and the burst window start
      * afresh when the clock passed them; the holder's unused permits of this window come back; a
      * ceiling proposed for this window replaces the row's, a lowered one regains $14 per window; the
-     * grant is what the want asks, within the window's cap, the priority's pace through the window
-     * (the cap reached at the window's end less the guard, $10 ms ahead of it) and the burst budget,
-     * and nothing while paused or in the guard at the window's end.
+     * grant is what the want asks, within the window's cap, the even pace through the window (the cap
+     * reached at the window's end less the guard) as it will be $10 ms from now (the priority's lead
+     * and the reservation horizon: the holder spends each permit when the pace, less the lead,
+     * reaches it) and the burst budget, and nothing while paused or in the guard at the window's end.
      */
     static final String LEASE = """
             with clock as (
@@ -134,7 +135,7 @@ public class QuotaRepository {
                 .addInteger(limits.perBurst())
                 .addLong(limits.windowMillis())
                 .addLong(limits.burstMillis())
-                .addLong(limits.leadMillis())
+                .addLong(limits.leadMillis() + limits.horizonMillis())
                 .addLong(limits.guardMillis())
                 .addInteger(lease.ceiling())
                 .addLong(lease.ceilingWindow())

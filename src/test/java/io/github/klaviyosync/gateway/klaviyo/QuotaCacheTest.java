@@ -186,21 +186,41 @@ class QuotaCacheTest {
     }
 
     @Test
-    void aStarvedHolderAsksAgainWhenThePaceHasMadeRoomForABatch() {
+    void aStarvedHolderAsksAgainWhenThePaceHasMadeRoomAndSpendsWhenThePaceReachesItsPermit() {
         rig.advance(30_000);
         rig.ledger.windowUsed = 200;
         rig.ledger.rule = lease -> rig.ledger.grant(lease, 0);
         Acquired waiting = rig.acquire(account("a", CallPriority.BULK), MEMBERS);
         assertFalse(waiting.released);
 
-        // 350 over 59.75 s, 1.8 s ahead: 200 leased, a batch of one (one call waits) is due at 34.31 s.
-        long due = rig.timers.pending().get(0);
-        long expected = (long) Math.ceil(201 * 59_750.0 / 350) - 1_800 - 30_000;
-        assertThat(due, greaterThanOrEqualTo(expected - 2));
-        assertThat(due, lessThanOrEqualTo(expected + 2));
+        // 350 over 59.75 s: the 201st permit is the pace's at 34.314 s; a backfill may reserve it 1.8 s
+        // (its lead) + 2.5 s (half a slice) before, and spend it 1.8 s before.
+        long asks = rig.timers.pending().get(0);
+        long paceOf201 = (long) Math.ceil(201 * 59_750.0 / 350);
+        assertEquals(paceOf201 - 1_800 - 2_500 - 30_000, asks);
         rig.ledger.rule = lease -> rig.ledger.grant(lease, lease.want());
-        rig.advance(due);
+        rig.advance(asks);
+        assertEquals(2, rig.ledger.leases.size());
+        assertFalse(waiting.released, "reserved, not yet due");
+        rig.advance(paceOf201 - 1_800 - 30_000 - asks - 1);
+        assertFalse(waiting.released);
+        rig.advance(1);
         assertTrue(waiting.released);
+        assertEquals(2, rig.ledger.leases.size(), "no lease to wait for a reserved permit");
+    }
+
+    @Test
+    void aMoreUrgentCallDoesNotWaitBehindAReservedPermit() {
+        rig.advance(30_000);
+        rig.ledger.windowUsed = 220;
+        Acquired bulk = rig.acquire(account("a", CallPriority.BULK), MEMBERS);
+        assertFalse(bulk.released, "the backfill's permit is reserved for later in the window");
+
+        Acquired lookup = rig.acquire(account("a", CallPriority.LOOKUP), MEMBERS);
+
+        assertTrue(lookup.released, "a look-up leases on its own priority at once");
+        assertFalse(bulk.released);
+        assertEquals(2, rig.ledger.leases.size());
     }
 
     @Test

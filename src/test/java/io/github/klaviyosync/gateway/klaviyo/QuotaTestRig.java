@@ -153,7 +153,9 @@ final class QuotaTestRig {
         private final List<UniEmitter<? super QuotaGrant>> held = new ArrayList<>();
         private final List<QuotaLease> heldLeases = new ArrayList<>();
         final AtomicReference<RuntimeException> failWith = new AtomicReference<>();
+        /** What the budget of the account "a" has leased in the window; other budgets count in {@link #others}. */
         int windowUsed;
+        private final java.util.Map<String, Integer> others = new java.util.HashMap<>();
         long pausedUntil;
 
         ScriptedLedger(ManualClock clock) {
@@ -170,9 +172,15 @@ final class QuotaTestRig {
         }
 
         QuotaGrant grant(QuotaLease lease, int granted) {
-            windowUsed += granted;
+            int used;
+            if (lease.budgetKey().equals("a") && lease.tier() == RateTier.L) {
+                windowUsed += granted;
+                used = windowUsed;
+            } else {
+                used = others.merge(lease.budgetKey() + " " + lease.tier(), granted, Integer::sum);
+            }
             long now = dbNow();
-            return new QuotaGrant(granted, now, windowStart(), windowUsed, lease.limits().perWindow(),
+            return new QuotaGrant(granted, now, windowStart(), used, lease.limits().perWindow(),
                     now - Math.floorMod(now, 1_000L), granted, pausedUntil);
         }
 

@@ -37,7 +37,7 @@ class QuotaRepositoryTest {
 
     /** 350 a window, 37 a burst window, no pace (a lead of the whole window). */
     private static QuotaLimits limits(long window, long burst, int perBurst, long lead) {
-        return new QuotaLimits(350, perBurst, window, burst, lead, GUARD, 35);
+        return new QuotaLimits(350, perBurst, window, burst, lead, 0, GUARD, 35);
     }
 
     private static QuotaLimits unpaced() {
@@ -161,7 +161,7 @@ class QuotaRepositoryTest {
     void aNewWindowStartsAfreshAndALoweredBudgetRecoversStepByStep() {
         String key = budget();
         long window = 300;
-        QuotaLimits brief = new QuotaLimits(350, 10_000, window, window, window, 0, 35);
+        QuotaLimits brief = new QuotaLimits(350, 10_000, window, window, window, 0, 0, 35);
         QuotaGrant first = ledger.lease(new QuotaLease(key, RateTier.L, 100, 0, 0, 100, -1, brief))
                 .await().atMost(Duration.ofSeconds(10));
         QuotaGrant lowered = ledger.lease(new QuotaLease(key, RateTier.L, 1, 0, 0, 100, first.windowStart(), brief))
