@@ -42,7 +42,7 @@ export function renderAccounts(accounts, selectedId, onSelect) {
     const row = newRow(table);
     const show = button('Show', 'quiet');
     show.addEventListener('click', () => onSelect(row.dataset.key, row.dataset.name));
-    row.cells[4].appendChild(show);
+    row.cells[5].appendChild(show);
     return row;
   }, (row, account) => {
     const selected = account.id === selectedId;
@@ -52,12 +52,29 @@ export function renderAccounts(accounts, selectedId, onSelect) {
     setText(row.cells[2], STATUS_WORDS[account.status] + (account.statusReason ? `: ${account.statusReason}` : ''));
     row.cells[2].classList.toggle('bad', account.status !== 'active');
     setText(row.cells[3], new Date(account.createdAt).toLocaleDateString());
-    const show = row.cells[4].querySelector('button');
+    renderBudget(row.cells[4], account.quota);
+    const show = row.cells[5].querySelector('button');
     show.setAttribute('aria-pressed', String(selected));
     show.setAttribute('aria-label', `Show ${account.name}`);
     setText(show, selected ? 'Shown' : 'Show');
     row.classList.toggle('selected', selected);
   });
+}
+
+/** The account's Klaviyo budget of lists and members (tier l), all instances together: last minute's use, 429s, a pause. */
+function renderBudget(cell, quota) {
+  const tier = quota && quota.tiers.find((t) => t.tier === 'l');
+  if (!tier) {
+    setText(cell, 'no calls lately');
+    cell.className = '';
+    return;
+  }
+  const used = `${tier.requestsLastMinute.toLocaleString()} of ${tier.budgetPerMinute.toLocaleString()} a minute`
+    + ` (${Math.round(tier.shareInUse * 100)}% of Klaviyo's ${tier.limitPerMinute.toLocaleString()})`;
+  const throttled = tier.throttled > 0 ? ` · ${tier.throttled} × 429` : '';
+  const paused = tier.pausedUntil ? ' · paused by Klaviyo' : '';
+  setText(cell, used + throttled + paused);
+  cell.className = tier.pausedUntil ? 'bad' : '';
 }
 
 /** How far behind its schedule a list is: past its next sync, or longer since its last one than the interval. */
@@ -71,6 +88,7 @@ export function lagOf(list, intervalMs, nowMs) {
 }
 
 export function renderLists(account, lists, intervalMs, nowMs, onSync) {
+  const backfills = new Map(((account.quota && account.quota.backfills) || []).map((b) => [b.listId, b]));
   const table = byId('lists');
   setText(byId('lists-caption'), `Lists of ${account.name}, with their sync state`);
   toggle(byId('lists-empty'), lists.length === 0);
@@ -93,7 +111,7 @@ export function renderLists(account, lists, intervalMs, nowMs, onSync) {
     const dueIn = Date.parse(list.nextSyncAt) - nowMs;
     setTime(row.cells[4], list.status === 'active' ? list.nextSyncAt : null, dueIn > 0 ? `in ${span(dueIn)}` : 'due now');
     renderLag(row.cells[5], list, intervalMs, nowMs);
-    renderLastRun(row.cells[6], list.lastRun, nowMs);
+    renderLastRun(row.cells[6], list.lastRun, nowMs, backfills.get(list.listId));
     const sync = row.cells[7].querySelector('button');
     sync.setAttribute('aria-label', `Sync ${list.name} now`);
     toggle(sync, list.status === 'active');
@@ -112,14 +130,17 @@ function renderLag(cell, list, intervalMs, nowMs) {
   cell.className = late ? 'late' : lagMs === 0 ? 'good' : '';
 }
 
-function renderLastRun(cell, run, nowMs) {
+function renderLastRun(cell, run, nowMs, backfill) {
   if (!run) {
     setText(cell, 'none yet');
     cell.className = '';
     return;
   }
+  const eta = backfill
+    ? `; ${backfill.pagesLeft.toLocaleString()} pages left${backfill.etaSeconds == null ? '' : `, done in about ${span(backfill.etaSeconds * 1000)}`}`
+    : '';
   const text = run.status === 'running'
-    ? `${OUTCOME_MARKS.running} running, ${run.profilesAdded} added so far`
+    ? `${OUTCOME_MARKS.running} running, ${run.profilesAdded} added so far${eta}`
     : `${OUTCOME_MARKS[run.status]} ${run.status} ${ago(run.finishedAt || run.startedAt, nowMs)}, ${run.profilesAdded} added`
       + (run.error ? `: ${run.error}` : '');
   setText(cell, text);

@@ -27,7 +27,7 @@ public enum RateTier {
     }
 
     /** The configured burst limit (requests per burst window). */
-    int burst(GatewayConfig.RateLimits limits) {
+    public int burst(GatewayConfig.RateLimits limits) {
         return switch (this) {
             case XS -> limits.xsBurstPerSecond();
             case S -> limits.sBurstPerSecond();
@@ -36,7 +36,7 @@ public enum RateTier {
     }
 
     /** The configured steady limit (requests per steady window). */
-    int steady(GatewayConfig.RateLimits limits) {
+    public int steady(GatewayConfig.RateLimits limits) {
         return switch (this) {
             case XS -> limits.xsSteadyPerMinute();
             case S -> limits.sSteadyPerMinute();

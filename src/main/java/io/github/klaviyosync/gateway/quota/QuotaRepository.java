@@ -1,10 +1,12 @@
 package io.github.klaviyosync.gateway.quota;
 
+import io.github.klaviyosync.gateway.account.AccountStatus;
 import io.github.klaviyosync.gateway.db.Rows;
 import io.github.klaviyosync.gateway.klaviyo.QuotaLedger.QuotaGrant;
 import io.github.klaviyosync.gateway.klaviyo.QuotaLedger.QuotaLease;
 import io.github.klaviyosync.gateway.klaviyo.QuotaLedger.QuotaLimits;
 import io.github.klaviyosync.gateway.klaviyo.RateTier;
+import io.github.klaviyosync.gateway.syncrun.SyncStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The {@code klaviyo_quota} table (migration V6): each account's budget per Klaviyo tier, leased in
@@ -122,6 +125,27 @@ public class QuotaRepository {
               from klaviyo_quota q
              where q.budget_key = any($1::text[])""";
 
+    /** Budget rows of accounts that are not deleted, with the Klaviyo account id their metrics are labelled with. */
+    static final String ACCOUNT_BUDGETS = """
+            select q.*, (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms,
+                   a.id as account_id, a.klaviyo_account_id
+              from klaviyo_quota q
+              join account a on a.id::text = q.budget_key
+             where a.status <> $1""";
+
+    /** Running backfills that know their list's size (sync_run and klaviyo_list are only read here). */
+    static final String RUNNING_BACKFILLS = """
+            select r.account_id, a.klaviyo_account_id, l.klaviyo_list_id, r.pages, r.profiles_seen, r.expected_profiles
+              from sync_run r
+              join klaviyo_list l on l.id = r.list_id
+              join account a on a.id = r.account_id
+             where r.status = $1 and r.expected_profiles is not null
+               and ($2::uuid[] is null or r.account_id = any($2::uuid[]))""";
+
+    /** A budget row with the account it belongs to. */
+    record LabelledRow(QuotaRow row, UUID accountId, String klaviyoAccountId) {
+    }
+
     /** Leases up to {@code lease.want()} permits; null when the budget has no row yet ({@link #create} first). */
     Uni<QuotaGrant> lease(SqlConnection connection, QuotaLease lease) {
         QuotaLimits limits = lease.limits();
@@ -179,6 +203,31 @@ public class QuotaRepository {
                 .map(rows -> {
                     List<QuotaRow> found = new ArrayList<>();
                     rows.forEach(row -> found.add(QuotaRow.of(row)));
+                    return found;
+                });
+    }
+
+    Uni<List<LabelledRow>> accountBudgets(SqlConnection connection) {
+        return connection.preparedQuery(ACCOUNT_BUDGETS)
+                .execute(Tuple.of(AccountStatus.DELETED.wire()))
+                .map(rows -> {
+                    List<LabelledRow> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(new LabelledRow(QuotaRow.of(row), row.getUUID("account_id"),
+                            row.getString("klaviyo_account_id"))));
+                    return found;
+                });
+    }
+
+    /** Running backfills of these accounts (null: of every account) that know their list's size. */
+    Uni<List<BackfillRow>> runningBackfills(SqlConnection connection, Collection<UUID> accountIds) {
+        UUID[] accounts = accountIds == null ? null : accountIds.toArray(UUID[]::new);
+        return connection.preparedQuery(RUNNING_BACKFILLS)
+                .execute(Tuple.of(SyncStatus.RUNNING.wire(), accounts))
+                .map(rows -> {
+                    List<BackfillRow> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(new BackfillRow(row.getUUID("account_id"), row.getString("klaviyo_account_id"),
+                            row.getString("klaviyo_list_id"), row.getInteger("pages"), row.getInteger("profiles_seen"),
+                            row.getInteger("expected_profiles"))));
                     return found;
                 });
     }

@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.status;
 import io.github.klaviyosync.gateway.account.AccountService;
 import io.github.klaviyosync.gateway.list.ListDiscoveryService;
 import io.github.klaviyosync.gateway.problem.Problem;
+import io.github.klaviyosync.gateway.quota.QuotaStatus;
 import io.github.klaviyosync.gateway.status.api.AccountView;
 import io.github.klaviyosync.gateway.status.api.ApiViews;
 import io.github.klaviyosync.gateway.status.api.ConnectAccountRequest;
@@ -40,15 +41,18 @@ public class AccountResource {
     private final AccountService service;
     private final ListDiscoveryService discovery;
     private final AccountQueries queries;
+    private final QuotaStatus quotas;
 
-    AccountResource(AccountService service, ListDiscoveryService discovery, AccountQueries queries) {
+    AccountResource(AccountService service, ListDiscoveryService discovery, AccountQueries queries, QuotaStatus quotas) {
         this.service = service;
         this.discovery = discovery;
         this.queries = queries;
+        this.quotas = quotas;
     }
 
     @GET
-    @Operation(summary = "List accounts", description = "Accounts oldest first; deleted ones only with includeDeleted=true.")
+    @Operation(summary = "List accounts", description = "Accounts oldest first; deleted ones only with includeDeleted=true. "
+            + "Each carries its Klaviyo rate budget (quota).")
     @APIResponse(responseCode = "200", description = "The accounts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = AccountView.class)))
     @APIResponse(responseCode = "400", description = "includeDeleted is not true or false",
@@ -57,7 +61,8 @@ public class AccountResource {
             @Parameter(description = "Also list deleted accounts", schema = @Schema(type = SchemaType.BOOLEAN))
             @QueryParam("includeDeleted") String includeDeleted) {
         return queries.accounts(ApiParams.flag("includeDeleted", includeDeleted))
-                .map(accounts -> accounts.stream().map(ApiViews::account).toList());
+                .chain(accounts -> quotas.of(accounts.stream().map(account -> account.id).toList())
+                        .map(found -> accounts.stream().map(account -> ApiViews.account(account, found.get(account.id))).toList()));
     }
 
     @POST
@@ -86,13 +91,16 @@ public class AccountResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Get an account", description = "Deleted accounts stay readable with status deleted until purged.")
+    @Operation(summary = "Get an account", description = "Deleted accounts stay readable with status deleted until purged. "
+            + "Carries the account's Klaviyo rate budget (quota): use per tier, 429s, running backfills' ETAs.")
     @APIResponse(responseCode = "200", description = "The account (flowToken is null)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
     @APIResponse(responseCode = "404", description = "No such account",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> get(@PathParam("id") String id) {
-        return queries.account(ApiParams.accountId(id)).map(ApiViews::account);
+        return queries.account(ApiParams.accountId(id))
+                .chain(account -> quotas.of(List.of(account.id))
+                        .map(found -> ApiViews.account(account, found.get(account.id))));
     }
 
     @PATCH

@@ -14,7 +14,9 @@ public record AccountView(
         @Schema(description = "Why the account is not active (extension), e.g. Klaviyo's reason for refusing the key",
                 nullable = true) String statusReason,
         @Schema(example = "2026-11-28T03:00:00Z") Instant createdAt,
-        WebhookEndpoints webhooks) {
+        WebhookEndpoints webhooks,
+        @Schema(nullable = true, description = "The account's Klaviyo rate budget (extension): in the answers of GET; "
+                + "null in those of POST, PATCH and DELETE") QuotaView quota) {
 
     /** Where Klaviyo pushes this account's webhooks. */
     @Schema(name = "AccountWebhooks")

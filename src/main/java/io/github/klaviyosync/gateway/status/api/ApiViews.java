@@ -5,6 +5,7 @@ import io.github.klaviyosync.gateway.db.WireValue;
 import io.github.klaviyosync.gateway.list.KlaviyoList;
 import io.github.klaviyosync.gateway.member.ListMembership;
 import io.github.klaviyosync.gateway.member.Subscriber;
+import io.github.klaviyosync.gateway.quota.AccountQuota;
 import io.github.klaviyosync.gateway.syncrun.SyncRun;
 
 /** From entities to the API's answers. The only place that decides what of an entity is shown. */
@@ -17,6 +18,15 @@ public final class ApiViews {
 
     /** The account without secrets; {@code flowToken} only when it was just made. */
     public static AccountView account(Account account, String newFlowToken) {
+        return account(account, newFlowToken, (QuotaView) null);
+    }
+
+    /** The account without secrets, with its Klaviyo budget. */
+    public static AccountView account(Account account, AccountQuota quota) {
+        return account(account, null, quota == null ? null : quota(quota));
+    }
+
+    private static AccountView account(Account account, String newFlowToken, QuotaView quota) {
         String systemUrl = WEBHOOK_ROOT + account.id;
         return new AccountView(
                 account.id,
@@ -25,11 +35,26 @@ public final class ApiViews {
                 wire(account.status),
                 account.statusReason,
                 account.createdAt,
-                new AccountView.WebhookEndpoints(systemUrl, systemUrl + "/flow", newFlowToken, account.webhookSecretSealed != null));
+                new AccountView.WebhookEndpoints(systemUrl, systemUrl + "/flow", newFlowToken, account.webhookSecretSealed != null),
+                quota);
+    }
+
+    public static QuotaView quota(AccountQuota quota) {
+        return new QuotaView(
+                quota.share(),
+                quota.tiers().stream()
+                        .map(tier -> new QuotaView.TierView(tier.tier(), tier.limitPerMinute(), tier.budgetPerMinute(),
+                                tier.requestsThisMinute(), tier.requestsLastMinute(), tier.shareInUse(), tier.throttled(),
+                                tier.lastThrottledAt(), tier.pausedUntil()))
+                        .toList(),
+                quota.backfills().stream()
+                        .map(backfill -> new QuotaView.BackfillView(backfill.klaviyoListId(), backfill.pagesDone(),
+                                backfill.pagesLeft(), backfill.etaSeconds() < 0 ? null : backfill.etaSeconds()))
+                        .toList());
     }
 
     public static AccountView account(Account account) {
-        return account(account, null);
+        return account(account, (String) null, null);
     }
 
     public static ListStatusView list(KlaviyoList list, SyncRun lastRun, long smsSubscribedCount) {
