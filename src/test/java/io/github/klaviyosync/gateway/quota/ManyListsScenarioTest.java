@@ -114,7 +114,7 @@ class ManyListsScenarioTest {
         for (String listId : listIds) {
             lags.addAll(lagsOf(listId));
         }
-        List<Long> windows = ScenarioSupport.wholeWindows(klaviyo, started, ended);
+        List<Long> windows = ScenarioSupport.wholeWindows(klaviyo, ScenarioSupport.TIER_L, started, ended);
         long requests = klaviyo.counters().requests();
         LOG.infof("(b) %d lists, interval %d ms, %d intervals: lag p50 %.0f ms, p99 %.0f ms, max %.0f ms; requests per "
                         + "window %s; 429s %d; %.3f budget round trips a request", lists, INTERVAL.toMillis(), INTERVALS,

@@ -58,7 +58,7 @@ final class QuotaScale {
                     "gateway.klaviyo.rate-limits.l-burst-per-second", Integer.toString(BURST_LIMIT),
                     "gateway.klaviyo.rate-limits.l-steady-per-minute", Integer.toString(STEADY_LIMIT),
                     "gateway.sync.member-interval", INTERVAL.toMillis() + "ms",
-                    "gateway.sync.max-concurrent-lists", "4");
+                    "gateway.sync.max-concurrent-lists", "3");
         }
     }
 }

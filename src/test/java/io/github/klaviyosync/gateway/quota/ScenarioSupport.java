@@ -42,11 +42,19 @@ final class ScenarioSupport {
                  where l.account_id = ? and m.removed_at is null""", accountId);
     }
 
-    /** The gateway's requests per fixed steady window, in the windows that lie wholly within [from, to]. */
-    static List<Long> wholeWindows(SimulatedAccount account, long fromMillis, long toMillis) {
+    /** An operation of Klaviyo's tier L (lists, members, profiles), whose windows the scenarios count. */
+    static final String TIER_L = "get_profiles_for_list";
+    /** An operation of the tier XS, which a long backfill's one question for its list's size uses. */
+    static final String TIER_XS = "get_accounts";
+
+    /**
+     * The gateway's requests of the tier of {@code operationId} per fixed steady window, in the windows
+     * that lie wholly within [from, to].
+     */
+    static List<Long> wholeWindows(SimulatedAccount account, String operationId, long fromMillis, long toMillis) {
         long window = QuotaScale.STEADY_WINDOW.toMillis();
         List<Long> counts = new ArrayList<>();
-        SortedMap<java.time.Instant, Long> windows = account.counters().requestsPerMinuteWindow();
+        SortedMap<java.time.Instant, Long> windows = account.counters().requestsPerMinuteWindow(operationId);
         for (Map.Entry<java.time.Instant, Long> entry : windows.entrySet()) {
             long start = entry.getKey().toEpochMilli();
             if (start >= fromMillis && start + window <= toMillis) {
@@ -54,6 +62,11 @@ final class ScenarioSupport {
             }
         }
         return counts;
+    }
+
+    /** The gateway's requests of the tier of {@code operationId} in every fixed steady window. */
+    static List<Long> windows(SimulatedAccount account, String operationId) {
+        return new ArrayList<>(account.counters().requestsPerMinuteWindow(operationId).values());
     }
 
     /** The lists' gateway accounts go, with everything of theirs, so later tests never sync them. */
