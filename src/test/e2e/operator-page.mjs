@@ -101,9 +101,14 @@ async function run() {
   });
   step("the demo account shows its Klaviyo budget, all instances together");
   await page.waitForFunction(() => [...document.querySelectorAll('#accounts tbody tr')]
-    .some((row) => /of [\d,]+ a minute \(\d+% of Klaviyo's [\d,]+\)/.test(row.cells[4].textContent)), null, { timeout: 90_000 });
+    .some((row) => /of [\d,]+ a minute \(\d+% of Klaviyo's [\d,]+\)/.test(row.cells[6].textContent)), null, { timeout: 90_000 });
   const listRow = lists.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(LIST) }) });
   step(`"${LIST}": ${(await listRow.innerText()).replace(/\s+/g, ' ')}`);
+
+  step('the account shows when its members\' consent and its lists were last checked');
+  await page.waitForFunction(() => [...document.querySelectorAll('#accounts tbody tr')].some((row) =>
+    row.cells[4].dataset.label === 'Consent checked' && / ago$/.test(row.cells[4].textContent)
+      && row.cells[5].dataset.label === 'Lists checked' && / ago$/.test(row.cells[5].textContent)));
 
   step('sync now, and a new manual run appears');
   const runsBefore = await page.$$eval('#runs tbody tr', (rows) => rows.map((row) => row.dataset.key));

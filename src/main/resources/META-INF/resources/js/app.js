@@ -115,7 +115,7 @@ async function load() {
     toggle(byId('demo-banner'), status.demo === true);
     renderOverview(status, serverNow());
     const account = accounts.find((a) => a.id === selectedId) || accounts.find((a) => a.status === 'active') || accounts[0];
-    renderAccounts(accounts, account && account.id, select);
+    renderAccounts(accounts, account && account.id, select, status.memberSyncIntervalSeconds * 1000, serverNow());
     ACCOUNT_PANELS.forEach((id) => toggle(byId(id), Boolean(account)));
     if (account) {
       await loadAccount(account, status.memberSyncIntervalSeconds * 1000);

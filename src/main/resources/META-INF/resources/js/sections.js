@@ -34,7 +34,7 @@ export function renderOverview(status, nowMs) {
   });
 }
 
-export function renderAccounts(accounts, selectedId, onSelect) {
+export function renderAccounts(accounts, selectedId, onSelect, intervalMs, nowMs) {
   const table = byId('accounts');
   toggle(byId('accounts-empty'), accounts.length === 0);
   toggle(table, accounts.length > 0);
@@ -42,7 +42,7 @@ export function renderAccounts(accounts, selectedId, onSelect) {
     const row = newRow(table);
     const show = button('Show', 'quiet');
     show.addEventListener('click', () => onSelect(row.dataset.key, row.dataset.name));
-    row.cells[5].appendChild(show);
+    row.cells[7].appendChild(show);
     return row;
   }, (row, account) => {
     const selected = account.id === selectedId;
@@ -52,8 +52,10 @@ export function renderAccounts(accounts, selectedId, onSelect) {
     setText(row.cells[2], STATUS_WORDS[account.status] + (account.statusReason ? `: ${account.statusReason}` : ''));
     row.cells[2].classList.toggle('bad', account.status !== 'active');
     setText(row.cells[3], new Date(account.createdAt).toLocaleDateString());
-    renderBudget(row.cells[4], account.quota);
-    const show = row.cells[5].querySelector('button');
+    renderChecked(row.cells[4], account.profilesCheckedAt, null, intervalMs, nowMs);
+    renderChecked(row.cells[5], account.listsCheckedAt, account.listsCheckError, intervalMs, nowMs);
+    renderBudget(row.cells[6], account.quota);
+    const show = row.cells[7].querySelector('button');
     show.setAttribute('aria-pressed', String(selected));
     show.setAttribute('aria-label', `Show ${account.name}`);
     setText(show, selected ? 'Shown' : 'Show');
@@ -75,6 +77,23 @@ function renderBudget(cell, quota) {
   const paused = tier.pausedUntil ? ' · paused by Klaviyo' : '';
   setText(cell, used + throttled + paused);
   cell.className = tier.pausedUntil ? 'bad' : '';
+}
+
+/**
+ * When an account's members or lists were last checked, marked late when that is more than twice the
+ * member interval ago (sweeps come once an interval, list checks more often), and failed with the
+ * error of a failed check.
+ */
+function renderChecked(cell, checkedAt, error, intervalMs, nowMs) {
+  const late = Boolean(checkedAt) && nowMs - Date.parse(checkedAt) > 2 * intervalMs;
+  const text = checkedAt ? ago(checkedAt, nowMs) : 'not yet';
+  const shown = error ? `✗ ${text}: ${error}` : late ? `⚠ ${text}` : text;
+  if (checkedAt) {
+    setTime(cell, checkedAt, shown);
+  } else {
+    setText(cell, shown);
+  }
+  cell.className = error ? 'bad' : late ? 'late' : '';
 }
 
 /** How far behind its schedule a list is: past its next sync, or longer since its last one than the interval. */
@@ -153,7 +172,7 @@ export function renderRuns(runs, listNames, nowMs) {
   toggle(table, runs.length > 0);
   syncRows(table.tBodies[0], runs, (run) => run.id, () => newRow(table), (row, run) => {
     setTime(row.cells[0], run.startedAt, ago(run.startedAt, nowMs));
-    setText(row.cells[1], run.listId ? listNames.get(run.listId) || run.listId : 'all lists');
+    setText(row.cells[1], run.listId ? listNames.get(run.listId) || run.listId : run.kind === 'profiles' ? 'all members' : 'all lists');
     setText(row.cells[2], run.kind === 'members' && run.full ? 'members (full)' : run.kind);
     setText(row.cells[3], run.trigger);
     setText(row.cells[4], `${OUTCOME_MARKS[run.status]} ${run.status}${run.error ? `: ${run.error}` : ''}`);
@@ -161,7 +180,7 @@ export function renderRuns(runs, listNames, nowMs) {
     const end = run.finishedAt ? Date.parse(run.finishedAt) : nowMs;
     setText(row.cells[5], span(end - Date.parse(run.startedAt)));
     setText(row.cells[6], run.profilesSeen.toLocaleString());
-    setText(row.cells[7], run.profilesAdded.toLocaleString());
+    setText(row.cells[7], (run.kind === 'profiles' ? run.profilesChanged : run.profilesAdded).toLocaleString());
   });
 }
 

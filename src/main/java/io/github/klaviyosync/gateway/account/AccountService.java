@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.account;
 import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.crypto.Tokens;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthRejected;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
 import io.github.klaviyosync.gateway.problem.ApiProblem;
@@ -176,10 +177,22 @@ public class AccountService {
                 .replaceWithVoid();
     }
 
-    /** Klaviyo refused the account's key: it stays {@code auth_failed} until the key is replaced. */
+    /**
+     * Klaviyo refused the account's key: it stays {@code auth_failed} until the key is replaced. Only
+     * while the account still holds the refused key (its fingerprint): a key replaced meanwhile,
+     * through any replica, is not the one refused.
+     */
     @WithTransaction
-    public Uni<Boolean> markAuthFailed(UUID id, String reason) {
-        return accounts.markAuthFailed(id, reason, now());
+    public Uni<Boolean> markAuthFailed(UUID id, String reason, String refusedKeyFingerprint) {
+        return accounts.findById(id)
+                .chain(account -> account != null && holds(account, refusedKeyFingerprint)
+                        ? accounts.markAuthFailed(id, reason, now())
+                        : Uni.createFrom().item(false));
+    }
+
+    private boolean holds(Account account, String keyFingerprint) {
+        return KlaviyoAuthRejected.fingerprint(secretBox.open(account.apiKeySealed, SecretField.API_KEY, account.id))
+                .equals(keyFingerprint);
     }
 
     private static void requireSameOwner(Account account, AccountInfo owner) {

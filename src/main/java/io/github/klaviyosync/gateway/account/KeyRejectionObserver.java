@@ -40,7 +40,7 @@ class KeyRejectionObserver {
         // A key checked on connect has an id no row has yet: the update then changes nothing.
         String reason = "Klaviyo refused the API key (HTTP " + event.status() + ")"
                 + (event.reason() == null ? "" : ": " + LogMask.scrub(event.reason()));
-        scopes.isolated(() -> accounts.markAuthFailed(accountId, reason))
+        scopes.isolated(() -> accounts.markAuthFailed(accountId, reason, event.keyFingerprint()))
                 .subscribe().with(marked -> {
                     if (marked) {
                         LOG.warnf("account %s marked auth_failed: Klaviyo refused its key (HTTP %d)", accountId, event.status());

@@ -188,6 +188,37 @@ public interface GatewayConfig {
         @WithDefault("0 0 3 * * ?")
         String discoveryCron();
 
+        /**
+         * How often each account is asked for the lists created or renamed since the last check
+         * ({@code GET /api/lists} with {@code greater-than(updated,...)}): one request when none
+         * changed. New lists are backfilled at once; the nightly discovery still walks every list, for
+         * deletions and as the backstop.
+         */
+        @WithDefault("5m")
+        Duration listCheckInterval();
+
+        /**
+         * How far before its checkpoint a profile sweep or a list check asks Klaviyo again: Klaviyo's
+         * filters compare whole seconds, and a change may show up in its answers a little after its
+         * {@code updated}. What is read twice changes nothing.
+         */
+        @WithDefault("1m")
+        Duration checkOverlap();
+
+        /**
+         * Profile sweeps (every account's profiles changed since the last sweep, once per member
+         * interval; usually one request) one instance claims per tick: with the default tick of 5 s
+         * and interval of 15 minutes, one instance sweeps up to 8 × 180 = 1,440 accounts an interval.
+         * Sweeps rank below member syncs: while this instance's member syncs take every slot or lists
+         * wait, it runs at most one sweep at a time.
+         */
+        @WithDefault("8")
+        int sweepsPerTick();
+
+        /** Profile sweeps one instance runs at once. */
+        @WithDefault("8")
+        int maxConcurrentSweeps();
+
         /** Least time between two manual syncs of one list. */
         @WithDefault("60s")
         Duration manualCooldown();
@@ -202,6 +233,14 @@ public interface GatewayConfig {
          */
         @WithDefault("30s")
         Duration leaseDuration();
+
+        /**
+         * Accounts whose discovery or list check one instance claims per tick. List checks come every
+         * list-check interval for every account (a request each), so with the default tick of 5 s
+         * one instance checks up to 32 accounts in 5 s, 1,920 in 5 minutes.
+         */
+        @WithDefault("32")
+        int discoveriesPerTick();
 
         /** How long a claimed discovery stays with its instance (discoveries are short; not renewed). */
         @WithDefault("10m")
@@ -363,6 +402,30 @@ public interface GatewayConfig {
          */
         @WithDefault("10000")
         int accountCacheSize();
+
+        /** Least time between two reads of one account after its cached copy refused a request (a failed signature). */
+        @WithDefault("5s")
+        Duration rereadAfterRefusal();
+
+        /**
+         * Reads a second, per instance, of the accounts webhooks name that the instance has not cached:
+         * the ids asked for meanwhile wait for the next read, which takes them all in one query. A
+         * flood of made-up account ids thus costs no more reads than this.
+         */
+        @WithDefault("4")
+        int accountReadsPerSecond();
+
+        /** Requests waiting for the inbox at most; beyond, a request is answered 503 with Retry-After at once. */
+        @WithDefault("5000")
+        int inboxMaxWaitingRequests();
+
+        /** Bytes of events waiting for the inbox at most; beyond, a request is answered 503 with Retry-After at once. */
+        @WithDefault("67108864")
+        long inboxMaxWaitingBytes();
+
+        /** Longest wait for the inbox; a request that waited longer is answered 503 with Retry-After (Klaviyo retries). */
+        @WithDefault("5s")
+        Duration inboxMaxWait();
     }
 
     /** Switches that only the dev profile turns on. */

@@ -26,7 +26,10 @@ public class SessionScopes {
     public <T> Uni<T> isolated(Supplier<Uni<? extends T>> work) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-            // Panache only opens sessions on a context flagged safe (used by this work alone).
+            // Panache only opens sessions on a context flagged safe (used by this work alone). The flag's
+            // setter is internal to quarkus-vertx (checked against Quarkus 3.33.2 by SessionScopesTest):
+            // Quarkus's public VertxContextSupport runs work on the caller's duplicated context when
+            // there is one, which is the sharing this class exists to avoid.
             VertxContextSafetyToggle.setContextSafe(context, true);
             context.runOnContext(ignored -> Uni.createFrom().<T>deferred(work)
                     .subscribe()

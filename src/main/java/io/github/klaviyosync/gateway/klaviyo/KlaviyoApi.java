@@ -18,7 +18,7 @@ import org.jboss.resteasy.reactive.RestQuery;
  * {@link Response}s, whatever their status: {@link KlaviyoClient} reads headers, errors and
  * bodies itself. Built by {@link KlaviyoClient} with the configured base URL and timeouts.
  */
-@RegisterRestClient(configKey = "klaviyo")
+@RegisterRestClient
 @Produces(KlaviyoApi.JSON_API)
 interface KlaviyoApi {
 
@@ -59,15 +59,6 @@ interface KlaviyoApi {
             @QueryParam("filter") String filter,
             @QueryParam("sort") String sort,
             @QueryParam("additional-fields[profile]") String additionalFields,
-            @QueryParam("page[size]") Integer pageSize);
-
-    /** {@code get_profile_ids_for_list}: a list's member ids. */
-    @GET
-    @Path("/api/lists/{id}/relationships/profiles")
-    Uni<Response> getProfileIdsForList(
-            @HeaderParam(AUTHORIZATION) String authorization,
-            @HeaderParam(REVISION) String revision,
-            @PathParam("id") String listId,
             @QueryParam("page[size]") Integer pageSize);
 
     /** {@code get_profile}. */

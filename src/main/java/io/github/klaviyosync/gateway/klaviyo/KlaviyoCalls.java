@@ -62,7 +62,7 @@ class KlaviyoCalls {
 
     private Uni<JsonNode> attempt(KlaviyoCredentials credentials, KlaviyoOperation operation,
             Function<String, Uni<Response>> request, int attempt) {
-        String stopped = stops.reason(credentials.accountKey());
+        String stopped = stops.reason(credentials);
         if (stopped != null) {
             return Uni.createFrom().failure(new KlaviyoAuthException(
                     "calls for account " + credentials.accountKey() + " are stopped until its key is replaced: " + stopped,
@@ -85,7 +85,6 @@ class KlaviyoCalls {
 
     private Uni<JsonNode> outcome(KlaviyoCredentials credentials, KlaviyoOperation operation,
             Function<String, Uni<Response>> request, int attempt, Answer answer) {
-        String accountKey = credentials.accountKey();
         quota.observe(credentials, operation, answer.steadyLimit(), answer.remaining(), answer.resetSeconds());
         if (answer.isSuccess()) {
             return parse(operation, answer);
@@ -103,7 +102,7 @@ class KlaviyoCalls {
             long pause = retryAfter >= 0 ? retryAfter : backoff.delayMillis(attempt);
             return retryOrGiveUp(credentials, operation, request, attempt, answer, pause);
         }
-        return Uni.createFrom().failure(failure(accountKey, operation, answer));
+        return Uni.createFrom().failure(failure(credentials, operation, answer));
     }
 
     private Uni<JsonNode> retryOrGiveUp(KlaviyoCredentials credentials, KlaviyoOperation operation,
@@ -134,7 +133,8 @@ class KlaviyoCalls {
         return -1;
     }
 
-    private KlaviyoException failure(String accountKey, KlaviyoOperation operation, Answer answer) {
+    private KlaviyoException failure(KlaviyoCredentials credentials, KlaviyoOperation operation, Answer answer) {
+        String accountKey = credentials.accountKey();
         List<KlaviyoError> errors = errorsOf(answer);
         String details = errors.stream()
                 .map(error -> error.detail() + (error.source() == null ? "" : " (" + error.source() + ")"))
@@ -142,7 +142,7 @@ class KlaviyoCalls {
         String message = operation.operationId() + " answered " + answer.status() + (details.isEmpty() ? "" : ": " + details);
         return switch (answer.status()) {
             case 400 -> badRequest(accountKey, message, errors);
-            case 401, 403 -> refused(accountKey, answer.status(), message, errors);
+            case 401, 403 -> refused(credentials, answer.status(), message, errors);
             case 404 -> new KlaviyoNotFoundException(message, errors);
             default -> new KlaviyoException(message, answer.status(), errors);
         };
@@ -154,14 +154,16 @@ class KlaviyoCalls {
         return new KlaviyoBadRequestException(message, errors);
     }
 
-    private KlaviyoException refused(String accountKey, int status, String message, List<KlaviyoError> errors) {
+    private KlaviyoException refused(KlaviyoCredentials credentials, int status, String message, List<KlaviyoError> errors) {
+        String accountKey = credentials.accountKey();
         String reason = errors.isEmpty() || errors.get(0).detail() == null
                 ? "Klaviyo refused the API key (" + status + ")"
                 : errors.get(0).detail();
-        if (stops.stop(accountKey, reason)) {
+        if (stops.stop(credentials, reason)) {
             LOG.warnf("Klaviyo refused the key of account %s (%d): its calls stop until the key is replaced", accountKey, status);
             try {
-                authRejected.fire(new KlaviyoAuthRejected(accountKey, status, reason));
+                authRejected.fire(new KlaviyoAuthRejected(accountKey, status, reason,
+                        KlaviyoAuthRejected.fingerprint(credentials.apiKey())));
             } catch (RuntimeException observerFailure) {
                 LOG.errorf(observerFailure, "An observer of the refused key of account %s failed", accountKey);
             }

@@ -167,14 +167,6 @@ public class KlaviyoClient {
         return profilesMatchingAny(credentials, "email", emails);
     }
 
-    /** Every member id of a list ({@code relationships/profiles}), 100 a page. */
-    public Multi<Page<String>> memberIds(KlaviyoCredentials credentials, String listId) {
-        KlaviyoOperation operation = KlaviyoOperation.GET_PROFILE_IDS_FOR_LIST;
-        return pages(credentials, operation, JsonApiReader::id,
-                first(credentials, operation, JsonApiReader::id,
-                        auth -> api.getProfileIdsForList(auth, revision, listId, MEMBERS_PAGE_SIZE)));
-    }
-
     /** One profile with subscriptions. 404 → {@link KlaviyoNotFoundException}. */
     public Uni<MemberProfile> profile(KlaviyoCredentials credentials, String profileId) {
         return calls.send(credentials, KlaviyoOperation.GET_PROFILE,
@@ -251,7 +243,7 @@ public class KlaviyoClient {
 
     /** Whether the account's calls are stopped because Klaviyo refused its key. */
     public boolean isStopped(String accountKey) {
-        return stops.reason(accountKey) != null;
+        return stops.isStopped(accountKey);
     }
 
     private <T> Uni<Page<T>> first(KlaviyoCredentials credentials, KlaviyoOperation operation,

@@ -11,7 +11,6 @@ public enum KlaviyoOperation {
     /** {@code get_list} with {@code additional-fields[list]=profile_count}, which the spec moves to the slowest tier. */
     GET_LIST_PROFILE_COUNT("get_list", RateTier.XS),
     GET_PROFILES_FOR_LIST("get_profiles_for_list", RateTier.L),
-    GET_PROFILE_IDS_FOR_LIST("get_profile_ids_for_list", RateTier.L),
     GET_PROFILE("get_profile", RateTier.L),
     GET_PROFILES("get_profiles", RateTier.L),
     GET_LIST_IDS_FOR_PROFILE("get_list_ids_for_profile", RateTier.S);

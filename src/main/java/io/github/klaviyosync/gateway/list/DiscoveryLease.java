@@ -4,12 +4,15 @@ import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An account this instance has claimed for one list discovery. */
+/**
+ * An account this instance has claimed for one list discovery or, when {@code discoveryDue} is false,
+ * one list check of the lists updated since {@code listsCheckedAt}.
+ */
 public record DiscoveryLease(UUID accountId, byte[] apiKeySealed, String klaviyoAccountId, SyncTrigger trigger, Instant dueAt,
-        String owner) {
+        boolean discoveryDue, Instant listsCheckedAt, String owner) {
 
     @Override
     public String toString() {
-        return "DiscoveryLease[" + accountId + ", " + trigger + "]";
+        return "DiscoveryLease[" + accountId + ", " + (discoveryDue ? trigger : "list check") + "]";
     }
 }

@@ -14,17 +14,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
-/** The {@code list_discovery} table: each account's discovery schedule and its lease across replicas. */
+/** The {@code list_discovery} table: each account's discovery and list-check schedule and their lease across replicas. */
 @ApplicationScoped
 public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState, UUID> {
 
     /*
-     * Claim (SKIP LOCKED, ON CONFLICT): active accounts whose discovery is due and free, or that have
-     * no row yet (never discovered: trigger connect). The account rows are the ones locked, since a
-     * missing row cannot be; NO KEY UPDATE leaves inserts referencing the account (webhooks) unblocked.
+     * Claim (SKIP LOCKED, ON CONFLICT): active accounts whose discovery or list check is due and free,
+     * or that have no row yet (never discovered: trigger connect). The account rows are the ones locked,
+     * since a missing row cannot be; NO KEY UPDATE leaves inserts referencing the account (webhooks)
+     * unblocked. `discovery_due` says which of the two the claim is for: a due discovery comes first
+     * and counts as a list check.
      */
     static final String CLAIM = """
             with due as (
@@ -33,8 +36,9 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                   left join list_discovery d on d.account_id = a.id
                  where a.status = $4
                    and (d.account_id is null
-                        or d.next_discovery_at <= now() and (d.lease_until is null or d.lease_until <= now()))
-                 order by d.next_discovery_at nulls first
+                        or (d.next_discovery_at <= now() or d.next_list_check_at <= now())
+                           and (d.lease_until is null or d.lease_until <= now()))
+                 order by least(d.next_discovery_at, d.next_list_check_at) nulls first
                  limit $2
                  for no key update of a skip locked
             )
@@ -43,17 +47,44 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
             on conflict (account_id) do update set
                 lease_owner = excluded.lease_owner,
                 lease_until = excluded.lease_until
-             where d.next_discovery_at <= now() and (d.lease_until is null or d.lease_until <= now())
-            returning d.account_id, d.trigger, d.last_discovery_at, d.next_discovery_at,
+             where (d.next_discovery_at <= now() or d.next_list_check_at <= now())
+               and (d.lease_until is null or d.lease_until <= now())
+            returning d.account_id, d.trigger, d.last_discovery_at, d.next_discovery_at, d.last_list_check_at,
+                      (d.next_discovery_at <= now() or d.last_list_check_at is null) as discovery_due,
                       (select a.api_key_enc from account a where a.id = d.account_id) as api_key_enc,
                       (select a.klaviyo_account_id from account a where a.id = d.account_id) as klaviyo_account_id""";
 
-    /** Completion (CASE on the row's own values): a "discover now" that arrived meanwhile stays due. */
+    /**
+     * Completion (CASE on the row's own values): a "discover now" that arrived meanwhile stays due. The
+     * discovery, which started at $5, counts as a list check: the next one is an interval after it.
+     */
     static final String COMPLETE = """
             update list_discovery
                set last_discovery_at = now(),
                    next_discovery_at = case when next_discovery_at > $3 then next_discovery_at else $4 end,
                    trigger = case when next_discovery_at > $3 then trigger else null end,
+                   last_list_check_at = greatest(last_list_check_at, $5),
+                   next_list_check_at = $5::timestamptz + make_interval(secs => $6),
+                   list_check_error = null,
+                   lease_owner = null,
+                   lease_until = null
+             where account_id = $1 and lease_owner = $2""";
+
+    /** A list check that started at $3 succeeded: lists updated before it are known; the next is an interval after it. */
+    static final String COMPLETE_CHECK = """
+            update list_discovery
+               set last_list_check_at = greatest(last_list_check_at, $3),
+                   next_list_check_at = $3::timestamptz + make_interval(secs => $4),
+                   list_check_error = null,
+                   lease_owner = null,
+                   lease_until = null
+             where account_id = $1 and lease_owner = $2""";
+
+    /** A list check failed: why, kept for the operator until one succeeds; the next one is an interval later. */
+    static final String RELEASE_CHECK_FAILED = """
+            update list_discovery
+               set next_list_check_at = now() + make_interval(secs => $3),
+                   list_check_error = $4,
                    lease_owner = null,
                    lease_until = null
              where account_id = $1 and lease_owner = $2""";
@@ -80,6 +111,12 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                 .firstResult();
     }
 
+    /** The discovery and list-check state of these accounts (those that have a row). */
+    @WithSession
+    public Uni<List<DiscoveryState>> findByAccounts(Collection<UUID> accountIds) {
+        return accountIds.isEmpty() ? Uni.createFrom().item(List.of()) : list("accountId in ?1", accountIds);
+    }
+
     Uni<List<DiscoveryLease>> claim(SqlConnection connection, String owner, int limit, Duration lease) {
         Tuple parameters = Tuple.of(owner, limit, Rows.seconds(lease), AccountStatus.ACTIVE.wire(), SyncTrigger.CONNECT.wire());
         return connection.preparedQuery(CLAIM)
@@ -91,9 +128,24 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                 });
     }
 
-    Uni<Integer> complete(SqlConnection connection, DiscoveryLease lease, Instant next) {
+    Uni<Integer> complete(SqlConnection connection, DiscoveryLease lease, Instant next, Instant startedAt,
+            Duration checkInterval) {
+        Tuple parameters = Tuple.of(lease.accountId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.timestamp(next),
+                Rows.timestamp(startedAt), Rows.seconds(checkInterval));
         return connection.preparedQuery(COMPLETE)
-                .execute(Tuple.of(lease.accountId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.timestamp(next)))
+                .execute(parameters)
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> completeCheck(SqlConnection connection, DiscoveryLease lease, Instant startedAt, Duration interval) {
+        return connection.preparedQuery(COMPLETE_CHECK)
+                .execute(Tuple.of(lease.accountId(), lease.owner(), Rows.timestamp(startedAt), Rows.seconds(interval)))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> releaseCheckFailed(SqlConnection connection, DiscoveryLease lease, Duration retry, String reason) {
+        return connection.preparedQuery(RELEASE_CHECK_FAILED)
+                .execute(Tuple.of(lease.accountId(), lease.owner(), Rows.seconds(retry), reason))
                 .map(rows -> rows.rowCount());
     }
 
@@ -115,6 +167,7 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                 : row.getValue("last_discovery_at") == null ? SyncTrigger.CONNECT : SyncTrigger.SCHEDULE;
         return new DiscoveryLease(row.getUUID("account_id"), row.getBuffer("api_key_enc").getBytes(),
                 row.getString("klaviyo_account_id"), resolved,
-                Rows.instant(row, "next_discovery_at"), owner);
+                Rows.instant(row, "next_discovery_at"), row.getBoolean("discovery_due"),
+                Rows.instant(row, "last_list_check_at"), owner);
     }
 }

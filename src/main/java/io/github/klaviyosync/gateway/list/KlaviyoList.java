@@ -69,6 +69,14 @@ public class KlaviyoList extends PanacheEntityBase {
 
     public Instant leaseUntil;
 
+    /** Unique to the claim holding the list: every write of its sync is fenced by it. */
+    public UUID leaseToken;
+
+    /** The run that began the full sync in flight (its removal check stamps with it), while one is. */
+    public Long fullScanRun;
+
+    public Instant fullScanStartedAt;
+
     @Column(nullable = false)
     public Instant createdAt;
 

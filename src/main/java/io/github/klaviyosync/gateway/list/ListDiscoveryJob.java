@@ -9,13 +9,11 @@ import java.util.List;
 
 /**
  * Every tick, claims the accounts whose discovery is due (nightly on the cron, at once after a
- * connect or a "discover now") and discovers their lists, each in its own session.
+ * connect or a "discover now") or whose list check is due (every list-check interval) and discovers
+ * or checks their lists, each in its own session.
  */
 @ApplicationScoped
 public class ListDiscoveryJob {
-
-    /** Accounts one instance discovers per tick; discovery is rare and cheap. */
-    private static final int ACCOUNTS_PER_TICK = 8;
 
     private final ListDiscoveryService discovery;
     private final SessionScopes scopes;
@@ -33,7 +31,7 @@ public class ListDiscoveryJob {
     @Scheduled(identity = "list-discovery", every = "${gateway.sync.tick}", delayed = "${gateway.sync.tick}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return discovery.claim(owner.id(), ACCOUNTS_PER_TICK, config.discoveryLeaseDuration())
+        return discovery.claim(owner.id(), config.discoveriesPerTick(), config.discoveryLeaseDuration())
                 .chain(this::discoverAll);
     }
 

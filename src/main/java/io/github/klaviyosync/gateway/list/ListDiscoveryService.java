@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
 /**
  * Discovers claimed accounts' lists: pages through Klaviyo's lists, records new ones (due at once,
  * which is their backfill) and renames, marks the ones Klaviyo no longer lists deleted, and records
- * the run. Also takes "discover now" requests.
+ * the run; between discoveries, hands due list checks to {@link ListCheckService}. Also takes
+ * "discover now" requests.
  */
 @ApplicationScoped
 public class ListDiscoveryService {
@@ -45,12 +46,13 @@ public class ListDiscoveryService {
     private final ListRepository lists;
     private final DiscoverySchedule schedule;
     private final SyncRunRecorder runs;
+    private final ListCheckService checks;
     private final Pool pool;
     private final GatewayConfig.Sync config;
 
     ListDiscoveryService(KlaviyoClient klaviyo, AccountCredentials credentials, AccountRepository accounts,
             DiscoveryRepository discoveries, ListRepository lists, DiscoverySchedule schedule, SyncRunRecorder runs,
-            Pool pool, GatewayConfig config) {
+            ListCheckService checks, Pool pool, GatewayConfig config) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
         this.accounts = accounts;
@@ -58,6 +60,7 @@ public class ListDiscoveryService {
         this.lists = lists;
         this.schedule = schedule;
         this.runs = runs;
+        this.checks = checks;
         this.pool = pool;
         this.config = config.sync();
     }
@@ -81,8 +84,14 @@ public class ListDiscoveryService {
                 .replaceWith(now);
     }
 
-    /** Discovers the account's lists; never fails: a failure is recorded and retried later. */
+    /**
+     * Discovers the account's lists, or, when only its list check is due, checks them
+     * ({@link ListCheckService}); never fails: a failure is recorded and retried later.
+     */
     public Uni<Void> discover(DiscoveryLease lease) {
+        if (!lease.discoveryDue()) {
+            return checks.check(lease);
+        }
         return runs.start(lease.accountId(), null, SyncKind.DISCOVERY, lease.trigger(), false, lease.owner())
                 .chain(run -> discoverAndRecord(lease, run));
     }
@@ -93,7 +102,7 @@ public class ListDiscoveryService {
         return klaviyo.lists(key, null)
                 .onItem().transformToUniAndConcatenate(page -> savePage(lease, run, page, listed))
                 .collect().last()
-                .chain(() -> pool.withTransaction(connection -> complete(connection, lease, listed)))
+                .chain(() -> pool.withTransaction(connection -> complete(connection, lease, run, listed)))
                 .chain(() -> runs.succeed(run, 0))
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, run, failure));
     }
@@ -107,13 +116,15 @@ public class ListDiscoveryService {
 
     /**
      * Ends a complete discovery: lists Klaviyo did not list are deleted; with a nightly discovery,
-     * every list owes a removal check with its next sync; the account is due again at the next cron time.
+     * every list owes a removal check with its next sync; the account is due again at the next cron
+     * time, and its next list check one interval after this discovery started.
      */
-    private Uni<Integer> complete(SqlConnection connection, DiscoveryLease lease, Set<String> listed) {
+    private Uni<Integer> complete(SqlConnection connection, DiscoveryLease lease, StartedRun run, Set<String> listed) {
         boolean nightly = lease.trigger() == SyncTrigger.SCHEDULE;
         return lists.markMissingDeleted(connection, lease.accountId(), listed)
                 .chain(() -> nightly ? lists.oweFullSyncs(connection, lease.accountId()) : Uni.createFrom().item(0))
-                .chain(() -> discoveries.complete(connection, lease, schedule.nextAfter(Instant.now())));
+                .chain(() -> discoveries.complete(connection, lease, schedule.nextAfter(Instant.now()), run.startedAt(),
+                        config.listCheckInterval()));
     }
 
     private Uni<Void> recordFailure(DiscoveryLease lease, StartedRun run, Throwable failure) {

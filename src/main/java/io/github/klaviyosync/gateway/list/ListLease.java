@@ -5,13 +5,16 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A list this instance has claimed for one sync, with what the sync needs: where the last one
- * stopped ({@code memberCursor}, and {@code pageCursor} when it stopped mid-way), why it is due, and
- * {@code dueAt}, the {@code next_sync_at} it was claimed at (a later one means a new request arrived
- * while it ran).
+ * A list this instance has claimed for one sync, with what the sync needs: {@code token}, unique to
+ * this claim, which fences every write of the sync; where the last one stopped ({@code memberCursor},
+ * and {@code pageCursor} when it stopped mid-way); why it is due; {@code dueAt}, the
+ * {@code next_sync_at} it was claimed at (a later one means a new request arrived while it ran); and,
+ * when a full sync was cut short, the run that began its removal check and when
+ * ({@code fullScanRun}, {@code fullScanStartedAt}), which the resumed full sync carries on.
  */
 public record ListLease(
         long listId,
+        UUID token,
         UUID accountId,
         String klaviyoListId,
         Instant memberCursor,
@@ -19,6 +22,8 @@ public record ListLease(
         SyncTrigger trigger,
         boolean full,
         Instant dueAt,
+        Long fullScanRun,
+        Instant fullScanStartedAt,
         byte[] apiKeySealed,
         String klaviyoAccountId,
         String owner) {

@@ -6,7 +6,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Leases on lists in Postgres, so that several gateway instances on one database never sync one
@@ -29,12 +31,17 @@ public class ListLeases {
         return pool.withTransaction(connection -> lists.claim(connection, owner, limit, perAccount, lease));
     }
 
-    /** Extends every lease the owner holds; returns how many it still holds. */
-    public Uni<Integer> renew(String owner, Duration lease) {
-        return pool.withTransaction(connection -> lists.renew(connection, owner, lease));
+    /** Extends the leases of these claims (those still held); returns how many were extended. */
+    public Uni<Integer> renew(Collection<UUID> tokens, Duration lease) {
+        return tokens.isEmpty()
+                ? Uni.createFrom().item(0)
+                : pool.withTransaction(connection -> lists.renew(connection, tokens, lease));
     }
 
-    /** The sync ended well: the list is up to date as of now and due again one interval after {@code startedAt}. */
+    /**
+     * The sync ended well: the list is up to date as of now and due again one interval after
+     * {@code startedAt}. False when the claim was no longer this sync's: nothing was written then.
+     */
     public Uni<Boolean> complete(ListLease lease, Instant startedAt, Duration interval, boolean didFull) {
         return pool.withTransaction(connection -> lists.complete(connection, lease, startedAt, interval, didFull));
     }
@@ -47,7 +54,7 @@ public class ListLeases {
 
     /** Klaviyo no longer has the list (404): it is kept, marked deleted, and no longer synced. */
     public Uni<Void> markDeleted(ListLease lease) {
-        return Panache.withTransaction(() -> lists.markDeleted(lease.listId()))
+        return Panache.withTransaction(() -> lists.markDeleted(lease))
                 .replaceWithVoid();
     }
 }

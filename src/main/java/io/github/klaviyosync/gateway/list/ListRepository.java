@@ -65,17 +65,19 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
             )
             update klaviyo_list l
                set lease_owner = $1,
+                   lease_token = gen_random_uuid(),
                    lease_until = now() + make_interval(secs => $4),
                    updated_at = now()
               from picked p, account a
              where l.id = p.id and a.id = l.account_id
-            returning l.id, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
-                      l.pending_trigger, l.pending_full, l.next_sync_at, a.api_key_enc, a.klaviyo_account_id""";
+            returning l.id, l.lease_token, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
+                      l.pending_trigger, l.pending_full, l.next_sync_at, l.full_scan_run, l.full_scan_started_at,
+                      a.api_key_enc, a.klaviyo_account_id""";
 
-    /** Renewal of every lease an owner still holds (a bulk conditional update on an interval). */
+    /** Renewal of the leases of the claims a dispatcher's syncs still hold (an array of tokens). */
     static final String RENEW = """
             update klaviyo_list set lease_until = now() + make_interval(secs => $2)
-             where lease_owner = $1 and lease_until > now()""";
+             where lease_token = any($1::uuid[])""";
 
     /*
      * Completion (CASE on the row's own values): a request that arrived while the sync ran moved
@@ -94,8 +96,11 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                    pending_full = case when next_sync_at > $3 then pending_full
                                        else pending_full and not $6 end,
                    last_full_sync_at = case when $6 then now() else last_full_sync_at end,
+                   full_scan_run = case when $6 then null else full_scan_run end,
+                   full_scan_started_at = case when $6 then null else full_scan_started_at end,
+                   lease_token = null,
                    updated_at = now()
-             where id = $1 and lease_owner = $2""";
+             where id = $1 and lease_token = $2""";
 
     /** Release after a failure (CASE on the row's own values): due again after a retry delay unless asked for sooner. */
     static final String RELEASE_FAILED = """
@@ -104,8 +109,9 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                    lease_until = null,
                    next_sync_at = case when next_sync_at > $3 then next_sync_at
                                        else now() + make_interval(secs => $4) end,
+                   lease_token = null,
                    updated_at = now()
-             where id = $1 and lease_owner = $2""";
+             where id = $1 and lease_token = $2""";
 
     /** A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed and active. */
     static final String SAVE_DISCOVERED = """
@@ -130,6 +136,14 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     /** After a nightly discovery every active list owes a removal check with its next sync. */
     static final String OWE_FULL_SYNCS = """
             update klaviyo_list set pending_full = true where account_id = $1 and status = $2""";
+
+    /** Lists a push says something of that only a poll can confirm (an array of row ids): due now, trigger webhook. */
+    static final String REQUEST_POLL = """
+            update klaviyo_list
+               set next_sync_at = least(next_sync_at, now()),
+                   pending_trigger = coalesce(pending_trigger, $2),
+                   updated_at = now()
+             where id = any($1::bigint[]) and status = $3""";
 
     /** A list a push named before discovery found it (ON CONFLICT): due at once, which is its backfill. */
     static final String CREATE_PUSHED = """
@@ -176,14 +190,15 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
 
     /** Frees the account's lists from any instance holding them and drops their pending requests. */
     Uni<Integer> releaseAll(UUID accountId) {
-        return update("leaseOwner = null, leaseUntil = null, pendingTrigger = null, updatedAt = ?1 where accountId = ?2",
+        return update("leaseOwner = null, leaseUntil = null, leaseToken = null, pendingTrigger = null, updatedAt = ?1"
+                + " where accountId = ?2",
                 Instant.now(), accountId);
     }
 
     /** Klaviyo no longer has the list (404): it is kept, marked deleted, and no longer synced. */
-    Uni<Integer> markDeleted(long listId) {
-        return update("status = ?1, leaseOwner = null, leaseUntil = null, updatedAt = ?2 where id = ?3",
-                ListStatus.DELETED, Instant.now(), listId);
+    Uni<Integer> markDeleted(ListLease lease) {
+        return update("status = ?1, leaseOwner = null, leaseUntil = null, leaseToken = null, updatedAt = ?2"
+                + " where id = ?3 and leaseToken = ?4", ListStatus.DELETED, Instant.now(), lease.listId(), lease.token());
     }
 
     Uni<List<ListLease>> claim(SqlConnection connection, String owner, int limit, int perAccount, Duration lease) {
@@ -198,14 +213,14 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                 });
     }
 
-    Uni<Integer> renew(SqlConnection connection, String owner, Duration lease) {
+    Uni<Integer> renew(SqlConnection connection, Collection<UUID> tokens, Duration lease) {
         return connection.preparedQuery(RENEW)
-                .execute(Tuple.of(owner, Rows.seconds(lease)))
+                .execute(Tuple.of(tokens.toArray(UUID[]::new), Rows.seconds(lease)))
                 .map(rows -> rows.rowCount());
     }
 
     Uni<Boolean> complete(SqlConnection connection, ListLease lease, Instant startedAt, Duration interval, boolean didFull) {
-        Tuple parameters = Tuple.of(lease.listId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.timestamp(startedAt),
+        Tuple parameters = Tuple.of(lease.listId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.timestamp(startedAt),
                 Rows.seconds(interval), didFull);
         return connection.preparedQuery(COMPLETE)
                 .execute(parameters)
@@ -214,7 +229,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
 
     Uni<Integer> releaseFailed(SqlConnection connection, ListLease lease, Duration retry) {
         return connection.preparedQuery(RELEASE_FAILED)
-                .execute(Tuple.of(lease.listId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.seconds(retry)))
+                .execute(Tuple.of(lease.listId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.seconds(retry)))
                 .map(rows -> rows.rowCount());
     }
 
@@ -257,10 +272,21 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                 .map(rows -> Rows.single(rows).getLong("id"));
     }
 
+    /** Makes these lists due now, to be polled (trigger {@code webhook} unless asked for otherwise), in the caller's transaction. */
+    public Uni<Integer> requestPoll(SqlConnection connection, Collection<Long> listIds) {
+        if (listIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return connection.preparedQuery(REQUEST_POLL)
+                .execute(Tuple.of(listIds.toArray(Long[]::new), SyncTrigger.WEBHOOK.wire(), ListStatus.ACTIVE.wire()))
+                .map(rows -> rows.rowCount());
+    }
+
     private static ListLease lease(Row row, String owner) {
         String trigger = row.getString("pending_trigger");
         return new ListLease(
                 row.getLong("id"),
+                row.getUUID("lease_token"),
                 row.getUUID("account_id"),
                 row.getString("klaviyo_list_id"),
                 Rows.instant(row, "member_cursor"),
@@ -268,6 +294,8 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                 trigger == null ? SyncTrigger.SCHEDULE : WireValue.parse(SyncTrigger.class, trigger),
                 row.getBoolean("pending_full"),
                 Rows.instant(row, "next_sync_at"),
+                row.getLong("full_scan_run"),
+                Rows.instant(row, "full_scan_started_at"),
                 row.getBuffer("api_key_enc").getBytes(),
                 row.getString("klaviyo_account_id"),
                 owner);

@@ -7,6 +7,8 @@ import io.github.klaviyosync.gateway.list.ListLeases;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,15 +54,21 @@ public class ListSyncDispatcher {
         return slots == null ? 0 : slots.running.get();
     }
 
+    /**
+     * Whether the owner's member syncs on this instance take every slot, or more lists were due than
+     * slots at the last claim: work that ranks below member syncs (profile sweeps) holds back then.
+     */
+    public boolean busy(String owner) {
+        OwnerSlots slots = owners.get(owner);
+        return slots != null && (slots.backlog || slots.running.get() >= config.maxConcurrentLists());
+    }
+
     private OwnerSlots slots(String owner) {
         return owners.computeIfAbsent(owner, ignored -> new OwnerSlots());
     }
 
     private Uni<Void> renewLeases(String owner, OwnerSlots slots) {
-        if (slots.running.get() == 0) {
-            return Uni.createFrom().voidItem();
-        }
-        return leases.renew(owner, config.leaseDuration()).replaceWithVoid();
+        return leases.renew(List.copyOf(slots.held), config.leaseDuration()).replaceWithVoid();
     }
 
     /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
@@ -78,6 +86,7 @@ public class ListSyncDispatcher {
         }
         slots.claimAgain = false;
         return leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration())
+                .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
                 .invoke(claimed -> claimed.forEach(lease -> start(owner, lease, slots)))
                 .map(List::size)
                 .onTermination().invoke(() -> claimEnded(owner, slots));
@@ -93,7 +102,9 @@ public class ListSyncDispatcher {
 
     private void start(String owner, ListLease lease, OwnerSlots slots) {
         slots.running.incrementAndGet();
+        slots.held.add(lease.token());
         scopes.isolated(() -> syncs.sync(lease))
+                .onTermination().invoke(() -> slots.held.remove(lease.token()))
                 .onTermination().invoke(slots.running::decrementAndGet)
                 .onTermination().invoke(() -> refill(owner, slots))
                 .subscribe().with(
@@ -109,10 +120,15 @@ public class ListSyncDispatcher {
                         failure -> LOG.warnf("claiming due lists failed: %s", failure.getClass().getSimpleName()));
     }
 
-    /** One owner's syncs on this instance: how many run, whether a claim is under way, whether a slot came free meanwhile. */
+    /**
+     * One owner's syncs on this instance: how many run, the claims they hold (renewed every tick),
+     * whether a claim is under way, whether a slot came free meanwhile, whether lists wait.
+     */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
+        final Set<UUID> held = ConcurrentHashMap.newKeySet();
         final AtomicBoolean claiming = new AtomicBoolean();
         volatile boolean claimAgain;
+        volatile boolean backlog;
     }
 }

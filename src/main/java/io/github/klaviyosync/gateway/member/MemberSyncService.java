@@ -12,22 +12,26 @@ import io.github.klaviyosync.gateway.klaviyo.model.Page;
 import io.github.klaviyosync.gateway.list.ListLease;
 import io.github.klaviyosync.gateway.list.ListLeases;
 import io.github.klaviyosync.gateway.member.MembershipRepository.Committed;
+import io.github.klaviyosync.gateway.member.MembershipRepository.FullScan;
 import io.github.klaviyosync.gateway.syncrun.SyncFailures;
 import io.github.klaviyosync.gateway.syncrun.SyncKind;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder;
 import io.github.klaviyosync.gateway.syncrun.SyncRunRecorder.StartedRun;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Syncs one claimed list: fetches the members who joined since its cursor, page by page, each page
- * committed with its checkpoint in its own transaction; with a full sync, then compares every member
- * id to mark who left; records the run and hands the list back with its next due time.
+ * Syncs one claimed list, each page committed with its checkpoint in its own transaction, every write
+ * fenced by the claim: an incremental sync fetches the members who joined since the list's cursor; a
+ * full sync (nightly, or asked for) walks every member with their attributes and consent, so it also
+ * corrects whatever changed without anyone re-joining, and then marks those it did not see as gone.
+ * Records the run and hands the list back with its next due time; a sync whose claim was taken over
+ * stops without recording success.
  */
 @ApplicationScoped
 public class MemberSyncService {
@@ -83,42 +87,58 @@ public class MemberSyncService {
         KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed())
                 .withPriority(priorityOf(lease))
                 .heldBy(lease.owner());
-        return fetchNewMembers(lease, run, key)
-                .chain(outcome -> lease.full() ? markRemoved(lease, run, key, outcome) : Uni.createFrom().item(outcome))
-                .call(outcome -> leases.complete(lease, run.startedAt(), config.memberInterval(), lease.full()))
+        return (lease.full() ? fullSync(lease, run, key) : fetchNewMembers(lease, run, key))
+                .call(outcome -> complete(lease, run))
                 .call(outcome -> runs.succeed(run, outcome.removed()))
                 .invoke(outcome -> countIngested(key, outcome))
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, run, failure));
     }
 
     private Uni<Outcome> fetchNewMembers(ListLease lease, StartedRun run, KlaviyoCredentials key) {
-        return klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor())
-                .onItem().transformToUniAndConcatenate(page -> commit(lease, run, page))
+        return commitAll(lease, run, key, null,
+                klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor()));
+    }
+
+    /**
+     * Every member, from the first page (or, for a full sync cut short, from the page where it stopped,
+     * with the stamp it began with), each page's memberships stamped as seen; when all pages are in,
+     * the memberships not stamped, and not written since the walk began (a push, a join), left.
+     */
+    private Uni<Outcome> fullSync(ListLease lease, StartedRun run, KlaviyoCredentials key) {
+        boolean resuming = lease.fullScanRun() != null;
+        FullScan scan = resuming ? new FullScan(lease.fullScanRun(), lease.fullScanStartedAt())
+                : new FullScan(run.id(), run.startedAt());
+        return commitAll(lease, run, key, scan,
+                        klaviyo.members(key, lease.klaviyoListId(), null, resuming ? lease.pageCursor() : null))
+                .chain(outcome -> pool.withTransaction(connection ->
+                                memberships.markUnstamped(connection, lease, scan))
+                        .map(outcome::withRemoved));
+    }
+
+    private Uni<Outcome> commitAll(ListLease lease, StartedRun run, KlaviyoCredentials key, FullScan scan,
+            Multi<Page<MemberProfile>> pages) {
+        return pages
+                .onItem().transformToUniAndConcatenate(page -> commit(lease, run, scan, page))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .invoke(outcome -> backfillSizes.onPage(lease, run, key, outcome.pages()))
                 .collect().last();
     }
 
-    private Uni<Committed> commit(ListLease lease, StartedRun run, Page<MemberProfile> page) {
+    private Uni<Committed> commit(ListLease lease, StartedRun run, FullScan scan, Page<MemberProfile> page) {
         List<KlaviyoPerson> fetched = people.of(page.items());
-        return pool.withTransaction(connection -> memberships.commitPage(connection, lease, run.id(), fetched,
+        return pool.withTransaction(connection -> memberships.commitPage(connection, lease, run.id(), scan, fetched,
                 page.nextUrl(), config.leaseDuration()));
     }
 
-    /**
-     * Every member id Klaviyo lists is stamped with the run, page by page; when all pages are in,
-     * memberships the run did not stamp are marked removed. Memberships written after the id scan
-     * began (a push, a join during the scan) are left alone.
-     */
-    private Uni<Outcome> markRemoved(ListLease lease, StartedRun run, KlaviyoCredentials key, Outcome outcome) {
-        Instant scanStartedAt = Instant.now();
-        return klaviyo.memberIds(key, lease.klaviyoListId())
-                .onItem().transformToUniAndConcatenate(page -> pool.withTransaction(connection ->
-                        memberships.stamp(connection, lease, run.id(), page.items())))
-                .collect().last()
-                .chain(ignored -> pool.withTransaction(connection ->
-                        memberships.markUnstamped(connection, lease, run.id(), scanStartedAt)))
-                .map(outcome::withRemoved);
+    /** Hands the list back; a claim taken over meanwhile fails the sync instead of recording success. */
+    private Uni<Void> complete(ListLease lease, StartedRun run) {
+        return leases.complete(lease, run.startedAt(), config.memberInterval(), lease.full())
+                .invoke(completed -> {
+                    if (!completed) {
+                        throw new LeaseLostException(lease);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Outcome> recordFailure(ListLease lease, StartedRun run, Throwable failure) {

@@ -29,10 +29,12 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
 
     /*
      * Page commit, one round trip (hot path): also writes klaviyo_list (the list's cursor, page cursor
-     * and lease, fenced by the lease owner and the account being active) and sync_run (the run's
+     * and lease, fenced by the claim's token and the account being active) and sync_run (the run's
      * progress). The page comes as one typed array per column. Nothing is written when the fence does
-     * not hold; `fenced` then answers 0. Data-modifying CTEs see the tables as they were before the
-     * statement, which is how `rejoining` finds the memberships removed until now.
+     * not hold; `fenced` then answers 0. In a full sync ($24: the run that began it) every membership
+     * of the page is stamped as seen, and a removed one Klaviyo lists again is back. Data-modifying CTEs
+     * see the tables as they were before the statement, which is how `rejoining` finds the memberships
+     * removed until now.
      */
     static final String COMMIT_PAGE = """
             with v as (
@@ -45,8 +47,11 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                    set member_cursor = greatest(member_cursor, $16::timestamptz),
                        page_cursor = $17,
                        lease_until = now() + make_interval(secs => $18),
+                       full_scan_run = coalesce(full_scan_run, $24::bigint),
+                       full_scan_started_at = case when $24::bigint is null then full_scan_started_at
+                                                   else coalesce(full_scan_started_at, $25::timestamptz) end,
                        updated_at = now()
-                 where id = $15 and lease_owner = $19
+                 where id = $15 and lease_token = $19::uuid
                    and exists (select 1 from account a where a.id = $14 and a.status = $20)
                 returning id
             ), s as (
@@ -65,14 +70,16 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                   join s on s.id = m.subscriber_id
                  where m.list_id = $15 and m.removed_at is not null
             ), m as (
-                insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source)
-                select $15::bigint, s.id, $14::uuid, v.joined, $21::text
+                insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source, seen_in_run)
+                select $15::bigint, s.id, $14::uuid, v.joined, $21::text, $24::bigint
                   from s join v on v.pid = s.klaviyo_profile_id
                 on conflict (list_id, subscriber_id) do update set
                     joined_at = coalesce(excluded.joined_at, lm.joined_at),
                     removed_at = null,
+                    seen_in_run = coalesce(excluded.seen_in_run, lm.seen_in_run),
                     updated_at = now()
                  where lm.removed_at is not null or lm.joined_at is distinct from coalesce(excluded.joined_at, lm.joined_at)
+                    or excluded.seen_in_run is not null
                 returning (lm.xmax = 0) as inserted, lm.subscriber_id
             ), r as (
                 update sync_run
@@ -86,53 +93,65 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                    (select count(*) from l) as fenced""";
 
     /*
-     * Removal check, one page of the ids Klaviyo lists (a join through subscriber's natural key):
-     * their memberships are stamped with the run.
+     * The end of a full sync's removal check (a bulk conditional update, fenced like the pages: the
+     * list's row is read FOR SHARE, so the claim holds until the commit): memberships its pages did not
+     * stamp, and not written since the check began (a push, a join), left the list.
      */
-    static final String STAMP_PAGE = """
-            update list_membership m
-               set seen_in_run = $1
-              from subscriber s
-             where m.list_id = $2
-               and m.subscriber_id = s.id
-               and s.account_id = $3
-               and s.klaviyo_profile_id = any($4::text[])""";
-
-    /** Removal check, the end (a bulk conditional update): memberships no page stamped and not written since the scan began left. */
     static final String MARK_UNSTAMPED = """
-            update list_membership
-               set removed_at = now(), updated_at = now()
-             where list_id = $1
-               and removed_at is null
-               and seen_in_run is distinct from $2
-               and updated_at < $3""";
+            with l as (
+                select id from klaviyo_list where id = $1 and lease_token = $4::uuid for share
+            ), gone as (
+                update list_membership
+                   set removed_at = now(), updated_at = now()
+                 where list_id = (select id from l)
+                   and removed_at is null
+                   and seen_in_run is distinct from $2
+                   and updated_at < $3
+                returning 1
+            )
+            select (select count(*) from gone) as removed, (select count(*) from l) as fenced""";
 
     /*
      * A batch of flow pushes of one account (ON CONFLICT, unnest batch): their people by the push
-     * rule, then their memberships (new ones, and members who had left and are back; one still on the
-     * list is left alone). People are locked in profile-id order, as member pages lock them.
+     * rule, then their new memberships. A membership the list already has is left alone, a removed one
+     * too: a push (perhaps replayed, or retried by Klaviyo long after) never brings back a member a full
+     * sync found gone; the lists where that happened are answered, for the caller to have them polled.
+     * People are locked in profile-id order, as member pages lock them.
      */
     static final String APPLY_PUSHES = """
             with s as (
                 insert into subscriber as t (account_id, klaviyo_profile_id, email, phone_e164, phone_raw, phone_invalid,
-                                             first_name, last_name)
-                select $1::uuid, p.pid, p.email, p.e164, p.raw, p.invalid, p.first, p.last
+                                             first_name, last_name, pushed)
+                select $1::uuid, p.pid, p.email, p.e164, p.raw, p.invalid, p.first, p.last, true
                   from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
                        as p(pid, email, e164, raw, invalid, first, last)
                  order by p.pid
             """ + PersonMerge.FROM_PUSH + """
                 returning t.id, t.klaviyo_profile_id
+            ), people as (
+                select s.id, s.klaviyo_profile_id from s
+                union
+                select t.id, t.klaviyo_profile_id from subscriber t
+                 where t.account_id = $1::uuid and t.klaviyo_profile_id = any($2::text[])
+            ), j as (
+                select j.list_id, people.id as subscriber_id, j.joined
+                  from unnest($9::bigint[], $10::text[], $11::timestamptz[]) as j(list_id, pid, joined)
+                  join people on people.klaviyo_profile_id = j.pid
+            ), added as (
+                insert into list_membership (list_id, subscriber_id, account_id, joined_at, source)
+                select list_id, subscriber_id, $1::uuid, joined, $12::text from j
+                on conflict (list_id, subscriber_id) do nothing
             )
-            insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source)
-            select j.list_id, s.id, $1::uuid, j.joined, $12::text
-              from unnest($9::bigint[], $10::text[], $11::timestamptz[]) as j(list_id, pid, joined)
-              join s on s.klaviyo_profile_id = j.pid
-            on conflict (list_id, subscriber_id) do update set
-                removed_at = null, joined_at = excluded.joined_at, source = excluded.source, updated_at = now()
+            select distinct j.list_id
+              from j join list_membership lm on lm.list_id = j.list_id and lm.subscriber_id = j.subscriber_id
              where lm.removed_at is not null""";
 
     /** What one committed page did: members seen, and members new to the list (or back on it). */
     public record Committed(int seen, int added) {
+    }
+
+    /** A full sync's removal check: the run that began it (its stamp) and when it began. */
+    public record FullScan(long run, Instant startedAt) {
     }
 
     /** Members on the list now (removed ones excluded). */
@@ -143,11 +162,12 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
 
     /**
      * Commits a fetched page and checkpoints {@code nextUrl} (null on the last page) as the list's
-     * page cursor, in the caller's transaction. Fails with {@link LeaseLostException} when the lease
-     * is no longer this sync's (or the account was deleted meanwhile): nothing was written then.
+     * page cursor, in the caller's transaction; with {@code scan} (a full sync), stamps the page's
+     * memberships as seen. Fails with {@link LeaseLostException} when the claim is no longer this
+     * sync's (or the account was deleted meanwhile): nothing was written then.
      */
-    Uni<Committed> commitPage(SqlConnection connection, ListLease lease, long runId, List<KlaviyoPerson> people,
-            String nextUrl, Duration leaseLength) {
+    Uni<Committed> commitPage(SqlConnection connection, ListLease lease, long runId, FullScan scan,
+            List<KlaviyoPerson> people, String nextUrl, Duration leaseLength) {
         Instant cursor = people.stream()
                 .map(KlaviyoPerson::joinedAt)
                 .filter(Objects::nonNull)
@@ -172,37 +192,43 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                 .addOffsetDateTime(Rows.timestamp(cursor))
                 .addString(nextUrl)
                 .addDouble(Rows.seconds(leaseLength))
-                .addString(lease.owner())
+                .addUUID(lease.token())
                 .addString(AccountStatus.ACTIVE.wire())
                 .addString(MembershipSource.POLL.wire())
                 .addInteger(people.size())
-                .addLong(runId);
+                .addLong(runId)
+                .addLong(scan == null ? null : scan.run())
+                .addOffsetDateTime(scan == null ? null : Rows.timestamp(scan.startedAt()));
         return connection.preparedQuery(COMMIT_PAGE)
                 .execute(parameters)
                 .map(rows -> committed(lease, people.size(), Rows.single(rows)));
     }
 
-    /** Stamps the memberships of the listed ids with the run, in the caller's transaction. */
-    Uni<Integer> stamp(SqlConnection connection, ListLease lease, long runId, List<String> profileIds) {
-        Tuple parameters = Tuple.of(runId, lease.listId(), lease.accountId(), profileIds.toArray(String[]::new));
-        return connection.preparedQuery(STAMP_PAGE)
-                .execute(parameters)
-                .map(rows -> rows.rowCount());
-    }
-
-    /** Marks the memberships no page of the run stamped as removed; returns how many left. */
-    Uni<Integer> markUnstamped(SqlConnection connection, ListLease lease, long runId, Instant scanStartedAt) {
+    /**
+     * Ends a full sync's removal check: the memberships {@code scan} did not stamp, and not written
+     * since it began, are marked removed; returns how many. Fails with {@link LeaseLostException} when
+     * the claim is no longer this sync's: nothing was written then.
+     */
+    Uni<Integer> markUnstamped(SqlConnection connection, ListLease lease, FullScan scan) {
+        Tuple parameters = Tuple.of(lease.listId(), scan.run(), Rows.timestamp(scan.startedAt()), lease.token());
         return connection.preparedQuery(MARK_UNSTAMPED)
-                .execute(Tuple.of(lease.listId(), runId, Rows.timestamp(scanStartedAt)))
-                .map(rows -> rows.rowCount());
+                .execute(parameters)
+                .map(rows -> {
+                    Row row = Rows.single(rows);
+                    if (row.getLong("fenced") == 0) {
+                        throw new LeaseLostException(lease);
+                    }
+                    return row.getLong("removed").intValue();
+                });
     }
 
     /**
      * Applies one account's flow pushes in the caller's transaction, with the effect of applying them
      * one after another in the given (arrival) order: a later push's value wins, an empty one never
-     * erases, and the first push of a member to a list sets the join time.
+     * erases, and the first push of a member to a list sets the join time. Returns the lists (row ids)
+     * where a push named a member a full sync had found gone, which the push does not bring back.
      */
-    public Uni<Void> applyPushes(SqlConnection connection, UUID accountId, List<PushedMember> pushes) {
+    public Uni<List<Long>> applyPushes(SqlConnection connection, UUID accountId, List<PushedMember> pushes) {
         Map<String, PushedPerson> people = new LinkedHashMap<>();
         Map<String, PushedMember> memberships = new LinkedHashMap<>();
         for (PushedMember push : pushes) {
@@ -226,7 +252,11 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                 .addString(MembershipSource.WEBHOOK.wire());
         return connection.preparedQuery(APPLY_PUSHES)
                 .execute(parameters)
-                .replaceWithVoid();
+                .map(rows -> {
+                    List<Long> lists = new ArrayList<>();
+                    rows.forEach(row -> lists.add(row.getLong("list_id")));
+                    return lists;
+                });
     }
 
     private static Committed committed(ListLease lease, int seen, Row row) {

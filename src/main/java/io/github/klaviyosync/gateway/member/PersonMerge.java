@@ -9,8 +9,9 @@ final class PersonMerge {
 
     /**
      * From Klaviyo's API (a poll, a profile fetched for an event): the last writer wins by Klaviyo's
-     * {@code updated} for contact data; each channel's consent wins when it holds since no earlier
-     * than the stored one, and an unknown word never erases a known one.
+     * {@code updated} for contact data (a person created from a push has none, so Klaviyo's values
+     * replace the pushed ones, and the person is no longer {@code pushed}); each channel's consent wins
+     * when it holds since no earlier than the stored one, and an unknown word never erases a known one.
      */
     static final String FROM_KLAVIYO = """
             on conflict (account_id, klaviyo_profile_id) do update set
@@ -33,12 +34,46 @@ final class PersonMerge {
                 email_consent    = case when t.email_consent_at is null or excluded.email_consent_at >= t.email_consent_at
                                         then coalesce(excluded.email_consent, t.email_consent) else t.email_consent end,
                 email_consent_at = greatest(t.email_consent_at, excluded.email_consent_at),
+                pushed = false,
                 updated_at = now()
             """;
 
     /**
-     * From a flow push: a value the push leaves empty never erases a known one, and consent is
-     * never touched (a push carries none).
+     * From a profile sweep (Klaviyo's API: the account's profiles changed since a time): the rule of
+     * {@link #FROM_KLAVIYO}, for people the gateway already stores. Written as the select list of the
+     * merged person, from the stored one {@code t} and the swept profile {@code v} (whose columns are
+     * named as the subscriber's), since a sweep updates stored rows and never inserts. Like a poll, it
+     * replaces a pushed person's values with Klaviyo's, and the person is no longer {@code pushed}.
+     */
+    static final String FROM_SWEEP = """
+                   case when t.klaviyo_updated is null or v.klaviyo_updated >= t.klaviyo_updated
+                        then v.email else t.email end as email,
+                   case when t.klaviyo_updated is null or v.klaviyo_updated >= t.klaviyo_updated
+                        then v.phone_e164 else t.phone_e164 end as phone_e164,
+                   case when t.klaviyo_updated is null or v.klaviyo_updated >= t.klaviyo_updated
+                        then v.phone_raw else t.phone_raw end as phone_raw,
+                   case when t.klaviyo_updated is null or v.klaviyo_updated >= t.klaviyo_updated
+                        then v.phone_invalid else t.phone_invalid end as phone_invalid,
+                   case when t.klaviyo_updated is null or v.klaviyo_updated >= t.klaviyo_updated
+                        then v.first_name else t.first_name end as first_name,
+                   case when t.klaviyo_updated is null or v.klaviyo_updated >= t.klaviyo_updated
+                        then v.last_name else t.last_name end as last_name,
+                   greatest(t.klaviyo_updated, v.klaviyo_updated) as klaviyo_updated,
+                   case when t.sms_consent_at is null or v.sms_consent_at >= t.sms_consent_at
+                        then coalesce(v.sms_consent, t.sms_consent) else t.sms_consent end as sms_consent,
+                   greatest(t.sms_consent_at, v.sms_consent_at) as sms_consent_at,
+                   case when t.email_consent_at is null or v.email_consent_at >= t.email_consent_at
+                        then coalesce(v.email_consent, t.email_consent) else t.email_consent end as email_consent,
+                   greatest(t.email_consent_at, v.email_consent_at) as email_consent_at,
+                   false as pushed
+            """;
+
+    /**
+     * From a flow push, which is unsigned and only a hint: a person the gateway does not know is
+     * created from the pushed values and marked {@code pushed}; the values of a person still known
+     * only from pushes follow later pushes (an empty value never erases a known one); a person whose
+     * values came from Klaviyo's API is never changed by a push. Consent is never touched (a push
+     * carries none).
      */
     static final String FROM_PUSH = """
             on conflict (account_id, klaviyo_profile_id) do update set
@@ -49,6 +84,7 @@ final class PersonMerge {
                 first_name = coalesce(excluded.first_name, t.first_name),
                 last_name = coalesce(excluded.last_name, t.last_name),
                 updated_at = now()
+             where t.pushed
             """;
 
     /**

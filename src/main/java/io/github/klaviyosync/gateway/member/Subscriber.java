@@ -53,6 +53,10 @@ public class Subscriber extends PanacheEntityBase {
 
     public Instant klaviyoUpdated;
 
+    /** Created from a flow push and not yet read from Klaviyo's API: its values are the push's. */
+    @Column(nullable = false)
+    public boolean pushed;
+
     @Column(nullable = false)
     public Instant createdAt;
 

@@ -7,13 +7,16 @@ import java.util.Map;
 /**
  * Faults injected into one simulated account's answers, in the order the simulator applies them:
  * latency, Cloudflare HTML 403s, a number of failures, a ratio of 503s, a failing page of a list's
- * members. Thread-safe; each setter replaces the previous value.
+ * members or of a walk of the profiles. Thread-safe; each setter replaces the previous value.
  */
 public final class SimFaults {
 
     /** A page of a list's members that fails {@code remaining} more times with {@code status} and {@code detail}. */
     private record PageFault(int page, int status, int remaining, String detail) {
     }
+
+    /** The key of {@code get_profiles} walks among the page faults (a list id never has a space). */
+    static final String PROFILES = "get_profiles walk";
 
     private Duration latency = Duration.ZERO;
     private int slowAnswers;
@@ -77,6 +80,15 @@ public final class SimFaults {
      */
     public synchronized SimFaults failMembersPage(String listId, int page, int status, int times, String detail) {
         pageFaults.put(listId, new PageFault(page, status, times, detail));
+        return this;
+    }
+
+    /**
+     * Page {@code page} (1 is the first) of a walk of the account's profiles ({@code get_profiles})
+     * fails {@code times} times with {@code status}.
+     */
+    public synchronized SimFaults failProfilesPage(int page, int status, int times) {
+        pageFaults.put(PROFILES, new PageFault(page, status, times, null));
         return this;
     }
 

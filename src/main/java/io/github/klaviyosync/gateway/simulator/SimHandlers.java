@@ -116,6 +116,11 @@ final class SimHandlers {
         SimQuery query = call.query();
         String scope = "profiles " + query.sort();
         PageCursor cursor = cursor(call, scope);
+        int failure = call.account().faults().takePageFailure(SimFaults.PROFILES, page(cursor));
+        if (failure != 0) {
+            throw new SimulatorRequestException(failure, "error", "Injected failure.",
+                    "Page " + page(cursor) + " of these profiles fails (injected).", null);
+        }
         Keyset<StoredProfile> order = SimProfiles.order(query.sort());
         List<StoredProfile> found = call.account().profilesPage(query.sort(),
                 cursor == null ? null : cursor.position(), namedIds(query.filter()), updatedAfter(query.filter()),

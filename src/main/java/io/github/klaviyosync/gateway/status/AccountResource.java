@@ -1,8 +1,10 @@
 package io.github.klaviyosync.gateway.status;
 
 import io.github.klaviyosync.gateway.account.AccountService;
+import io.github.klaviyosync.gateway.account.ConnectedAccount;
 import io.github.klaviyosync.gateway.list.ListDiscoveryService;
 import io.github.klaviyosync.gateway.problem.Problem;
+import io.github.klaviyosync.gateway.quota.AccountQuota;
 import io.github.klaviyosync.gateway.quota.QuotaStatus;
 import io.github.klaviyosync.gateway.status.api.AccountView;
 import io.github.klaviyosync.gateway.status.api.ApiViews;
@@ -10,6 +12,7 @@ import io.github.klaviyosync.gateway.status.api.ConnectAccountRequest;
 import io.github.klaviyosync.gateway.status.api.DiscoveryRequestedView;
 import io.github.klaviyosync.gateway.status.api.UpdateAccountRequest;
 import io.github.klaviyosync.gateway.status.query.AccountQueries;
+import io.github.klaviyosync.gateway.status.query.AccountQueries.AccountState;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -61,8 +64,8 @@ public class AccountResource {
             @Parameter(description = "Also list deleted accounts", schema = @Schema(type = SchemaType.BOOLEAN))
             @QueryParam("includeDeleted") String includeDeleted) {
         return queries.accounts(ApiParams.flag("includeDeleted", includeDeleted))
-                .chain(accounts -> quotas.of(accounts.stream().map(account -> account.id).toList())
-                        .map(found -> accounts.stream().map(account -> ApiViews.account(account, found.get(account.id))).toList()));
+                .chain(states -> quotas.of(states.stream().map(state -> state.account().id).toList())
+                        .map(found -> states.stream().map(state -> view(state, found.get(state.account().id))).toList()));
     }
 
     @POST
@@ -85,7 +88,7 @@ public class AccountResource {
         return service.connect(body.name(), body.apiKey(), body.webhookSecret())
                 .map(connected -> RestResponse.ResponseBuilder
                         .<AccountView>created(URI.create("/api/accounts/" + connected.account().id))
-                        .entity(ApiViews.account(connected.account(), connected.flowToken()))
+                        .entity(ApiViews.account(connected.account(), null, null, connected.flowToken()))
                         .build());
     }
 
@@ -99,8 +102,8 @@ public class AccountResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> get(@PathParam("id") String id) {
         return queries.account(ApiParams.accountId(id))
-                .chain(account -> quotas.of(List.of(account.id))
-                        .map(found -> ApiViews.account(account, found.get(account.id))));
+                .chain(state -> quotas.of(List.of(state.account().id))
+                        .map(found -> view(state, found.get(state.account().id))));
     }
 
     @PATCH
@@ -125,7 +128,8 @@ public class AccountResource {
     public Uni<AccountView> update(@PathParam("id") String id, UpdateAccountRequest request) {
         UpdateAccountRequest body = ApiParams.body(request);
         return service.update(ApiParams.accountId(id), body.name(), body.apiKey(), body.webhookSecret())
-                .map(ApiViews::account);
+                .chain(queries::state)
+                .map(AccountResource::view);
     }
 
     @DELETE
@@ -160,7 +164,20 @@ public class AccountResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> rotateFlowToken(@PathParam("id") String id) {
         return service.rotateFlowToken(ApiParams.accountId(id))
-                .map(connected -> ApiViews.account(connected.account(), connected.flowToken()));
+                .chain(this::viewWithNewToken);
+    }
+
+    private static AccountView view(AccountState state) {
+        return ApiViews.account(state.account(), state.sweep(), state.discovery());
+    }
+
+    private static AccountView view(AccountState state, AccountQuota quota) {
+        return ApiViews.account(state.account(), state.sweep(), state.discovery(), quota);
+    }
+
+    private Uni<AccountView> viewWithNewToken(ConnectedAccount connected) {
+        return queries.state(connected.account())
+                .map(state -> ApiViews.account(state.account(), state.sweep(), state.discovery(), connected.flowToken()));
     }
 
     @POST

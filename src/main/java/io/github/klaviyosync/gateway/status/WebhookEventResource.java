@@ -54,28 +54,27 @@ public class WebhookEventResource {
     public Uni<List<WebhookEventView>> list(@RestPath String id,
             @Parameter(description = "received, applied or failed; any when absent") @RestQuery String status,
             @Parameter(description = "1..500, default 50") @RestQuery String limit) {
-        return service.list(accountId(id), status(status), limit(limit))
+        return service.list(ApiParams.accountId(id), status(status), ApiParams.limit(limit, DEFAULT_LIMIT, MAX_LIMIT))
                 .map(events -> events.stream().map(WebhookEventView::of).toList());
     }
 
     @POST
     @Path("{eventId}/replay")
-    @Operation(summary = "Apply a stored event again (typically a failed one)",
-            description = "The event goes back to received with its attempts reset and is applied at once.")
+    @Operation(summary = "Apply a failed event again",
+            description = "The event goes back to received with its attempts reset and is applied at once. An event "
+                    + "that is not failed is a 409 unless force=true.")
     @APIResponse(responseCode = "202", description = "The event is due again")
+    @APIResponse(responseCode = "400", description = "force is not true or false",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown account or event",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Response> replay(@RestPath String id, @RestPath String eventId) {
-        return service.replay(accountId(id), eventId(eventId))
+    @APIResponse(responseCode = "409", description = "The event is not failed (and force is not true)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> replay(@RestPath String id, @RestPath String eventId,
+            @Parameter(description = "Replay an event that is not failed too", schema = @Schema(type = SchemaType.BOOLEAN))
+            @RestQuery String force) {
+        return service.replay(ApiParams.accountId(id), eventId(eventId), ApiParams.flag("force", force))
                 .replaceWith(Response.accepted().build());
-    }
-
-    private static UUID accountId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.notFound("unknown account");
-        }
     }
 
     private static long eventId(String id) {
@@ -97,18 +96,4 @@ public class WebhookEventResource {
         }
     }
 
-    private static int limit(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Falls through to the 400.
-        }
-        throw ApiProblem.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
-    }
 }

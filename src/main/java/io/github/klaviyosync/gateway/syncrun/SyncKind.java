@@ -5,10 +5,11 @@ import io.github.klaviyosync.gateway.db.WireValue;
 import io.github.klaviyosync.gateway.db.WireValueConverter;
 import jakarta.persistence.Converter;
 
-/** What a sync run does: find the account's lists, or fetch a list's members. */
+/** What a sync run does: find the account's lists, fetch a list's members, or sweep the account's changed profiles. */
 public enum SyncKind implements WireValue {
     DISCOVERY("discovery"),
-    MEMBERS("members");
+    MEMBERS("members"),
+    PROFILES("profiles");
 
     private final String wire;
 

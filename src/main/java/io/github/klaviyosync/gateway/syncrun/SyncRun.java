@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One discovery or member sync, as it went: pages, profiles seen and added, and how it ended. */
+/** One discovery, member sync or profile sweep, as it went: pages, profiles seen, added or changed, and how it ended. */
 @Entity
 @Table(name = "sync_run")
 public class SyncRun extends PanacheEntityBase {
@@ -22,7 +22,7 @@ public class SyncRun extends PanacheEntityBase {
     @Column(nullable = false)
     public UUID accountId;
 
-    /** The gateway's list row; null for discovery. */
+    /** The gateway's list row; null for discovery and profile sweeps. */
     public Long listId;
 
     @Column(nullable = false)
@@ -60,6 +60,10 @@ public class SyncRun extends PanacheEntityBase {
 
     /** A long backfill: the list's size as Klaviyo gave it (its ETA's pages left); null otherwise. */
     public Integer expectedProfiles;
+
+    /** Profile sweep: stored people whose served values (contact data, consent) it changed. */
+    @Column(nullable = false)
+    public int profilesChanged;
 
     /** Discovery: lists Klaviyo listed. */
     @Column(nullable = false)

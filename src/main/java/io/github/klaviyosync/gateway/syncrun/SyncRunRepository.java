@@ -13,7 +13,8 @@ import java.util.UUID;
 
 /**
  * The {@code sync_run} table: every write of a run goes through here, but for the page progress a
- * member page adds in its own commit (member's {@code MembershipRepository.COMMIT_PAGE}).
+ * member page or a profile sweep's page adds in its own commit (member's
+ * {@code MembershipRepository.COMMIT_PAGE} and {@code SubscriberRepository.SWEEP_PAGE}).
  */
 @ApplicationScoped
 public class SyncRunRepository implements PanacheRepository<SyncRun> {

@@ -105,6 +105,12 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
         return find("accountId = ?1 and status = ?2 order by id desc", accountId, status).page(0, limit).list();
     }
 
+    /** The account's event with this id, or null. */
+    @WithSession
+    public Uni<WebhookEvent> findOfAccount(UUID accountId, long eventId) {
+        return find("id = ?1 and accountId = ?2", eventId, accountId).firstResult();
+    }
+
     /** The events with these ids (any order). */
     @WithSession
     public Uni<List<WebhookEvent>> listByIds(Collection<Long> ids) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -23,8 +24,25 @@ import java.time.format.DateTimeParseException;
 @ApplicationScoped
 public class WebhookPayloads {
 
+    /** Longest id (Klaviyo's external ids, topics, list and profile ids, webhook and account ids). */
+    static final int MAX_ID_LENGTH = 200;
+    /** Longest pushed email (RFC 5321's limit on a path). */
+    static final int MAX_EMAIL_LENGTH = 320;
+    /** Longest pushed first or last name. */
+    static final int MAX_NAME_LENGTH = 100;
+    /** Longest pushed phone number, as written (E.164 has at most 16 characters). */
+    static final int MAX_PHONE_LENGTH = 40;
+    /** How far from now an event's own time may be: beyond it, a time is wrong (and may not even fit a column). */
+    static final Duration MAX_EVENT_TIME_DISTANCE = Duration.ofDays(365);
+
+    private static final String PROFILE_ID = "/data/relationships/profile/data/id";
+
     private final ObjectMapper mapper = strictMapper();
 
+    /**
+     * A system webhook request. Every value that becomes a column is checked here, before anything is
+     * stored, so that a bad request fails alone with a 400 naming the field.
+     */
     public SystemWebhook parseSystem(byte[] body) {
         SystemWebhook webhook = read(body, SystemWebhook.class);
         if (webhook == null || webhook.data() == null) {
@@ -33,21 +51,30 @@ public class WebhookPayloads {
         if (webhook.meta() == null || isBlank(webhook.meta().klaviyoWebhookId()) || isBlank(webhook.meta().klaviyoAccountId())) {
             throw WebhookRejection.malformed("meta.klaviyo_account_id and meta.klaviyo_webhook_id are required");
         }
+        checkText("meta.klaviyo_webhook_id", webhook.meta().klaviyoWebhookId(), MAX_ID_LENGTH);
+        checkText("meta.klaviyo_account_id", webhook.meta().klaviyoAccountId(), MAX_ID_LENGTH);
         return webhook;
     }
 
-    /** One element of a system request's {@code data}, checked for what applying it needs. */
-    public SystemWebhook.Event parseEvent(JsonNode element) {
+    /** One element of a system request's {@code data}, checked for what storing and applying it needs. */
+    public SystemWebhook.Event parseEvent(JsonNode element, Instant now) {
         SystemWebhook.Event event = convert(element);
         if (isBlank(event.externalId()) || isBlank(event.topic())) {
             throw WebhookRejection.malformed("each event needs a string external_id and topic");
         }
+        checkText("external_id", event.externalId(), MAX_ID_LENGTH);
+        checkText("topic", event.topic(), MAX_ID_LENGTH);
         if (event.payload() == null || !event.payload().isObject()) {
             throw WebhookRejection.malformed("each event needs a payload object");
+        }
+        JsonNode profile = event.payload().at(PROFILE_ID);
+        if (profile.isTextual()) {
+            checkText("payload.data.relationships.profile.data.id", profile.asText(), MAX_ID_LENGTH);
         }
         if (ConsentTopic.of(event.topic()).isPresent() && profileId(event) == null) {
             throw WebhookRejection.malformed("a consent event needs payload.data.relationships.profile.data.id");
         }
+        checkEventTime(event, now);
         return event;
     }
 
@@ -56,10 +83,38 @@ public class WebhookPayloads {
         if (push == null || isBlank(push.listId()) || isBlank(push.profileId())) {
             throw WebhookRejection.malformed("list_id and profile_id are required strings");
         }
-        if (hasNul(push.listId(), push.profileId(), push.email(), push.phoneNumber(), push.firstName(), push.lastName())) {
-            throw WebhookRejection.malformed("text values must not contain NUL characters");
-        }
+        checkText("list_id", push.listId(), MAX_ID_LENGTH);
+        checkText("profile_id", push.profileId(), MAX_ID_LENGTH);
+        checkText("email", push.email(), MAX_EMAIL_LENGTH);
+        checkText("phone_number", push.phoneNumber(), MAX_PHONE_LENGTH);
+        checkText("first_name", push.firstName(), MAX_NAME_LENGTH);
+        checkText("last_name", push.lastName(), MAX_NAME_LENGTH);
         return push;
+    }
+
+    /** A value that becomes a column: no NUL (PostgreSQL's text cannot hold one), at most {@code max} characters. */
+    private static void checkText(String field, String value, int max) {
+        if (value == null) {
+            return;
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw WebhookRejection.malformed("'" + field + "' must not contain NUL characters");
+        }
+        if (value.length() > max) {
+            throw WebhookRejection.malformed("'" + field + "' must be at most " + max + " characters");
+        }
+    }
+
+    /** An event time, when the event gives one, must be a time within a year of now. */
+    private static void checkEventTime(SystemWebhook.Event event, Instant now) {
+        JsonNode attributes = event.payload().at("/data/attributes");
+        boolean given = attributes.path("datetime").isTextual() || attributes.path("timestamp").isNumber();
+        Instant at = given ? occurredAt(event) : null;
+        if (given && (at == null || Duration.between(at, now).abs().compareTo(MAX_EVENT_TIME_DISTANCE) > 0)) {
+            String field = attributes.path("datetime").isTextual() ? "datetime" : "timestamp";
+            throw WebhookRejection.malformed("'payload.data.attributes." + field + "' must be a time within "
+                    + MAX_EVENT_TIME_DISTANCE.toDays() + " days of now");
+        }
     }
 
     /** A stored system event, as {@link #parseEvent} accepted it. */
@@ -74,7 +129,7 @@ public class WebhookPayloads {
 
     /** The profile a system event is about ({@code payload.data.relationships.profile.data.id}), or null. */
     public static String profileId(SystemWebhook.Event event) {
-        JsonNode id = event.payload().at("/data/relationships/profile/data/id");
+        JsonNode id = event.payload().at(PROFILE_ID);
         return id.isTextual() && !id.asText().isBlank() && id.asText().indexOf('\0') < 0 ? id.asText() : null;
     }
 
@@ -90,7 +145,14 @@ public class WebhookPayloads {
             }
         }
         JsonNode seconds = attributes.path("timestamp");
-        return seconds.isIntegralNumber() ? Instant.ofEpochSecond(seconds.asLong()) : null;
+        if (!seconds.isIntegralNumber() || !seconds.canConvertToLong()) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochSecond(seconds.asLong());
+        } catch (java.time.DateTimeException outOfRange) {
+            return null;
+        }
     }
 
     public String toJson(JsonNode node) {
@@ -134,14 +196,6 @@ public class WebhookPayloads {
                 : "the body must be a JSON object with a data array and a meta object";
     }
 
-    private static boolean hasNul(String... values) {
-        for (String value : values) {
-            if (value != null && value.indexOf('\0') >= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();

@@ -27,7 +27,8 @@ class KeyRejectionObserverTest {
     @Test
     void marksTheAccountAuthFailedWithKlaviyosReason() throws Exception {
         FixtureAccount account = new ApiFixtures(secretBox).account();
-        rejections.fire(new KlaviyoAuthRejected(account.id().toString(), 401, "Incorrect authentication credentials."));
+        rejections.fire(new KlaviyoAuthRejected(account.id().toString(), 401, "Incorrect authentication credentials.",
+                KlaviyoAuthRejected.fingerprint(account.apiKey())));
         Map<String, Object> row = awaitStatus(account.id(), "auth_failed");
         assertTrue(String.valueOf(row.get("status_reason")).contains("Incorrect authentication credentials."), row.toString());
     }
@@ -36,10 +37,22 @@ class KeyRejectionObserverTest {
     void leavesADeletedAccountDeleted() throws Exception {
         FixtureAccount deleted = new ApiFixtures(secretBox).account("deleted");
         FixtureAccount witness = new ApiFixtures(secretBox).account();
-        rejections.fire(new KlaviyoAuthRejected(deleted.id().toString(), 401, "revoked"));
-        rejections.fire(new KlaviyoAuthRejected(witness.id().toString(), 401, "revoked"));
+        rejections.fire(new KlaviyoAuthRejected(deleted.id().toString(), 401, "revoked", KlaviyoAuthRejected.fingerprint(deleted.apiKey())));
+        rejections.fire(new KlaviyoAuthRejected(witness.id().toString(), 401, "revoked", KlaviyoAuthRejected.fingerprint(witness.apiKey())));
         awaitStatus(witness.id(), "auth_failed");
         assertEquals("deleted", TestDatabase.row("select status from account where id = ?", deleted.id()).get("status"));
+    }
+
+    @Test
+    void leavesAnAccountWhoseKeyWasReplacedMeanwhileActive() throws Exception {
+        FixtureAccount replaced = new ApiFixtures(secretBox).account();
+        FixtureAccount witness = new ApiFixtures(secretBox).account();
+        // Refused with a key the account no longer holds (another replica stored a new one meanwhile).
+        rejections.fire(new KlaviyoAuthRejected(replaced.id().toString(), 401, "revoked",
+                KlaviyoAuthRejected.fingerprint("pk_the_key_before_the_replacement")));
+        rejections.fire(new KlaviyoAuthRejected(witness.id().toString(), 401, "revoked", KlaviyoAuthRejected.fingerprint(witness.apiKey())));
+        awaitStatus(witness.id(), "auth_failed");
+        assertEquals("active", TestDatabase.row("select status from account where id = ?", replaced.id()).get("status"));
     }
 
     private static Map<String, Object> awaitStatus(UUID id, String status) throws InterruptedException {

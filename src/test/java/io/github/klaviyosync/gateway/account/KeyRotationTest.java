@@ -148,18 +148,21 @@ class KeyRotationTest {
         String listId = klaviyo.createList("Before the rotation");
         String webhookSecret = TestSecrets.secret("whsec");
         UUID id = UUID.randomUUID();
-        // Without discovery state an account is due now; without discoveryDue it gets, in the same
-        // statement, a state that is due never.
+        // Without discovery or sweep state an account is due now; without discoveryDue it gets, in the
+        // same statement, states that are due never.
         TestDatabase.execute("""
                 with created as (
                     insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, status)
                     values (?, ?, ?, ?, ?, 'active')
-                    returning id)
-                insert into list_discovery (account_id, next_discovery_at)
-                select id, 'infinity' from created where not ?
+                    returning id
+                ), discovery as (
+                    insert into list_discovery (account_id, next_discovery_at)
+                    select id, 'infinity' from created where not ?)
+                insert into profile_sweep (account_id, updated_cursor, next_sweep_at)
+                select id, now(), 'infinity' from created where not ?
                 """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(),
                 sealer.seal(klaviyo.apiKey(), SecretField.API_KEY, id),
-                sealer.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id), discoveryDue);
+                sealer.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id), discoveryDue, discoveryDue);
         return new StoredAccount(id, klaviyo, listId, webhookSecret);
     }
 

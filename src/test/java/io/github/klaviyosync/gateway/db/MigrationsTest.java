@@ -52,7 +52,8 @@ class MigrationsTest {
 
     @Test
     void createEveryTableOfTheModel() throws SQLException {
-        assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "klaviyo_quota", "flyway_schema_history"),
+        assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event",
+                        "profile_sweep", "klaviyo_quota", "flyway_schema_history"),
                 new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
     }
 
@@ -66,6 +67,8 @@ class MigrationsTest {
         assertHas(indexes, "list_membership_first_seen: CREATE INDEX list_membership_first_seen ON public.list_membership USING btree (account_id, first_seen_at)");
         assertHas(indexes, "sync_run_account_recent: CREATE INDEX sync_run_account_recent ON public.sync_run USING btree (account_id, started_at DESC, id DESC)");
         assertHas(indexes, "sync_run_running: CREATE INDEX sync_run_running ON public.sync_run USING btree (list_id) WHERE (status = 'running'::text)");
+        assertHas(indexes, "profile_sweep_due: CREATE INDEX profile_sweep_due ON public.profile_sweep USING btree (next_sweep_at)");
+        assertHas(indexes, "list_discovery_check_due: CREATE INDEX list_discovery_check_due ON public.list_discovery USING btree (next_list_check_at)");
         assertHas(indexes, "account_klaviyo_account_live: CREATE UNIQUE INDEX account_klaviyo_account_live ON public.account USING btree (klaviyo_account_id) WHERE (status <> 'deleted'::text)");
     }
 
@@ -122,6 +125,10 @@ class MigrationsTest {
         SQLException kind = assertThrows(SQLException.class, () -> execute(
                 "insert into sync_run (account_id, kind, trigger) values ('" + account + "', 'members', 'cron')"));
         assertEquals("23514", kind.getSQLState(), "check_violation");
+        execute("insert into sync_run (account_id, kind, trigger) values ('" + account + "', 'profiles', 'schedule')");
+        SQLException unknownKind = assertThrows(SQLException.class, () -> execute(
+                "insert into sync_run (account_id, kind, trigger) values ('" + account + "', 'lists', 'schedule')"));
+        assertEquals("23514", unknownKind.getSQLState(), "check_violation");
     }
 
     @Test
@@ -134,9 +141,11 @@ class MigrationsTest {
                 select l.id, s.id, l.account_id, 'poll' from klaviyo_list l join subscriber s using (account_id)
                 where l.account_id = '%s'""".formatted(account));
 
+        execute("insert into profile_sweep (account_id, updated_cursor) values ('" + account + "', now())");
+
         execute("delete from account where id = '" + account + "'");
 
-        for (String table : List.of("klaviyo_list", "subscriber", "list_membership")) {
+        for (String table : List.of("klaviyo_list", "subscriber", "list_membership", "profile_sweep")) {
             assertEquals(List.of("0"), strings("select count(*) from " + table + " where account_id = '" + account + "'"), table);
         }
     }

@@ -250,18 +250,6 @@ class KlaviyoClientPagingTest {
     }
 
     @Test
-    void memberIdsComeAHundredAPage() {
-        SimulatedAccount account = simulator.createAccount();
-        String listId = account.createList("SMS");
-        List<String> ids = account.addMembers(listId, 120, T0);
-
-        List<Page<String>> pages = client.memberIds(credentials(account), listId).collect().asList().await().atMost(WAIT);
-
-        assertEquals(List.of(100, 20), sizes(pages));
-        assertEquals(ids, pages.stream().flatMap(page -> page.items().stream()).toList());
-    }
-
-    @Test
     void readsOneListOneProfileAndTheListsOfAProfile() {
         SimulatedAccount account = simulator.createAccount();
         String first = account.createList("First", T0);

@@ -24,6 +24,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +101,37 @@ class AccountResourceTest {
                     // 880 pages at 350 a minute, the account's only backfill.
                     .body(path + ".backfills[0].etaSeconds", equalTo(151));
         }
+    }
+
+    @Test
+    void showsWhenTheAccountsMembersAndListsWereLastCheckedAndWhyTheLastListCheckFailed() {
+        FixtureAccount fresh = fixtures.account();
+        api().when().get("/api/accounts/" + fresh.id()).then().statusCode(200)
+                .body("profilesCheckedAt", nullValue())
+                .body("listsCheckedAt", nullValue())
+                .body("listsCheckError", nullValue());
+
+        FixtureAccount account = fixtures.account();
+        Instant swept = Instant.parse("2026-11-28T03:15:00.123456Z");
+        Instant checked = Instant.parse("2026-11-28T03:20:00Z");
+        TestDatabase.execute("update profile_sweep set last_checked_at = ? where account_id = ?", swept, account.id());
+        TestDatabase.execute("update list_discovery set last_list_check_at = ?, list_check_error = ? where account_id = ?",
+                checked, "get_lists answered 500", account.id());
+
+        api().when().get("/api/accounts/" + account.id()).then().statusCode(200)
+                .body("profilesCheckedAt", equalTo("2026-11-28T03:15:00.123456Z"))
+                .body("listsCheckedAt", equalTo("2026-11-28T03:20:00Z"))
+                .body("listsCheckError", equalTo("get_lists answered 500"));
+        Map<String, Object> listed = api().when().get("/api/accounts").then().statusCode(200).extract().jsonPath()
+                .getMap("find { it.id == '" + account.id() + "' }");
+        assertEquals(List.of("2026-11-28T03:15:00.123456Z", "2026-11-28T03:20:00Z"),
+                List.of(listed.get("profilesCheckedAt"), listed.get("listsCheckedAt")));
+        api().contentType(ContentType.JSON).body(Map.of("name", "Renamed")).when().patch("/api/accounts/" + account.id())
+                .then().statusCode(200)
+                .body("profilesCheckedAt", equalTo("2026-11-28T03:15:00.123456Z"));
+        api().when().post("/api/accounts/" + account.id() + "/flow-token").then().statusCode(200)
+                .body("listsCheckedAt", equalTo("2026-11-28T03:20:00Z"))
+                .body("webhooks.flowToken", notNullValue());
     }
 
     @Test

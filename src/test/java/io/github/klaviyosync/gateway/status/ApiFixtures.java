@@ -13,7 +13,8 @@ import java.util.UUID;
  * Accounts, lists, members, runs and webhook events written straight into the tests' database, each
  * with random ids so tests never see each other's data. Secrets follow {@link TestSecrets}: sealed
  * like the gateway seals them, with the marker in their middle. Lists are not due and accounts not
- * due for discovery, so a sync engine running in the same test JVM leaves them alone.
+ * due for discovery, list checks or profile sweeps, so a sync engine running in the same test JVM
+ * leaves them alone.
  */
 public final class ApiFixtures {
 
@@ -41,18 +42,21 @@ public final class ApiFixtures {
         String flowToken = TestSecrets.secret("flow");
         String klaviyoAccountId = "K" + random();
         Instant now = now();
-        // Discovered just now and never due again, in the same statement: fixture keys are not Klaviyo's.
+        // Discovered and swept just now and never due again, in the same statement: fixture keys are not Klaviyo's.
         TestDatabase.execute("""
                 with created as (
                     insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash,
                                          status, created_at, updated_at)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    returning id)
-                insert into list_discovery (account_id, last_discovery_at, next_discovery_at)
+                    returning id
+                ), discovery as (
+                    insert into list_discovery (account_id, last_discovery_at, next_discovery_at)
+                    select id, ?, 'infinity' from created)
+                insert into profile_sweep (account_id, updated_cursor, next_sweep_at)
                 select id, ?, 'infinity' from created""",
                 id, "Fixture " + id.toString().substring(0, 8), klaviyoAccountId,
                 secretBox.seal(apiKey, SecretField.API_KEY, id), secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id),
-                Tokens.hash(flowToken), status, now, now, now);
+                Tokens.hash(flowToken), status, now, now, now, now);
         return new FixtureAccount(id, klaviyoAccountId, apiKey, webhookSecret, flowToken);
     }
 

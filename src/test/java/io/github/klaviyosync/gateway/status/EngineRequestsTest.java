@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.EngineWitness;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
@@ -114,13 +115,16 @@ class EngineRequestsTest {
         api().delete("/api/accounts/" + id).then().statusCode(204);
         long atDelete = klaviyo.counters().requests();
 
-        // The page in flight may still be fetched; nothing after it.
-        Eventually.pause(Duration.ofSeconds(3));
+        // The page in flight may still be fetched; its commit is refused, and the sync ends there.
+        Eventually.until(WAIT, "the sync in flight ends", () -> TestDatabase.count(
+                "select count(*) from sync_run where account_id = ? and status = 'running'", id) == 0);
         long settled = klaviyo.counters().requests();
         assertTrue(settled - atDelete <= 1, "at most the request in flight: " + (settled - atDelete));
         TestDatabase.execute("update klaviyo_list set next_sync_at = now() where account_id = ?", id);
-        TestDatabase.execute("update list_discovery set next_discovery_at = now() where account_id = ?", id);
-        Eventually.pause(Duration.ofSeconds(3));
+        TestDatabase.execute("""
+                insert into list_discovery (account_id, next_discovery_at) values (?, now())
+                on conflict (account_id) do update set next_discovery_at = now()""", id);
+        EngineWitness.awaitAClaim(accounts);
         assertEquals(settled, klaviyo.counters().requests(), "no request for a deleted account");
         assertTrue(TestDatabase.count("select count(*) from list_membership where account_id = ?", id) < 601,
                 "the sync in flight did not finish");

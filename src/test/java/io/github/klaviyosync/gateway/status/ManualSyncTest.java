@@ -32,18 +32,16 @@ class ManualSyncTest {
     @Inject
     SecretBox secretBox;
 
+    ApiFixtures fixtures;
+
     @Inject
     Scheduler scheduler;
 
-    ApiFixtures fixtures;
-
-    /**
-     * The tests look at what a request leaves behind: the engine must not sync the list meanwhile (a
-     * list made due is claimed at once when any sync ends, not only at the next tick).
-     */
     @BeforeEach
     void setUp() {
         fixtures = new ApiFixtures(secretBox);
+        // The requests are what is tested here: the engine, which would take the lists they make due
+        // (and find their fixture keys refused), waits.
         scheduler.pause("member-sync");
     }
 

@@ -40,7 +40,8 @@ class OpenApiDocumentTest {
             List.of("/api/status", "get", "200", "Status"));
 
     private static final Map<String, List<String>> SCHEMA_FIELDS = Map.of(
-            "Account", List.of("id", "name", "klaviyoAccountId", "status", "createdAt", "webhooks"),
+            "Account", List.of("id", "name", "klaviyoAccountId", "status", "createdAt", "profilesCheckedAt", "listsCheckedAt",
+                    "webhooks"),
             "AccountWebhooks", List.of("systemUrl", "flowUrl", "flowToken"),
             "ListStatus", List.of("listId", "name", "discoveredAt", "discoveredVia", "status", "memberCount", "lastSyncedAt",
                     "nextSyncAt", "lastRun"),
@@ -132,6 +133,7 @@ class OpenApiDocumentTest {
         assertEquals("http", document.getString("components.securitySchemes.bearer.type"));
         assertEquals("bearer", document.getString("components.securitySchemes.bearer.scheme"));
         assertTrue(document.getList("components.schemas.Account.properties.status.enum").contains("auth_failed"));
+        assertEquals(List.of("discovery", "members", "profiles"), document.getList("components.schemas.SyncRun.properties.kind.enum"));
     }
 
     @Test

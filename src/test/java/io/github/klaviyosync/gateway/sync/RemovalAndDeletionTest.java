@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.EngineWitness;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.quarkus.test.junit.QuarkusTest;
@@ -114,7 +115,7 @@ class RemovalAndDeletionTest {
         long afterFailure = klaviyo.counters().requests();
         assertTrue(afterFailure - before <= 1, "one refused call, no retries: " + (afterFailure - before));
         makeDue(accountId, listId);
-        Eventually.pause(Duration.ofSeconds(3));
+        EngineWitness.awaitAClaim(accounts);
         assertEquals(afterFailure, klaviyo.counters().requests(), "an auth_failed account's lists are skipped");
     }
 

@@ -27,4 +27,15 @@ public final class Management {
     public static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
+
+    /** The sum of a metric's samples in the scrape (every label set), 0 when it has none. */
+    public static double metric(String name) {
+        double sum = 0;
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
 }

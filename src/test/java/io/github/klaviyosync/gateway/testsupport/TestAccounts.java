@@ -10,7 +10,7 @@ import java.util.UUID;
 
 /**
  * Accounts for tests, in the simulator and in the gateway's database as a connect would leave
- * them (sealed key, Klaviyo account id, discovery due now). Keys follow {@link TestSecrets}.
+ * them (sealed key, Klaviyo account id, discovery and profile sweep due now). Keys follow {@link TestSecrets}.
  */
 @ApplicationScoped
 public class TestAccounts {
@@ -36,23 +36,27 @@ public class TestAccounts {
 
     /**
      * The gateway's account for a simulated one, active, with a sealed webhook secret and the hash of a
-     * flow token when given (null: none); its discovery due now, or never when {@code discoveryDue} is
-     * false (for tests whose lists must only come from what the test itself stores or pushes).
+     * flow token when given (null: none); its discovery and profile sweep due now, or never when
+     * {@code discoveryDue} is false (for tests whose lists and people must only come from what the
+     * test itself stores or pushes, and whose Klaviyo requests are only its own).
      */
     public UUID register(SimulatedAccount klaviyo, String webhookSecret, String flowToken, boolean discoveryDue) {
         UUID id = UUID.randomUUID();
-        // An account without discovery state is due now (a new account); without discoveryDue it gets,
-        // in the same statement, a state that is due never.
+        // An account without discovery or sweep state is due now (a new account); without discoveryDue
+        // it gets, in the same statement, states that are due never.
         TestDatabase.execute("""
                 with created as (
                     insert into account (id, name, klaviyo_account_id, api_key_enc, webhook_secret_enc, flow_token_hash, status)
                     values (?, ?, ?, ?, ?, ?, 'active')
-                    returning id)
-                insert into list_discovery (account_id, next_discovery_at)
-                select id, 'infinity' from created where not ?
+                    returning id
+                ), discovery as (
+                    insert into list_discovery (account_id, next_discovery_at)
+                    select id, 'infinity' from created where not ?)
+                insert into profile_sweep (account_id, updated_cursor, next_sweep_at)
+                select id, now(), 'infinity' from created where not ?
                 """, id, klaviyo.organizationName(), klaviyo.klaviyoAccountId(), secretBox.seal(klaviyo.apiKey(), SecretField.API_KEY, id),
                 webhookSecret == null ? null : secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id),
-                flowToken == null ? null : Tokens.hash(flowToken), discoveryDue);
+                flowToken == null ? null : Tokens.hash(flowToken), discoveryDue, discoveryDue);
         return id;
     }
 

@@ -167,7 +167,7 @@ class BodyLimitTest {
     /** A valid flow body of exactly {@code size} bytes, padded in first_name, for a list the gateway knows. */
     private static byte[] flowBodyOfSize(TestAccount account, int size) {
         String head = "{\"list_id\":\"" + WebhookFixtures.knownList(account) + "\",\"profile_id\":\""
-                + WebhookFixtures.profileId() + "\",\"first_name\":\"";
+                + WebhookFixtures.profileId() + "\",\"padding\":\"";
         String tail = "\"}";
         String body = head + "a".repeat(size - head.length() - tail.length()) + tail;
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

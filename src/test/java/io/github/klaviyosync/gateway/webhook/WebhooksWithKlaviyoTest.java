@@ -76,41 +76,55 @@ class WebhooksWithKlaviyoTest {
     }
 
     @Test
-    void aPushedIdThatIsNotKlaviyosIsResolvedByEmailOrPhoneBeforeItIsStored() {
+    void aPushedSixCharacterIdIsKlaviyosIdAndThePollConfirmsThePushedPerson() {
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
+        String email = TestSecrets.email();
+        // An older profile keeps its 6-character id, which {{ person.KlaviyoID }} renders.
+        account.klaviyo().addProfile("AbC123", SimProfile.sms(TestSecrets.phone()).email(email), Instant.now().minusSeconds(60));
+        account.klaviyo().addMember(listId, "AbC123", Instant.now());
+
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, "AbC123", email, "")).then().statusCode(202);
+
+        Eventually.until(WAIT, "the push applied", () -> "applied".equals(TestDatabase.value(
+                "select status from webhook_event where account_id = ?", account.id())));
+        assertEquals(List.of("AbC123"), memberIds(account.id(), listId), "stored under the pushed id, without asking Klaviyo");
+        assertEquals(true, TestDatabase.value("select pushed from subscriber where account_id = ?", account.id()));
+        assertEquals(0, account.klaviyo().counters().requests("get_profile") + account.klaviyo().counters().requests("get_profiles"));
+
+        TestDatabase.execute("update klaviyo_list set next_sync_at = now() where account_id = ?", account.id());
+        Eventually.until(WAIT, "the poll reads the member", () -> Boolean.FALSE.equals(TestDatabase.value(
+                "select pushed from subscriber where account_id = ?", account.id())));
+        assertEquals(List.of("AbC123"), TestDatabase.rows("select klaviyo_profile_id from subscriber where account_id = ?",
+                account.id()).stream().map(row -> row.get("klaviyo_profile_id")).toList(), "one person, the same id");
+        assertEquals("SUBSCRIBED", TestDatabase.value("select sms_consent from subscriber where account_id = ?", account.id()),
+                "Klaviyo's consent replaced the push's none");
+    }
+
+    @Test
+    void aPushNeverChangesTheContactDataOrConsentOfAPersonKlaviyosApiGave() {
         TestAccount account = WebhookFixtures.account(accounts);
         String listId = WebhookFixtures.knownList(account);
         String email = TestSecrets.email();
         String phone = TestSecrets.phone();
-        String byEmail = account.klaviyo().addMember(listId, SimProfile.empty().email(email), Instant.now());
-        String byPhone = account.klaviyo().addMember(listId, SimProfile.sms(phone), Instant.now());
+        String profileId = account.klaviyo().addMember(listId, SimProfile.sms(phone).email(email), Instant.now().minusSeconds(60));
+        TestDatabase.execute("update klaviyo_list set next_sync_at = now() where account_id = ?", account.id());
+        Eventually.until(WAIT, "the poll stores the member", () -> memberIds(account.id(), listId).contains(profileId));
 
-        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, "AbC123", email, "")).then().statusCode(202);
-        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, "XyZ789", "", phone)).then().statusCode(202);
-        // The same people pushed again with their real ids: still one subscriber each.
-        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, byEmail, email, "")).then().statusCode(202);
-        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, byPhone, "", phone)).then().statusCode(202);
+        // Anyone with the flow token could try to point the subscriber at another number.
+        String otherPhone = TestSecrets.phone();
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, TestSecrets.email(), otherPhone))
+                .then().statusCode(202);
 
-        Eventually.until(WAIT, "all four pushes applied", () -> TestDatabase.count(
-                "select count(*) from webhook_event where account_id = ? and status = 'applied'", account.id()) == 4);
-        assertEquals(List.of(byEmail, byPhone), TestDatabase.rows(
-                "select klaviyo_profile_id from subscriber where account_id = ? order by id", account.id())
-                .stream().map(row -> row.get("klaviyo_profile_id")).toList());
-        assertEquals(List.of(byEmail, byPhone), memberIds(account.id(), listId));
-        assertTrue(account.klaviyo().counters().requests("get_profiles") >= 2, "matched through get_profiles");
-    }
-
-    @Test
-    void aPushedIdKlaviyoCannotResolveFailsTheEventInsteadOfStoringASecondPerson() {
-        TestAccount account = WebhookFixtures.account(accounts);
-        String listId = WebhookFixtures.knownList(account);
-
-        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, "NoSuch", TestSecrets.email(), "")).then().statusCode(202);
-
-        Eventually.until(WAIT, "the event failed for good", () -> "failed".equals(TestDatabase.value(
+        Eventually.until(WAIT, "the push applied", () -> "applied".equals(TestDatabase.value(
                 "select status from webhook_event where account_id = ?", account.id())));
-        assertEquals("Klaviyo knows no profile by the pushed id, email or phone number",
-                TestDatabase.value("select error from webhook_event where account_id = ?", account.id()));
-        assertEquals(0, TestDatabase.count("select count(*) from subscriber where account_id = ?", account.id()));
+        Map<String, Object> stored = TestDatabase.row("""
+                select email, phone_e164, sms_consent, pushed from subscriber where account_id = ? and klaviyo_profile_id = ?""",
+                account.id(), profileId);
+        assertEquals(email, stored.get("email"));
+        assertEquals(phone, stored.get("phone_e164"));
+        assertEquals("SUBSCRIBED", stored.get("sms_consent"));
+        assertEquals(false, stored.get("pushed"));
     }
 
     @Test

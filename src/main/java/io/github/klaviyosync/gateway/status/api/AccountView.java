@@ -14,6 +14,14 @@ public record AccountView(
         @Schema(description = "Why the account is not active (extension), e.g. Klaviyo's reason for refusing the key",
                 nullable = true) String statusReason,
         @Schema(example = "2026-11-28T03:00:00Z") Instant createdAt,
+        @Schema(description = "When the consent and contact data of the account's stored members were last checked: the "
+                + "start of the last complete profile sweep (every change Klaviyo made before it is served); null before "
+                + "the first", nullable = true, example = "2026-11-28T03:15:00Z") Instant profilesCheckedAt,
+        @Schema(description = "When the account's lists were last checked for new and renamed ones: the start of the last "
+                + "list check or discovery that succeeded; null before the first discovery", nullable = true,
+                example = "2026-11-28T03:20:00Z") Instant listsCheckedAt,
+        @Schema(description = "Why the last list check failed, until one succeeds (extension)", nullable = true)
+        String listsCheckError,
         WebhookEndpoints webhooks,
         @Schema(nullable = true, description = "The account's Klaviyo rate budget (extension): in the answers of GET; "
                 + "null in those of POST, PATCH and DELETE") QuotaView quota) {

@@ -2,8 +2,10 @@ package io.github.klaviyosync.gateway.status.api;
 
 import io.github.klaviyosync.gateway.account.Account;
 import io.github.klaviyosync.gateway.db.WireValue;
+import io.github.klaviyosync.gateway.list.DiscoveryState;
 import io.github.klaviyosync.gateway.list.KlaviyoList;
 import io.github.klaviyosync.gateway.member.ListMembership;
+import io.github.klaviyosync.gateway.member.ProfileSweep;
 import io.github.klaviyosync.gateway.member.Subscriber;
 import io.github.klaviyosync.gateway.quota.AccountQuota;
 import io.github.klaviyosync.gateway.syncrun.SyncRun;
@@ -16,17 +18,21 @@ public final class ApiViews {
     private ApiViews() {
     }
 
-    /** The account without secrets; {@code flowToken} only when it was just made. */
-    public static AccountView account(Account account, String newFlowToken) {
-        return account(account, newFlowToken, (QuotaView) null);
+    /**
+     * The account without secrets, with how fresh its data is ({@code sweep} and {@code discovery} are
+     * null before its first sweep and discovery); {@code flowToken} only when it was just made.
+     */
+    public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery, String newFlowToken) {
+        return account(account, sweep, discovery, newFlowToken, null);
     }
 
-    /** The account without secrets, with its Klaviyo budget. */
-    public static AccountView account(Account account, AccountQuota quota) {
-        return account(account, null, quota == null ? null : quota(quota));
+    /** The account without secrets, with how fresh its data is and its Klaviyo rate budget. */
+    public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery, AccountQuota quota) {
+        return account(account, sweep, discovery, null, quota == null ? null : quota(quota));
     }
 
-    private static AccountView account(Account account, String newFlowToken, QuotaView quota) {
+    private static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery, String newFlowToken,
+            QuotaView quota) {
         String systemUrl = WEBHOOK_ROOT + account.id;
         return new AccountView(
                 account.id,
@@ -35,8 +41,15 @@ public final class ApiViews {
                 wire(account.status),
                 account.statusReason,
                 account.createdAt,
+                sweep == null ? null : sweep.lastCheckedAt,
+                discovery == null ? null : discovery.lastListCheckAt,
+                discovery == null ? null : discovery.listCheckError,
                 new AccountView.WebhookEndpoints(systemUrl, systemUrl + "/flow", newFlowToken, account.webhookSecretSealed != null),
                 quota);
+    }
+
+    public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery) {
+        return account(account, sweep, discovery, (String) null);
     }
 
     public static QuotaView quota(AccountQuota quota) {
@@ -51,10 +64,6 @@ public final class ApiViews {
                         .map(backfill -> new QuotaView.BackfillView(backfill.klaviyoListId(), backfill.pagesDone(),
                                 backfill.pagesLeft(), backfill.etaSeconds() < 0 ? null : backfill.etaSeconds()))
                         .toList());
-    }
-
-    public static AccountView account(Account account) {
-        return account(account, (String) null, null);
     }
 
     public static ListStatusView list(KlaviyoList list, SyncRun lastRun, long smsSubscribedCount) {
@@ -86,6 +95,7 @@ public final class ApiViews {
                 run.profilesSeen,
                 run.profilesAdded,
                 run.profilesRemoved,
+                run.profilesChanged,
                 run.error);
     }
 

@@ -21,6 +21,10 @@ public class MetricQueries {
             + "(l.accountId, a.klaviyoAccountId, l.klaviyoListId, l.lastSyncedAt, l.discoveredAt)"
             + " from KlaviyoList l, Account a where a.id = l.accountId"
             + " and l.status = :active and a.status <> :deleted";
+    private static final String ACCOUNT_FRESHNESS = "select new " + AccountFreshness.class.getName()
+            + "(a.id, a.klaviyoAccountId, a.createdAt, p.lastCheckedAt, d.lastListCheckAt)"
+            + " from Account a left join ProfileSweep p on p.accountId = a.id left join DiscoveryState d on d.accountId = a.id"
+            + " where a.status <> :deleted";
     private static final String ACCOUNTS_BY_STATUS = "select new " + AccountsOfStatus.class.getName()
             + "(a.status, count(a)) from Account a group by a.status";
 
@@ -30,6 +34,19 @@ public class MetricQueries {
 
     /** When a list was last synced successfully (null: never) and when it was found. */
     public record ListSync(UUID accountId, String klaviyoAccountId, String klaviyoListId, Instant lastSyncedAt, Instant discoveredAt) {
+    }
+
+    /** When an account's stored members were last swept and its lists last checked (null: never), and when it was connected. */
+    public record AccountFreshness(UUID accountId, String klaviyoAccountId, Instant createdAt, Instant profilesCheckedAt,
+            Instant listsCheckedAt) {
+    }
+
+    /** Accounts that are not deleted. */
+    public Uni<List<AccountFreshness>> accountFreshness() {
+        return Panache.getSession()
+                .chain(session -> session.createSelectionQuery(ACCOUNT_FRESHNESS, AccountFreshness.class)
+                        .setParameter("deleted", AccountStatus.DELETED)
+                        .getResultList());
     }
 
     /** Active lists of accounts that are not deleted. */

@@ -17,19 +17,15 @@ import io.github.klaviyosync.gateway.webhook.WebhookPayloads;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.regex.Pattern;
 
 /**
  * Reads a claimed event and gathers what writing it needs, outside any transaction: for a flow
- * push, the list (fetched from Klaviyo when unknown) and a real profile id (resolved through
- * Klaviyo when the pushed one is not a ULID, so one person is never stored twice); for a consent
- * event, the profile when the gateway has not seen it yet.
+ * push, the list (its name fetched from Klaviyo when the gateway does not know it yet); for a consent
+ * event, the profile when the gateway has not seen it yet. A pushed profile id is Klaviyo's id,
+ * whatever its length (older profiles keep 6-character ids, which {@code person.KlaviyoID} renders).
  */
 @ApplicationScoped
 public class EventPlanner {
-
-    /** Klaviyo's profile ids: 26-character ULIDs (Crockford base32, upper case). */
-    private static final Pattern ULID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
 
     private final WebhookEventRepository events;
     private final ListRepository lists;
@@ -53,32 +49,13 @@ public class EventPlanner {
                 .chain(event -> event.kind == WebhookKind.FLOW ? planFlowPush(event) : planSystemEvent(event));
     }
 
-    static boolean isProfileId(String id) {
-        return ULID.matcher(id).matches();
-    }
-
     private Uni<EventPlan> planFlowPush(WebhookEvent event) {
         FlowPush push = payloads.storedFlowPush(event.payload);
-        return resolveProfile(event, push)
-                .chain(fetched -> planList(event, push, fetched));
-    }
-
-    /** Null when the pushed id is a real profile id; else the profile Klaviyo knows it as. */
-    private Uni<MemberProfile> resolveProfile(WebhookEvent event, FlowPush push) {
-        if (isProfileId(push.profileId())) {
-            return Uni.createFrom().nullItem();
-        }
-        return klaviyo.pushedProfile(event.accountId, push)
-                .invoke(profile -> requireProfileId(profile.id()));
-    }
-
-    private Uni<EventPlan> planList(WebhookEvent event, FlowPush push, MemberProfile fetched) {
-        String profileId = fetched == null ? push.profileId() : fetched.id();
         return lists.findByKlaviyoId(event.accountId, push.listId())
                 .chain(list -> newListName(event, push, list)
                         .map(newListName -> new EventPlan(event.id, event.accountId, event.kind, event.receivedAt,
-                                event.occurredAt, push, profileId, list == null ? null : list.id, newListName, fetched,
-                                null)));
+                                event.occurredAt, push, push.profileId(), list == null ? null : list.id, newListName,
+                                null, null)));
     }
 
     private Uni<String> newListName(WebhookEvent event, FlowPush push, KlaviyoList known) {
@@ -109,11 +86,5 @@ public class EventPlanner {
             return Uni.createFrom().nullItem();
         }
         return klaviyo.profile(event.accountId, profileId);
-    }
-
-    private static void requireProfileId(String id) {
-        if (id == null || !isProfileId(id)) {
-            throw new UnappliableEvent("Klaviyo resolved the pushed profile id to no profile id");
-        }
     }
 }

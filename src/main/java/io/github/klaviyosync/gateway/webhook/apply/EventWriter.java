@@ -23,7 +23,8 @@ import java.util.Set;
  * Writes planned events, each batch (or lone event) in one transaction: the events still claimed by
  * the pass are locked first (the fence that makes an event applied once even when a claim ran out
  * and another instance took it), then their effects are written by the member and list packages,
- * then they are marked applied. A flow push is always written as a batch, of one when it is alone.
+ * then they are marked applied. A flow push is always written as a batch, of one when it is alone;
+ * a push naming a member a full sync found gone has their list polled instead of bringing them back.
  */
 @ApplicationScoped
 public class EventWriter {
@@ -71,6 +72,7 @@ public class EventWriter {
         }
         List<PushedMember> members = ours.stream().map(PlannedPush::member).toList();
         return memberships.applyPushes(connection, ours.get(0).event().accountId(), members)
+                .chain(gone -> lists.requestPoll(connection, gone))
                 .chain(() -> events.markApplied(connection, held))
                 .replaceWith(ours);
     }
@@ -86,8 +88,10 @@ public class EventWriter {
         Uni<Long> listRowId = plan.listRowId() != null
                 ? Uni.createFrom().item(plan.listRowId())
                 : lists.createPushed(connection, plan.accountId(), plan.push().listId(), plan.newListName());
-        return listRowId.chain(listId -> memberships.applyPushes(connection, plan.accountId(),
-                List.of(pushedMember(plan, listId))));
+        return listRowId
+                .chain(listId -> memberships.applyPushes(connection, plan.accountId(), List.of(pushedMember(plan, listId))))
+                .chain(gone -> lists.requestPoll(connection, gone))
+                .replaceWithVoid();
     }
 
     private Uni<Void> consentEffects(SqlConnection connection, EventPlan plan) {

@@ -20,7 +20,7 @@ import java.util.UUID;
 
 /**
  * Plans a run of one account's claimed flow pushes (in arrival order) for {@link EventWriter}: the
- * pushes that need nothing from Klaviyo (a real profile id, a list the gateway knows) are written
+ * pushes that need nothing from Klaviyo (to a list the gateway knows) are written
  * together; any other push, or one whose stored payload does not read, stays on its own and is
  * planned and written one by one ({@link EventPlanner}), between the batches before and after it,
  * so order is kept. Two queries for the whole run: the events, and the lists they name.
@@ -108,7 +108,7 @@ public class PushBatchPlanner {
         }
         FlowPush push = stored.push();
         Long listId = knownLists.get(push.listId());
-        if (listId == null || !EventPlanner.isProfileId(push.profileId())) {
+        if (listId == null) {
             return null;
         }
         PushedMember member = new PushedMember(listId, push.profileId(), FlowPush.given(push.email()),

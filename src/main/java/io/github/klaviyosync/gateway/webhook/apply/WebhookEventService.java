@@ -39,22 +39,31 @@ public class WebhookEventService {
                         : events.listByStatus(accountId, status, limit));
     }
 
-    /** Makes the event due again from scratch and, once that is committed, wakes the applier. */
-    public Uni<Void> replay(UUID accountId, long eventId) {
-        return reset(accountId, eventId)
+    /**
+     * Makes a failed event due again from scratch and, once that is committed, wakes the applier.
+     * An event in any other status is a 409 unless {@code force}: applying is idempotent, but a
+     * replayed push is an old hint, and an event already applied or still due needs no replay.
+     */
+    public Uni<Void> replay(UUID accountId, long eventId, boolean force) {
+        return reset(accountId, eventId, force)
                 .invoke(wakeUp::wakeUp);
     }
 
     @WithTransaction
-    Uni<Void> reset(UUID accountId, long eventId) {
+    Uni<Void> reset(UUID accountId, long eventId, boolean force) {
         return requireAccount(accountId)
-                .chain(() -> events.reset(accountId, eventId))
-                .invoke(found -> {
-                    if (!found) {
-                        throw ApiProblem.notFound("unknown webhook event");
-                    }
-                })
+                .chain(() -> events.findOfAccount(accountId, eventId))
+                .onItem().ifNull().failWith(() -> ApiProblem.notFound("unknown webhook event"))
+                .invoke(event -> requireReplayable(event, force))
+                .chain(event -> events.reset(accountId, eventId))
                 .replaceWithVoid();
+    }
+
+    private static void requireReplayable(WebhookEvent event, boolean force) {
+        if (event.status != WebhookStatus.FAILED && !force) {
+            throw ApiProblem.conflict("webhook event " + event.id + " is " + event.status.wire()
+                    + ", not failed; replay it anyway with ?force=true");
+        }
     }
 
     private Uni<Void> requireAccount(UUID accountId) {

@@ -49,28 +49,41 @@ public class SignatureVerifier {
         }
     }
 
-    /** Verifies a system webhook's headers against its body, or throws a 401 rejection. */
-    public void verifySystem(String secret, byte[] body, SystemHeaders headers, Instant now) {
-        if (secret == null || secret.isEmpty()) {
-            throw WebhookRejection.unauthorized("no_secret");
-        }
+    /**
+     * The checks of a system webhook that cost nothing (the three headers are there, the timestamp is
+     * within the tolerance), made before the account is looked up or the body hashed; else a 401.
+     */
+    public void checkSystemHeaders(SystemHeaders headers, Instant now) {
         if (headers.timestamp() == null || headers.signature() == null || headers.webhookId() == null) {
             throw WebhookRejection.unauthorized("missing_header");
-        }
-        String expected = sign(secret, body, headers.timestamp());
-        if (!Tokens.constantTimeEquals(expected, headers.signature().trim().toLowerCase(Locale.ROOT))) {
-            throw WebhookRejection.unauthorized("signature");
         }
         if (!withinTolerance(headers.timestamp(), now)) {
             throw WebhookRejection.unauthorized("timestamp");
         }
     }
 
-    /** Verifies a flow webhook's {@code X-Gateway-Token} against the account's stored hash. */
-    public void verifyFlowToken(String token, String storedHash) {
-        if (token == null) {
+    /** Verifies a system webhook's headers against its body, or throws a 401 rejection. */
+    public void verifySystem(String secret, byte[] body, SystemHeaders headers, Instant now) {
+        checkSystemHeaders(headers, now);
+        if (secret == null || secret.isEmpty()) {
+            throw WebhookRejection.unauthorized("no_secret");
+        }
+        String expected = sign(secret, body, headers.timestamp());
+        if (!Tokens.constantTimeEquals(expected, headers.signature().trim().toLowerCase(Locale.ROOT))) {
+            throw WebhookRejection.unauthorized("signature");
+        }
+    }
+
+    /** The check of a flow webhook that costs nothing (a token is given), made before the account is looked up. */
+    public void checkFlowTokenGiven(String token) {
+        if (token == null || token.isEmpty()) {
             throw WebhookRejection.unauthorized("missing_header");
         }
+    }
+
+    /** Verifies a flow webhook's {@code X-Gateway-Token} against the account's stored hash. */
+    public void verifyFlowToken(String token, String storedHash) {
+        checkFlowTokenGiven(token);
         if (!Tokens.matchesHash(token, storedHash)) {
             throw WebhookRejection.unauthorized("token");
         }

@@ -59,19 +59,26 @@ public class WebhookIntake {
     }
 
     public Uni<StoreResult> receiveSystem(String accountId, SystemHeaders headers, byte[] body) {
-        return receive(WebhookKind.SYSTEM, accountId, body, account -> systemEvents(account, headers, body));
+        return receive(WebhookKind.SYSTEM, accountId, body, () -> verifier.checkSystemHeaders(headers, Instant.now()),
+                account -> systemEvents(account, headers, body));
     }
 
     public Uni<StoreResult> receiveFlow(String accountId, String token, byte[] body) {
-        return receive(WebhookKind.FLOW, accountId, body, account -> flowEvent(account, token, body));
+        return receive(WebhookKind.FLOW, accountId, body, () -> verifier.checkFlowTokenGiven(token),
+                account -> flowEvent(account, token, body));
     }
 
-    private Uni<StoreResult> receive(WebhookKind kind, String accountId, byte[] body,
+    /**
+     * Cheap checks first ({@code precheck}: headers, the timestamp window), then the account (cache or
+     * database), then the checks that hash or parse the body ({@code verify}), then the store.
+     */
+    private Uni<StoreResult> receive(WebhookKind kind, String accountId, byte[] body, Runnable precheck,
             Function<WebhookCredentials, List<NewEvent>> verify) {
         return Uni.createFrom().deferred(() -> {
                     if (body.length > maxBodyBytes) {
                         return Uni.createFrom().failure(WebhookRejection.tooLarge(maxBodyBytes));
                     }
+                    precheck.run();
                     UUID id = parseId(accountId);
                     if (id == null) {
                         return Uni.createFrom().failure(WebhookRejection.unknownAccount());
@@ -94,7 +101,7 @@ public class WebhookIntake {
             events = verify.apply(account);
         } catch (WebhookRejection rejection) {
             return fromCache && rejection.status() == 401
-                    ? loaded(kind, account.accountId(), verify)
+                    ? reloaded(kind, account.accountId(), verify, rejection)
                     : Uni.createFrom().failure(rejection);
         }
         return store(kind, account, events)
@@ -114,11 +121,20 @@ public class WebhookIntake {
                 .chain(account -> attempt(kind, account, verify, false));
     }
 
+    /** The cached copy refused the request: judged again on a fresh read, unless the account was read again lately. */
+    private Uni<StoreResult> reloaded(WebhookKind kind, UUID id, Function<WebhookCredentials, List<NewEvent>> verify,
+            WebhookRejection refusal) {
+        return accounts.reload(id)
+                .onItem().ifNull().failWith(() -> refusal)
+                .chain(account -> attempt(kind, account, verify, false));
+    }
+
     private List<NewEvent> systemEvents(WebhookCredentials account, SystemHeaders headers, byte[] body) {
         String secret = account.webhookSecretSealed() == null
                 ? null
                 : secretBox.open(account.webhookSecretSealed(), SecretField.WEBHOOK_SECRET, account.accountId());
-        verifier.verifySystem(secret, body, headers, Instant.now());
+        Instant now = Instant.now();
+        verifier.verifySystem(secret, body, headers, now);
         SystemWebhook webhook = payloads.parseSystem(body);
         if (!webhook.meta().klaviyoWebhookId().equals(headers.webhookId())) {
             throw WebhookRejection.unauthorized("webhook_id");
@@ -128,9 +144,9 @@ public class WebhookIntake {
         }
         List<NewEvent> events = new ArrayList<>();
         for (JsonNode element : webhook.data()) {
-            SystemWebhook.Event event = payloads.parseEvent(element);
+            SystemWebhook.Event event = payloads.parseEvent(element, now);
             events.add(new NewEvent(account.accountId(), WebhookKind.SYSTEM, event.externalId(), event.topic(),
-                    payloads.toJson(element), WebhookPayloads.occurredAt(event)));
+                    payloads.toJson(element), notAfter(WebhookPayloads.occurredAt(event), now)));
         }
         return events;
     }
@@ -165,6 +181,11 @@ public class WebhookIntake {
             metrics.rejected(kind, rejection.reason());
             return rejection;
         }
+        if (failure instanceof WebhookStorageUnavailable busy) {
+            // The inbox's wait is full or was too long: Klaviyo retries the 503 later.
+            metrics.rejected(kind, "busy");
+            return busy;
+        }
         String description = Failures.describe(failure);
         if (DatabaseOutage.isCausedBy(failure)) {
             LOG.warnf("%s webhook answered 503: %s", kind.wire(), description);
@@ -173,6 +194,14 @@ public class WebhookIntake {
         }
         metrics.rejected(kind, "unavailable");
         return new WebhookStorageUnavailable(description);
+    }
+
+    /**
+     * An event time later than the event's arrival counts as its arrival: an event dated in the future
+     * would otherwise hold its consent against every later change until then.
+     */
+    private static Instant notAfter(Instant occurredAt, Instant arrival) {
+        return occurredAt == null || occurredAt.isBefore(arrival) ? occurredAt : arrival;
     }
 
     private static UUID parseId(String text) {

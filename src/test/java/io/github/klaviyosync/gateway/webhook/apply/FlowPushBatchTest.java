@@ -3,6 +3,8 @@ package io.github.klaviyosync.gateway.webhook.apply;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -78,24 +80,28 @@ class FlowPushBatchTest {
         assertEquals(6, TestDatabase.count("""
                 select count(*) from webhook_event where account_id = ? and status = 'applied' and attempts = 0
                 and claimed_by is null""", account.id()));
-        assertEquals(3L, memberCount(account, listA), "the rejoined member, the newcomer and the other, each once");
+        assertEquals(2L, memberCount(account, listA), "the newcomer and the other, each once; the member who left is not back");
         assertEquals(1L, memberCount(account, listB));
         assertEquals(1L, memberCount(account, listInKlaviyoOnly), "the unknown list was created by its push");
-        assertEquals(3, TestDatabase.count("""
+        assertEquals(2, TestDatabase.count("""
                 select count(*) from list_membership m join klaviyo_list l on l.id = m.list_id
                 where l.account_id = ? and l.klaviyo_list_id = ? and m.removed_at is null""", account.id(), listA));
 
-        Map<String, Object> rejoined = TestDatabase.row(MEMBER, account.id(), listA, left);
-        assertEquals(null, rejoined.get("removed_at"));
-        assertEquals("webhook", rejoined.get("source"));
+        Map<String, Object> stillGone = TestDatabase.row(MEMBER, account.id(), listA, left);
+        assertNotNull(stillGone.get("removed_at"), "a push never brings back a member a full sync found gone");
+        assertEquals("poll", stillGone.get("source"));
+        assertEquals("webhook", TestDatabase.row("select pending_trigger from klaviyo_list where account_id = ? and klaviyo_list_id = ?",
+                account.id(), listA).get("pending_trigger"), "instead, the list is polled, where Klaviyo says whether they are back");
         assertEquals(receivedAt(events.get(1)), TestDatabase.row(MEMBER, account.id(), listA, newcomer).get("joined_at"),
                 "the first push of the newcomer set the join time");
 
         Map<String, Object> leftNow = subscriber(account, left);
-        assertEquals(knownEmail, leftNow.get("email"), "an empty email never erases a known one");
-        assertEquals("Ada", leftNow.get("first_name"));
+        assertEquals(knownEmail, leftNow.get("email"));
+        assertNull(leftNow.get("first_name"), "a push never changes a person known from Klaviyo's API");
+        assertEquals(false, leftNow.get("pushed"));
         Map<String, Object> newcomerNow = subscriber(account, newcomer);
-        assertEquals(newcomerEmail, newcomerNow.get("email"));
+        assertEquals(true, newcomerNow.get("pushed"), "a person the gateway did not know is created from the push, marked");
+        assertEquals(newcomerEmail, newcomerNow.get("email"), "an empty pushed email never erases a pushed one");
         assertEquals(phone, newcomerNow.get("phone_e164"));
         assertEquals("Augusta", newcomerNow.get("first_name"), "the later push's value wins");
         assertEquals("Lovelace", newcomerNow.get("last_name"));

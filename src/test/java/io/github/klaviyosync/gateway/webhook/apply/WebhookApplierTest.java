@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.webhook.apply;
 
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +121,33 @@ class WebhookApplierTest {
                 .then().statusCode(404);
         given().auth().oauth2("test-token-for-the-test-suite").get("/api/accounts/{id}/webhook-events?limit=1", account.id())
                 .then().statusCode(200).body("", hasSize(1)).body("[0].id", equalTo((int) event));
+    }
+
+    @Test
+    void onlyAFailedEventIsReplayedUnlessTheReplayIsForced() {
+        TestAccount account = WebhookFixtures.account(accounts);
+        String body = WebhookFixtures.flowBody(WebhookFixtures.knownList(account), WebhookFixtures.profileId(), "", "");
+        long applied = storeEvent(account, body);
+        TestDatabase.execute("update webhook_event set status = 'applied', applied_at = now() where id = ?", applied);
+        long failed = storeEvent(account, body);
+        TestDatabase.execute("update webhook_event set status = 'failed', attempts = 5, error = 'gave up' where id = ?", failed);
+
+        given().auth().oauth2("test-token-for-the-test-suite")
+                .post("/api/accounts/{id}/webhook-events/{eventId}/replay", account.id(), applied)
+                .then().statusCode(409).contentType(Problem.MEDIA_TYPE).body("detail", containsString("force=true"));
+        assertEquals("applied", TestDatabase.value("select status from webhook_event where id = ?", applied), "left as it was");
+        given().auth().oauth2("test-token-for-the-test-suite")
+                .post("/api/accounts/{id}/webhook-events/{eventId}/replay", account.id(), failed)
+                .then().statusCode(202);
+        given().auth().oauth2("test-token-for-the-test-suite")
+                .post("/api/accounts/{id}/webhook-events/{eventId}/replay?force=true", account.id(), applied)
+                .then().statusCode(202);
+        given().auth().oauth2("test-token-for-the-test-suite")
+                .post("/api/accounts/{id}/webhook-events/{eventId}/replay?force=maybe", account.id(), applied)
+                .then().statusCode(400);
+
+        Eventually.until(Duration.ofSeconds(5), "both replays applied", () -> TestDatabase.count(
+                "select count(*) from webhook_event where id in (?, ?) and status = 'applied' and attempts = 0", applied, failed) == 2);
     }
 
     private static List<Long> storeFlowPushes(TestAccount account, int count) {

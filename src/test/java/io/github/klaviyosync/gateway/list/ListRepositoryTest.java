@@ -1,0 +1,120 @@
+package io.github.klaviyosync.gateway.list;
+
+import static io.github.klaviyosync.gateway.testsupport.RolledBack.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.klaviyosync.gateway.testsupport.RolledBack;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The lease rules of {@link ListRepository}, each in a transaction that is rolled back. */
+@QuarkusTest
+class ListRepositoryTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Inject
+    ListRepository lists;
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aClaimTakesTheAccountsInTurnAndCountsTheLeasesTheirListsHoldAlready() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID c = UUID.randomUUID();
+        Map<UUID, Long> claimed = RolledBack.run(pool, connection -> onlyTheseDue(connection, a, b, c)
+                .call(() -> account(connection, a).call(() -> dueLists(connection, a, 4)))
+                .call(() -> account(connection, b).call(() -> dueLists(connection, b, 4)))
+                .call(() -> account(connection, c).call(() -> dueLists(connection, c, 1)))
+                // Another instance syncs one of a's lists now.
+                .call(() -> connection.preparedQuery("""
+                        insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, lease_owner, lease_until)
+                        values ($1, 'held', 'held', 'discovery', 'other-instance', now() + interval '1 minute')""")
+                        .execute(Tuple.of(a)))
+                .chain(() -> lists.claim(connection, "this-instance", 5, 2, LEASE))
+                .map(leases -> leases.stream().collect(Collectors.groupingBy(ListLease::accountId, Collectors.counting()))));
+
+        assertEquals(Map.of(a, 1L, b, 2L, c, 1L), claimed, "two per account at most, the held lease counted");
+    }
+
+    @Test
+    void onlyTheClaimThatHoldsAListCompletesItEvenAfterTheSameInstanceClaimedItAgain() {
+        UUID account = UUID.randomUUID();
+        List<Object> outcome = RolledBack.run(pool, connection -> onlyTheseDue(connection, account)
+                .call(() -> account(connection, account).call(() -> dueLists(connection, account, 1)))
+                .chain(() -> lists.claim(connection, "instance-1", 1, 2, LEASE))
+                .map(leases -> leases.get(0))
+                // The first claim stalls past its lease; the same instance claims the list again.
+                .call(first -> connection.preparedQuery("update klaviyo_list set lease_until = now() - interval '1 second' where id = $1")
+                        .execute(Tuple.of(first.listId())))
+                .chain(first -> lists.claim(connection, "instance-1", 1, 2, LEASE)
+                        .map(again -> List.of(first, again.get(0))))
+                .chain(both -> completions(connection, both.get(0), both.get(1))));
+
+        ListLease first = (ListLease) outcome.get(0);
+        ListLease again = (ListLease) outcome.get(1);
+        assertEquals(first.listId(), again.listId());
+        assertNotEquals(first.token(), again.token(), "each claim has a token of its own");
+        assertFalse((Boolean) outcome.get(2), "the stalled claim completes nothing");
+        assertEquals(0, (Integer) outcome.get(3), "nor releases anything");
+        assertTrue((Boolean) outcome.get(4), "the live claim completes the list");
+        Row row = (Row) outcome.get(5);
+        assertNull(row.getValue("lease_token"));
+        assertNull(row.getValue("lease_owner"));
+        assertEquals(row.getOffsetDateTime("started").plusMinutes(15), row.getOffsetDateTime("next_sync_at"),
+                "due again one interval after the sync started");
+    }
+
+    private Uni<List<Object>> completions(SqlConnection connection, ListLease stale, ListLease live) {
+        Instant startedAt = Instant.parse("2026-11-30T10:00:00Z");
+        return lists.complete(connection, stale, startedAt, Duration.ofMinutes(15), false)
+                .chain(staleCompleted -> lists.releaseFailed(connection, stale, Duration.ofSeconds(30))
+                        .chain(staleReleased -> lists.complete(connection, live, startedAt, Duration.ofMinutes(15), false)
+                                .chain(liveCompleted -> rows(connection, """
+                                                select lease_token, lease_owner, next_sync_at, $2::timestamptz as started
+                                                  from klaviyo_list where id = $1""", live.listId(),
+                                                OffsetDateTime.parse("2026-11-30T10:00:00Z"))
+                                        .map(found -> List.<Object>of(stale, live, staleCompleted, staleReleased, liveCompleted,
+                                                found.get(0))))));
+    }
+
+    /** Lists of other tests stop being due inside this transaction, so a claim sees only this test's. */
+    private static Uni<Void> onlyTheseDue(SqlConnection connection, UUID... accounts) {
+        return connection.preparedQuery("update klaviyo_list set next_sync_at = 'infinity' where account_id <> all($1::uuid[])")
+                .execute(Tuple.of(accounts))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> account(SqlConnection connection, UUID id) {
+        return connection.preparedQuery("insert into account (id, name, api_key_enc) values ($1, 'test', '\\x00')")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> dueLists(SqlConnection connection, UUID account, int count) {
+        return connection.preparedQuery("""
+                insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at)
+                select $1, 'L' || n, 'List ' || n, 'discovery', now() - n * interval '1 minute' from generate_series(1, $2) n""")
+                .execute(Tuple.of(account, count))
+                .replaceWithVoid();
+    }
+}
