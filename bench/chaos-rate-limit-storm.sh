@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Chaos: a Klaviyo account limited to 5 requests/s and 60/min, answering 5% of requests 503, with
 # LISTS lists of MEMBERS members to backfill. Checks: every sync completes, and 429 answers stay
-# under 5% of the requests made (the governor paces under the limits instead of hitting them).
+# under 5% of the requests made (the shared budget paces under the limits, the share of what Klaviyo's
+# RateLimit-Limit announces, instead of hitting them).
 source "$(dirname "$0")/lib.sh"
 require_package
 

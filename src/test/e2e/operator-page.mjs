@@ -99,6 +99,9 @@ async function run() {
       && Number(row.cells[2].textContent.replace(/\D/g, '')) > 0);
     return counted.length >= 4;
   });
+  step("the demo account shows its Klaviyo budget, all instances together");
+  await page.waitForFunction(() => [...document.querySelectorAll('#accounts tbody tr')]
+    .some((row) => /of [\d,]+ a minute \(\d+% of Klaviyo's [\d,]+\)/.test(row.cells[6].textContent)), null, { timeout: 90_000 });
   const listRow = lists.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(LIST) }) });
   step(`"${LIST}": ${(await listRow.innerText()).replace(/\s+/g, ' ')}`);
 

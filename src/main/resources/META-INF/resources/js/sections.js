@@ -42,7 +42,7 @@ export function renderAccounts(accounts, selectedId, onSelect, intervalMs, nowMs
     const row = newRow(table);
     const show = button('Show', 'quiet');
     show.addEventListener('click', () => onSelect(row.dataset.key, row.dataset.name));
-    row.cells[6].appendChild(show);
+    row.cells[7].appendChild(show);
     return row;
   }, (row, account) => {
     const selected = account.id === selectedId;
@@ -54,12 +54,29 @@ export function renderAccounts(accounts, selectedId, onSelect, intervalMs, nowMs
     setText(row.cells[3], new Date(account.createdAt).toLocaleDateString());
     renderChecked(row.cells[4], account.profilesCheckedAt, null, intervalMs, nowMs);
     renderChecked(row.cells[5], account.listsCheckedAt, account.listsCheckError, intervalMs, nowMs);
-    const show = row.cells[6].querySelector('button');
+    renderBudget(row.cells[6], account.quota);
+    const show = row.cells[7].querySelector('button');
     show.setAttribute('aria-pressed', String(selected));
     show.setAttribute('aria-label', `Show ${account.name}`);
     setText(show, selected ? 'Shown' : 'Show');
     row.classList.toggle('selected', selected);
   });
+}
+
+/** The account's Klaviyo budget of lists and members (tier l), all instances together: last minute's use, 429s, a pause. */
+function renderBudget(cell, quota) {
+  const tier = quota && quota.tiers.find((t) => t.tier === 'l');
+  if (!tier) {
+    setText(cell, 'no calls lately');
+    cell.className = '';
+    return;
+  }
+  const used = `${tier.requestsLastMinute.toLocaleString()} of ${tier.budgetPerMinute.toLocaleString()} a minute`
+    + ` (${Math.round(tier.shareInUse * 100)}% of Klaviyo's ${tier.limitPerMinute.toLocaleString()})`;
+  const throttled = tier.throttled > 0 ? ` · ${tier.throttled} × 429` : '';
+  const paused = tier.pausedUntil ? ' · paused by Klaviyo' : '';
+  setText(cell, used + throttled + paused);
+  cell.className = tier.pausedUntil ? 'bad' : '';
 }
 
 /**
@@ -90,6 +107,7 @@ export function lagOf(list, intervalMs, nowMs) {
 }
 
 export function renderLists(account, lists, intervalMs, nowMs, onSync) {
+  const backfills = new Map(((account.quota && account.quota.backfills) || []).map((b) => [b.listId, b]));
   const table = byId('lists');
   setText(byId('lists-caption'), `Lists of ${account.name}, with their sync state`);
   toggle(byId('lists-empty'), lists.length === 0);
@@ -112,7 +130,7 @@ export function renderLists(account, lists, intervalMs, nowMs, onSync) {
     const dueIn = Date.parse(list.nextSyncAt) - nowMs;
     setTime(row.cells[4], list.status === 'active' ? list.nextSyncAt : null, dueIn > 0 ? `in ${span(dueIn)}` : 'due now');
     renderLag(row.cells[5], list, intervalMs, nowMs);
-    renderLastRun(row.cells[6], list.lastRun, nowMs);
+    renderLastRun(row.cells[6], list.lastRun, nowMs, backfills.get(list.listId));
     const sync = row.cells[7].querySelector('button');
     sync.setAttribute('aria-label', `Sync ${list.name} now`);
     toggle(sync, list.status === 'active');
@@ -131,14 +149,17 @@ function renderLag(cell, list, intervalMs, nowMs) {
   cell.className = late ? 'late' : lagMs === 0 ? 'good' : '';
 }
 
-function renderLastRun(cell, run, nowMs) {
+function renderLastRun(cell, run, nowMs, backfill) {
   if (!run) {
     setText(cell, 'none yet');
     cell.className = '';
     return;
   }
+  const eta = backfill
+    ? `; ${backfill.pagesLeft.toLocaleString()} pages left${backfill.etaSeconds == null ? '' : `, done in about ${span(backfill.etaSeconds * 1000)}`}`
+    : '';
   const text = run.status === 'running'
-    ? `${OUTCOME_MARKS.running} running, ${run.profilesAdded} added so far`
+    ? `${OUTCOME_MARKS.running} running, ${run.profilesAdded} added so far${eta}`
     : `${OUTCOME_MARKS[run.status]} ${run.status} ${ago(run.finishedAt || run.startedAt, nowMs)}, ${run.profilesAdded} added`
       + (run.error ? `: ${run.error}` : '');
   setText(cell, text);

@@ -7,7 +7,11 @@ import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
-/** Turns a stored account into the credentials of one Klaviyo call, decrypting its key only then. */
+/**
+ * Turns a stored account into the credentials of one Klaviyo call, decrypting its key only then. They
+ * name no priority ({@code SWEEP}, that of sweeps, list checks and discovery): a caller of another
+ * kind says its own with {@link KlaviyoCredentials#withPriority}.
+ */
 @ApplicationScoped
 public class AccountCredentials {
 

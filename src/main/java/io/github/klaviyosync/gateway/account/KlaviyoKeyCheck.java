@@ -6,6 +6,7 @@ import io.github.klaviyosync.gateway.klaviyo.KlaviyoBadRequestException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.model.AccountInfo;
+import io.github.klaviyosync.gateway.klaviyo.model.CallPriority;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.privacy.LogMask;
 import io.github.klaviyosync.gateway.problem.ApiProblem;
@@ -52,7 +53,8 @@ class KlaviyoKeyCheck {
                     "Klaviyo allows few API key checks a minute for an account; retry in " + retryAfter + " s", retryAfter));
         }
         return Uni.createFrom()
-                .deferred(() -> klaviyo.account(new KlaviyoCredentials(checkKey, CHECK_METRIC_LABEL, apiKey)))
+                .deferred(() -> klaviyo.account(new KlaviyoCredentials(checkKey, CHECK_METRIC_LABEL, apiKey,
+                        CallPriority.LOOKUP, null)))
                 .invoke(KlaviyoKeyCheck::requireAccountId)
                 .onTermination().invoke(() -> klaviyo.resume(checkKey))
                 .onFailure(KlaviyoAuthException.class)

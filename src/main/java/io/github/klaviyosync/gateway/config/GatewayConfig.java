@@ -62,27 +62,102 @@ public interface GatewayConfig {
         Duration backoffMax();
 
         /**
-         * Per-account request limits of Klaviyo's rate-limit tiers, from {@code x-klaviyo-ratelimit}
-         * in Klaviyo's OpenAPI spec. The governor paces each operation under its tier's limits and
-         * lowers them further when Klaviyo's {@code RateLimit-*} headers or 429s say so.
+         * The share (0 &lt; s &lt;= 1) of each account's Klaviyo rate limits that the gateway spends,
+         * all instances together ({@code GATEWAY_KLAVIYO_QUOTA_SHARE}); the rest is left to the
+         * merchant's other private-key integrations, which draw on the same quota.
+         */
+        @WithDefault("0.5")
+        double quotaShare();
+
+        /**
+         * Per-account request limits of Klaviyo's rate-limit tiers. The gateway's budget of a tier is
+         * {@link #quotaShare()} of them, lowered further when Klaviyo's {@code RateLimit-*} headers
+         * or 429s say that the account has less left.
          */
         RateLimits rateLimits();
 
-        /**
-         * After a 429 lowered an operation's pace, how long without another 429 before the pace
-         * is raised one step again (additive increase).
-         */
-        @WithDefault("60s")
-        Duration rateRecoveryInterval();
-
-        /** How long the governor keeps the pacing state of an account that makes no calls. */
-        @WithDefault("10m")
-        Duration governorIdleEviction();
+        /** How the budget is shared by the instances (through the database) and spent by each. */
+        Quota quota();
     }
 
-    /** Klaviyo's rate-limit tiers (requests per account and operation). */
+    /**
+     * The shared budget: each instance leases small slices of an account's budget in the current
+     * fixed window from the database (whose clock every instance reads) and spends them locally.
+     */
+    interface Quota {
+        /** Klaviyo's steady window; the budget's windows start at its multiples on the database clock. Only tests shorten it. */
+        @WithDefault("60s")
+        Duration steadyWindow();
+
+        /** Klaviyo's burst window, aligned the same way. Only tests shorten it. */
+        @WithDefault("1s")
+        Duration burstWindow();
+
+        /**
+         * How long a leased slice may be spent. An instance leases what its waiting calls and its
+         * recent pace need for this long, and returns what it did not spend with its next lease.
+         */
+        @WithDefault("5s")
+        Duration sliceTtl();
+
+        /**
+         * No call starts on a window's budget in the last this-long of the window, so that none
+         * reaches Klaviyo in the next window and is counted there twice.
+         */
+        @WithDefault("250ms")
+        Duration windowGuard();
+
+        /**
+         * Of the limit Klaviyo announces ({@code RateLimit-Limit}), the share kept free beyond what
+         * the merchant's other tools are projected to spend in the window (their pace so far).
+         */
+        @WithDefault("0.05")
+        double headroom();
+
+        /**
+         * A window's budget lowered by Klaviyo (a 429, the headers) carries into the next window
+         * raised by this share of the full budget, until it is whole again or Klaviyo lowers it.
+         */
+        @WithDefault("0.1")
+        double recovery();
+
+        /**
+         * How far ahead of an even pace through the window (as a share of the window) webhook
+         * look-ups may draw the budget; the highest priority.
+         */
+        @WithDefault("0.25")
+        double lookupLead();
+
+        /** The same for incremental member syncs. */
+        @WithDefault("0.17")
+        double syncLead();
+
+        /** The same for profile sweeps, list checks and discovery. */
+        @WithDefault("0.08")
+        double sweepLead();
+
+        /**
+         * The same for backfills and nightly full syncs, the lowest priority: they get what the
+         * others leave, and never more than this ahead of the even pace.
+         */
+        @WithDefault("0.03")
+        double bulkLead();
+
+        /** How long an instance keeps the local state of an account's budget that it does not use. */
+        @WithDefault("10m")
+        Duration idleEviction();
+
+        /** How long the database keeps an account's budget row (and its count of 429s) after its last use. */
+        @WithDefault("1d")
+        Duration rowRetention();
+    }
+
+    /**
+     * Klaviyo's rate-limit tiers (requests per account, every operation of a tier together, per burst
+     * and per steady window).
+     */
     interface RateLimits {
-        /** Tier XS: {@code GET /api/accounts}. */
+        /** Tier XS: {@code GET /api/accounts}, a list with its profile count. */
         @WithDefault("1")
         int xsBurstPerSecond();
 
@@ -98,12 +173,12 @@ public interface GatewayConfig {
         @WithDefault("60")
         int sSteadyPerMinute();
 
-        /** Tier L: lists, one list, list members and member ids, one profile. */
+        /** Tier L: lists, one list, list members and member ids, profiles. */
         @WithDefault("75")
         int lBurstPerSecond();
 
-        /** Tier L, steady window. */
-        @WithDefault("750")
+        /** Tier L, steady window: the spec says 750, Klaviyo's rate-limit guide 700; the lower is budgeted. */
+        @WithDefault("700")
         int lSteadyPerMinute();
     }
 
@@ -191,9 +266,20 @@ public interface GatewayConfig {
         @WithDefault("16")
         int maxConcurrentLists();
 
-        /** Lists of one Klaviyo account synced at once by one instance. */
-        @WithDefault("2")
+        /**
+         * Safety bound: lists of one Klaviyo account synced at once, all instances together. The
+         * account's Klaviyo budget sets the pace below it (syncs wait for it, most urgent first);
+         * the bound only keeps one account from taking every slot of every instance.
+         */
+        @WithDefault("8")
         int maxConcurrentListsPerAccount();
+
+        /**
+         * A backfill asks Klaviyo for its list's size (a call of the slowest tier) once it has fetched
+         * this many pages, so the status API can tell its ETA; shorter ones end before one matters.
+         */
+        @WithDefault("10")
+        int backfillEtaPages();
 
         /** Region assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
         @WithDefault("US")

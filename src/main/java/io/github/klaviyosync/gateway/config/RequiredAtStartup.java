@@ -16,7 +16,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * a config mapping only when a bean uses it, and this eager bean uses the ones that nothing else
  * may touch before the first request. It also refuses, naming the variable, API tokens shorter than
  * {@value #MIN_API_TOKEN_LENGTH} characters and, in the packaged application, the API tokens and
- * crypto key committed to {@code application.properties} for dev mode and tests, which protect nothing.
+ * crypto key committed to {@code application.properties} for dev mode and tests, which protect nothing,
+ * and a Klaviyo quota share outside (0, 1].
  */
 @Startup
 @ApplicationScoped
@@ -29,6 +30,7 @@ class RequiredAtStartup {
     RequiredAtStartup(GatewayConfig gateway, DatasourceUrls datasource) {
         // Injection checks presence: SmallRye Config has validated both mappings by now.
         requireLongTokens(gateway.api().tokens());
+        requireShare(gateway.klaviyo().quotaShare());
         if (LaunchMode.current() == LaunchMode.NORMAL) {
             Config config = ConfigProvider.getConfig();
             refuseCommitted("GATEWAY_API_TOKENS", gateway.api().tokens(), committed(config, "gateway.api.tokens"));
@@ -43,6 +45,14 @@ class RequiredAtStartup {
                 throw new IllegalStateException("GATEWAY_API_TOKENS holds a token of " + token.strip().length()
                         + " characters; each needs at least " + MIN_API_TOKEN_LENGTH + " (e.g. `openssl rand -base64 32`)");
             }
+        }
+    }
+
+    /** A share of Klaviyo's limits: more than nothing, at most all of them. */
+    static void requireShare(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalStateException("GATEWAY_KLAVIYO_QUOTA_SHARE is " + share
+                    + "; it must be more than 0 and at most 1 (the share of each account's Klaviyo rate limits the gateway spends)");
         }
     }
 

@@ -37,6 +37,12 @@ final class JsonApiReader {
                 instant(attributes.path("created")), instant(attributes.path("updated")));
     }
 
+    /** A list's {@code profile_count}, or null when the resource does not carry a number. */
+    static Integer profileCount(JsonNode resource) {
+        JsonNode count = resource.path("attributes").path("profile_count");
+        return count.isIntegralNumber() ? count.intValue() : null;
+    }
+
     static MemberProfile profile(JsonNode resource) {
         JsonNode attributes = resource.path("attributes");
         JsonNode subscriptions = attributes.path("subscriptions");

@@ -46,7 +46,8 @@ interface KlaviyoApi {
     Uni<Response> getList(
             @HeaderParam(AUTHORIZATION) String authorization,
             @HeaderParam(REVISION) String revision,
-            @PathParam("id") String listId);
+            @PathParam("id") String listId,
+            @QueryParam("additional-fields[list]") String additionalFields);
 
     /** {@code get_profiles_for_list}: a list's members. */
     @GET

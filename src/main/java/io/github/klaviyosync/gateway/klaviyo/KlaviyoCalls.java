@@ -12,22 +12,29 @@ import jakarta.enterprise.event.Event;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one Klaviyo call to its end: waits for the account's rate governor, sends, retries what is
- * transient (429 after {@code Retry-After} or a back-off, 503/504/524, Cloudflare pages, no
- * answer) up to {@code gateway.klaviyo.max-attempts}, and turns everything else into a typed
- * {@link KlaviyoException}. A refused key stops the account's calls and is reported once.
+ * Runs one Klaviyo call to its end: waits for a permit of the account's shared budget
+ * ({@link QuotaCache}), sends, tells the budget what Klaviyo's {@code RateLimit-*} headers say,
+ * retries what is transient up to {@code gateway.klaviyo.max-attempts} (a 429 after pausing the
+ * account's budget on every instance: for {@code Retry-After}, else the "Expected available in N
+ * seconds" of its body, else a back-off with jitter; 503/504/524, Cloudflare pages, no answer after
+ * a back-off), and turns everything else into a typed {@link KlaviyoException}. A refused key stops
+ * the account's calls and is reported once.
  */
 @ApplicationScoped
 class KlaviyoCalls {
 
     private static final Logger LOG = Logger.getLogger(KlaviyoCalls.class);
+    /** Klaviyo's 429 detail: "Request was throttled. Expected available in 7 seconds." */
+    private static final Pattern EXPECTED_AVAILABLE = Pattern.compile("Expected available in (\\d+) second");
 
     private final GatewayConfig.Klaviyo config;
-    private final RateGovernor governor;
+    private final QuotaCache quota;
     private final AccountStops stops;
     private final KlaviyoMetrics metrics;
     private final Timers timers;
@@ -35,10 +42,10 @@ class KlaviyoCalls {
     private final ObjectMapper mapper;
     private final Backoff backoff;
 
-    KlaviyoCalls(GatewayConfig config, RateGovernor governor, AccountStops stops, KlaviyoMetrics metrics,
+    KlaviyoCalls(GatewayConfig config, QuotaCache quota, AccountStops stops, KlaviyoMetrics metrics,
             Timers timers, Event<KlaviyoAuthRejected> authRejected, ObjectMapper mapper) {
         this.config = config.klaviyo();
-        this.governor = governor;
+        this.quota = quota;
         this.stops = stops;
         this.metrics = metrics;
         this.timers = timers;
@@ -61,7 +68,7 @@ class KlaviyoCalls {
                     "calls for account " + credentials.accountKey() + " are stopped until its key is replaced: " + stopped,
                     401, List.of()));
         }
-        return governor.acquire(credentials.accountKey(), operation)
+        return quota.acquire(credentials, operation)
                 .chain(() -> exchange(credentials, operation, request))
                 .chain(answer -> outcome(credentials, operation, request, attempt, answer));
     }
@@ -78,16 +85,16 @@ class KlaviyoCalls {
 
     private Uni<JsonNode> outcome(KlaviyoCredentials credentials, KlaviyoOperation operation,
             Function<String, Uni<Response>> request, int attempt, Answer answer) {
-        String accountKey = credentials.accountKey();
+        quota.observe(credentials, operation, answer.steadyLimit(), answer.remaining(), answer.resetSeconds());
         if (answer.isSuccess()) {
-            governor.onRateLimitHeaders(accountKey, operation, answer.steadyLimit(), answer.remaining(),
-                    answer.resetSeconds());
             return parse(operation, answer);
         }
         if (answer.status() == 429) {
-            long retryAfter = answer.retryAfterMillis();
-            long pause = retryAfter >= 0 ? retryAfter : backoff.delayMillis(attempt);
-            governor.onThrottled(accountKey, operation, retryAfter, pause);
+            long told = toldPause(answer);
+            long pause = told >= 0 ? told : backoff.delayMillis(attempt);
+            // A wait beyond the burst window means Klaviyo's steady window is spent: no more leases in ours.
+            boolean windowSpent = told > config.quota().burstWindow().toMillis();
+            quota.throttled(credentials, operation, pause, windowSpent);
             return retryOrGiveUp(credentials, operation, request, attempt, answer, 0);
         }
         if (answer.isTransient()) {
@@ -109,6 +116,21 @@ class KlaviyoCalls {
         metrics.retry(credentials.metricLabel(), operation);
         return timers.sleep(pauseMillis)
                 .chain(() -> attempt(credentials, operation, request, attempt + 1));
+    }
+
+    /** The wait a 429 names: {@code Retry-After}, else the body's "Expected available in N seconds"; -1 when neither. */
+    private long toldPause(Answer answer) {
+        long retryAfter = answer.retryAfterMillis();
+        if (retryAfter >= 0) {
+            return retryAfter;
+        }
+        for (KlaviyoError error : errorsOf(answer)) {
+            Matcher expected = error.detail() == null ? null : EXPECTED_AVAILABLE.matcher(error.detail());
+            if (expected != null && expected.find()) {
+                return Long.parseLong(expected.group(1)) * 1_000L;
+            }
+        }
+        return -1;
     }
 
     private KlaviyoException failure(KlaviyoCredentials credentials, KlaviyoOperation operation, Answer answer) {

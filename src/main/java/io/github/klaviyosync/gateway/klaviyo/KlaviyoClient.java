@@ -24,7 +24,7 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway's only view of Klaviyo. Every call goes through the account's rate governor, is
+ * The gateway's only view of Klaviyo. Every call spends a permit of the account's shared budget, is
  * retried when Klaviyo says so, and fails with a typed {@link KlaviyoException}. Paged operations are
  * streams of pages that follow {@code links.next}, so callers can checkpoint after each page; a page
  * is fetched only when the subscriber asks for it.
@@ -41,23 +41,24 @@ public class KlaviyoClient {
     private static final int MEMBERS_PAGE_SIZE = 100;
     private static final int PROFILES_PAGE_SIZE = 100;
     private static final String SUBSCRIPTIONS = "subscriptions";
+    private static final String PROFILE_COUNT = "profile_count";
     private static final String BY_JOINED_AT = "joined_group_at";
     private static final String BY_UPDATED = "updated";
 
     private final KlaviyoApi api;
     private final KlaviyoCalls calls;
     private final AccountStops stops;
-    private final RateGovernor governor;
+    private final QuotaCache quota;
     private final URI baseUri;
     private final String revision;
 
-    KlaviyoClient(GatewayConfig config, KlaviyoCalls calls, AccountStops stops, RateGovernor governor) {
+    KlaviyoClient(GatewayConfig config, KlaviyoCalls calls, AccountStops stops, QuotaCache quota) {
         GatewayConfig.Klaviyo klaviyo = config.klaviyo();
         this.baseUri = URI.create(klaviyo.baseUrl());
         this.revision = klaviyo.revision();
         this.calls = calls;
         this.stops = stops;
-        this.governor = governor;
+        this.quota = quota;
         this.api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(baseUri)
                 .connectTimeout(klaviyo.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -96,8 +97,18 @@ public class KlaviyoClient {
 
     /** One list. 404 → {@link KlaviyoNotFoundException}: the list was deleted. */
     public Uni<ListItem> list(KlaviyoCredentials credentials, String listId) {
-        return calls.send(credentials, KlaviyoOperation.GET_LIST, auth -> api.getList(auth, revision, listId))
+        return calls.send(credentials, KlaviyoOperation.GET_LIST, auth -> api.getList(auth, revision, listId, null))
                 .map(document -> JsonApiReader.list(document.path("data")));
+    }
+
+    /**
+     * How many profiles the list has ({@code additional-fields[list]=profile_count}, which Klaviyo
+     * allows only 1/s and 15/min), or null when the answer does not say. 404 → {@link KlaviyoNotFoundException}.
+     */
+    public Uni<Integer> listProfileCount(KlaviyoCredentials credentials, String listId) {
+        return calls.send(credentials, KlaviyoOperation.GET_LIST_PROFILE_COUNT,
+                        auth -> api.getList(auth, revision, listId, PROFILE_COUNT))
+                .map(document -> JsonApiReader.profileCount(document.path("data")));
     }
 
     /**
@@ -222,7 +233,7 @@ public class KlaviyoClient {
      * such calls a minute), so that an interactive caller can be told to come back instead of waiting.
      */
     public Duration accountCallWait(String accountKey) {
-        return Duration.ofMillis(governor.millisUntilFree(accountKey, KlaviyoOperation.GET_ACCOUNTS));
+        return Duration.ofMillis(quota.millisUntilFree(accountKey, KlaviyoOperation.GET_ACCOUNTS));
     }
 
     /** The account's key was replaced: its calls, stopped after a 401/403, may go again. */

@@ -21,11 +21,11 @@ import org.jboss.logging.Logger;
  * The claim-and-dispatch loop of member syncs: claims due lists for an owner and hands each to
  * {@link MemberSyncService} on a session of its own, side by side within the instance's concurrency
  * bound; renews the owner's leases while syncs run. A tick returns once it has claimed: the syncs go
- * on in the background and free their slots as they end. While a claim finds more due lists than
- * free slots (a backlog), a slot freed by an ending sync is claimed again at once rather than at the
- * next tick, so throughput is bound by the slots, not by the tick.
- * On a handover an owner claims nothing more, its syncs stop after their current page commit, and
- * the leases it still holds are released.
+ * on in the background. A sync that ends frees its slot at once: the owner claims again right away
+ * (once more after a claim under way, when a slot came free during it), so the pace is set by the
+ * accounts' Klaviyo budgets that the syncs wait on, not by the tick, which only finds lists that
+ * became due while nothing ended. On a handover an owner claims nothing more, its syncs stop after
+ * their current page commit, and the leases it still holds are released.
  */
 @ApplicationScoped
 public class ListSyncDispatcher {
@@ -98,14 +98,30 @@ public class ListSyncDispatcher {
     /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
     private Uni<Integer> claim(String owner, OwnerSlots slots) {
         int freeSlots = config.maxConcurrentLists() - slots.running.get();
-        if (freeSlots <= 0 || handingOver.isHandingOver(owner) || !slots.claiming.compareAndSet(false, true)) {
+        if (freeSlots <= 0 || handingOver.isHandingOver(owner)) {
             return Uni.createFrom().item(0);
         }
+        if (!slots.claiming.compareAndSet(false, true)) {
+            slots.claimAgain = true;
+            // The claim under way sees the flag when it ends, unless it ended just now: then claim here.
+            if (!slots.claiming.compareAndSet(false, true)) {
+                return Uni.createFrom().item(0);
+            }
+        }
+        slots.claimAgain = false;
         return slots.work.track(() -> leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration()))
                 .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
                 .invoke(claimed -> claimed.forEach(lease -> start(owner, lease, slots)))
                 .map(List::size)
-                .onTermination().invoke(() -> slots.claiming.set(false));
+                .onTermination().invoke(() -> claimEnded(owner, slots));
+    }
+
+    /** A slot that came free while the claim ran is claimed for now, not at the next tick. */
+    private void claimEnded(String owner, OwnerSlots slots) {
+        slots.claiming.set(false);
+        if (slots.claimAgain) {
+            refill(owner, slots);
+        }
     }
 
     private void start(String owner, ListLease lease, OwnerSlots slots) {
@@ -117,17 +133,14 @@ public class ListSyncDispatcher {
         slots.work.track(() -> scopes.isolated(() -> syncs.sync(lease)))
                 .onTermination().invoke(() -> slots.held.remove(lease.token()))
                 .onTermination().invoke(slots.running::decrementAndGet)
-                .onTermination().invoke(() -> refillIfBacklogged(owner, slots))
+                .onTermination().invoke(() -> refill(owner, slots))
                 .subscribe().with(
                         outcome -> LOG.debugf("list %s synced: %s", lease.klaviyoListId(), outcome),
                         failure -> LOG.errorf(failure, "sync of list %s ended abnormally", lease.klaviyoListId()));
     }
 
-    /** A slot came free while more lists were due than slots: claim now, on a context of its own. */
-    private void refillIfBacklogged(String owner, OwnerSlots slots) {
-        if (!slots.backlog) {
-            return;
-        }
+    /** A slot came free: claim now, on a context of its own. */
+    private void refill(String owner, OwnerSlots slots) {
         scopes.isolated(() -> claim(owner, slots))
                 .subscribe().with(
                         claimed -> LOG.tracef("refilled %d slots", claimed),
@@ -136,14 +149,15 @@ public class ListSyncDispatcher {
 
     /**
      * One owner's syncs on this instance: how many run, the claims they hold (renewed every tick),
-     * whether a claim is under way, whether lists wait; and its claims and syncs in flight, which a
-     * handover waits for.
+     * whether a claim is under way, whether a slot came free meanwhile, whether lists wait; and its
+     * claims and syncs in flight, which a handover waits for.
      */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
         final Set<UUID> held = ConcurrentHashMap.newKeySet();
         final AtomicBoolean claiming = new AtomicBoolean();
         final InFlight work = new InFlight();
+        volatile boolean claimAgain;
         volatile boolean backlog;
     }
 }

@@ -6,6 +6,7 @@ import io.github.klaviyosync.gateway.handover.HandingOver;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoNotFoundException;
+import io.github.klaviyosync.gateway.klaviyo.model.CallPriority;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
@@ -49,10 +50,11 @@ public class MemberSyncService {
     private final GatewayConfig.Sync config;
     private final MeterRegistry metrics;
     private final HandingOver handingOver;
+    private final BackfillSizes backfillSizes;
 
     MemberSyncService(KlaviyoClient klaviyo, AccountCredentials credentials, KlaviyoPeople people,
             MembershipRepository memberships, ListLeases leases, SyncRunRecorder runs, Pool pool, GatewayConfig config,
-            MeterRegistry metrics, HandingOver handingOver) {
+            MeterRegistry metrics, HandingOver handingOver, BackfillSizes backfillSizes) {
         this.klaviyo = klaviyo;
         this.credentials = credentials;
         this.people = people;
@@ -63,6 +65,7 @@ public class MemberSyncService {
         this.config = config.sync();
         this.metrics = metrics;
         this.handingOver = handingOver;
+        this.backfillSizes = backfillSizes;
     }
 
     /** What a member sync did. */
@@ -85,7 +88,9 @@ public class MemberSyncService {
     }
 
     private Uni<Outcome> syncAndRecord(ListLease lease, StartedRun run) {
-        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed());
+        KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed())
+                .withPriority(priorityOf(lease))
+                .heldBy(lease.owner());
         return (lease.full() ? fullSync(lease, run, key) : fetchNewMembers(lease, run, key))
                 .call(outcome -> complete(lease, run))
                 .call(outcome -> runs.succeed(run, outcome.removed()))
@@ -94,7 +99,7 @@ public class MemberSyncService {
     }
 
     private Uni<Outcome> fetchNewMembers(ListLease lease, StartedRun run, KlaviyoCredentials key) {
-        return commitAll(lease, run, null,
+        return commitAll(lease, run, key, null,
                 klaviyo.members(key, lease.klaviyoListId(), lease.memberCursor(), lease.pageCursor()));
     }
 
@@ -107,16 +112,19 @@ public class MemberSyncService {
         boolean resuming = lease.fullScanRun() != null;
         FullScan scan = resuming ? new FullScan(lease.fullScanRun(), lease.fullScanStartedAt())
                 : new FullScan(run.id(), run.startedAt());
-        return commitAll(lease, run, scan, klaviyo.members(key, lease.klaviyoListId(), null, resuming ? lease.pageCursor() : null))
+        return commitAll(lease, run, key, scan,
+                        klaviyo.members(key, lease.klaviyoListId(), null, resuming ? lease.pageCursor() : null))
                 .chain(outcome -> pool.withTransaction(connection ->
                                 memberships.markUnstamped(connection, lease, scan))
                         .map(outcome::withRemoved));
     }
 
-    private Uni<Outcome> commitAll(ListLease lease, StartedRun run, FullScan scan, Multi<Page<MemberProfile>> pages) {
+    private Uni<Outcome> commitAll(ListLease lease, StartedRun run, KlaviyoCredentials key, FullScan scan,
+            Multi<Page<MemberProfile>> pages) {
         return pages
                 .onItem().transformToUniAndConcatenate(page -> commit(lease, run, scan, page))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
+                .invoke(outcome -> backfillSizes.onPage(lease, run, key, outcome.pages()))
                 .collect().last();
     }
 
@@ -165,6 +173,11 @@ public class MemberSyncService {
                         lease.klaviyoListId(), secondary.getClass().getSimpleName()))
                 .onFailure().recoverWithNull()
                 .replaceWith(Outcome.NONE);
+    }
+
+    /** A list without a member cursor is being backfilled; a full sync walks every member: both wait for the rest. */
+    static CallPriority priorityOf(ListLease lease) {
+        return lease.memberCursor() == null || lease.full() ? CallPriority.BULK : CallPriority.SYNC;
     }
 
     /** Words for the run's error: Klaviyo's own reason where there is one, never a secret. */

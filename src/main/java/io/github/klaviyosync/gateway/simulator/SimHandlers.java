@@ -35,8 +35,12 @@ final class SimHandlers {
     }
 
     static JsonObject list(Call call) {
-        JsonObject list = JsonApiWriter.sparse(JsonApiWriter.list(call.account().list(call.pathId()), call.base()),
-                call.query().fieldsOf("list"));
+        SimList found = call.account().list(call.pathId());
+        JsonObject resource = JsonApiWriter.list(found, call.base());
+        if (call.query().additionalFields().contains("profile_count")) {
+            resource.getJsonObject("attributes").put("profile_count", call.account().memberCount(found.id));
+        }
+        JsonObject list = JsonApiWriter.sparse(resource, call.query().fieldsOf("list"));
         return JsonApiWriter.included(JsonApiWriter.single(list, call.self()), call.query().include());
     }
 

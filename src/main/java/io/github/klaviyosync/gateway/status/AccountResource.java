@@ -4,6 +4,8 @@ import io.github.klaviyosync.gateway.account.AccountService;
 import io.github.klaviyosync.gateway.account.ConnectedAccount;
 import io.github.klaviyosync.gateway.list.ListDiscoveryService;
 import io.github.klaviyosync.gateway.problem.Problem;
+import io.github.klaviyosync.gateway.quota.AccountQuota;
+import io.github.klaviyosync.gateway.quota.QuotaStatus;
 import io.github.klaviyosync.gateway.status.api.AccountView;
 import io.github.klaviyosync.gateway.status.api.ApiViews;
 import io.github.klaviyosync.gateway.status.api.ConnectAccountRequest;
@@ -42,15 +44,18 @@ public class AccountResource {
     private final AccountService service;
     private final ListDiscoveryService discovery;
     private final AccountQueries queries;
+    private final QuotaStatus quotas;
 
-    AccountResource(AccountService service, ListDiscoveryService discovery, AccountQueries queries) {
+    AccountResource(AccountService service, ListDiscoveryService discovery, AccountQueries queries, QuotaStatus quotas) {
         this.service = service;
         this.discovery = discovery;
         this.queries = queries;
+        this.quotas = quotas;
     }
 
     @GET
-    @Operation(summary = "List accounts", description = "Accounts oldest first; deleted ones only with includeDeleted=true.")
+    @Operation(summary = "List accounts", description = "Accounts oldest first; deleted ones only with includeDeleted=true. "
+            + "Each carries its Klaviyo rate budget (quota).")
     @APIResponse(responseCode = "200", description = "The accounts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = AccountView.class)))
     @APIResponse(responseCode = "400", description = "includeDeleted is not true or false",
@@ -59,7 +64,8 @@ public class AccountResource {
             @Parameter(description = "Also list deleted accounts", schema = @Schema(type = SchemaType.BOOLEAN))
             @QueryParam("includeDeleted") String includeDeleted) {
         return queries.accounts(ApiParams.flag("includeDeleted", includeDeleted))
-                .map(states -> states.stream().map(AccountResource::view).toList());
+                .chain(states -> quotas.of(states.stream().map(state -> state.account().id).toList())
+                        .map(found -> states.stream().map(state -> view(state, found.get(state.account().id))).toList()));
     }
 
     @POST
@@ -88,13 +94,16 @@ public class AccountResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Get an account", description = "Deleted accounts stay readable with status deleted until purged.")
+    @Operation(summary = "Get an account", description = "Deleted accounts stay readable with status deleted until purged. "
+            + "Carries the account's Klaviyo rate budget (quota): use per tier, 429s, running backfills' ETAs.")
     @APIResponse(responseCode = "200", description = "The account (flowToken is null)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
     @APIResponse(responseCode = "404", description = "No such account",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> get(@PathParam("id") String id) {
-        return queries.account(ApiParams.accountId(id)).map(AccountResource::view);
+        return queries.account(ApiParams.accountId(id))
+                .chain(state -> quotas.of(List.of(state.account().id))
+                        .map(found -> view(state, found.get(state.account().id))));
     }
 
     @PATCH
@@ -161,6 +170,10 @@ public class AccountResource {
 
     private static AccountView view(AccountState state) {
         return ApiViews.account(state.account(), state.sweep(), state.discovery());
+    }
+
+    private static AccountView view(AccountState state, AccountQuota quota) {
+        return ApiViews.account(state.account(), state.sweep(), state.discovery(), quota);
     }
 
     private Uni<AccountView> viewWithNewToken(ConnectedAccount connected) {

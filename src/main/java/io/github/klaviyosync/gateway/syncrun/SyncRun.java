@@ -58,6 +58,9 @@ public class SyncRun extends PanacheEntityBase {
     @Column(nullable = false)
     public int profilesRemoved;
 
+    /** A long backfill: the list's size as Klaviyo gave it (its ETA's pages left); null otherwise. */
+    public Integer expectedProfiles;
+
     /** Profile sweep: stored people whose served values (contact data, consent) it changed. */
     @Column(nullable = false)
     public int profilesChanged;

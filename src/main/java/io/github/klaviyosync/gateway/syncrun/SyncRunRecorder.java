@@ -71,6 +71,12 @@ public class SyncRunRecorder {
         return runs.addDiscoveryPage(runId, listsSeen, listsAdded).replaceWithVoid();
     }
 
+    /** A long backfill learned its list's size from Klaviyo: its ETA can be told. */
+    @WithTransaction
+    public Uni<Void> expectProfiles(long runId, int profiles) {
+        return runs.expectProfiles(runId, profiles).replaceWithVoid();
+    }
+
     private Uni<Void> finish(StartedRun run, SyncStatus status, String error, int removed) {
         return runs.finish(run.id(), status, error, removed, now())
                 .invoke(finished -> count(run.kind(), status, finished ? 1 : 0))

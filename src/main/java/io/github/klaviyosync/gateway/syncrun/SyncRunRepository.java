@@ -74,6 +74,11 @@ public class SyncRunRepository implements PanacheRepository<SyncRun> {
                 .map(rows -> rows.rowCount());
     }
 
+    /** A backfill's list size as Klaviyo gave it, on its run while it runs. */
+    Uni<Integer> expectProfiles(long runId, int profiles) {
+        return update("expectedProfiles = ?1 where id = ?2 and status = ?3", profiles, runId, SyncStatus.RUNNING);
+    }
+
     /** Deletes up to {@code batch} finished runs started before {@code before}; returns how many. */
     Uni<Integer> deleteFinishedBefore(SqlConnection connection, Instant before, int batch) {
         return connection.preparedQuery(DELETE_FINISHED_BATCH)

@@ -35,4 +35,16 @@ class RequiredAtStartupTest {
         assertDoesNotThrow(() -> RequiredAtStartup.refuseCommitted("GATEWAY_API_TOKENS",
                 List.of("a-token-of-our-own-0123456789"), committed));
     }
+
+    @Test
+    void refusesAQuotaShareOutsideZeroToOneNamingTheVariable() {
+        for (double share : new double[] {0, -0.5, 1.01, Double.NaN}) {
+            IllegalStateException failure = assertThrows(IllegalStateException.class,
+                    () -> RequiredAtStartup.requireShare(share), "share " + share);
+            assertTrue(failure.getMessage().contains("GATEWAY_KLAVIYO_QUOTA_SHARE"), failure.getMessage());
+        }
+        assertDoesNotThrow(() -> RequiredAtStartup.requireShare(0.5));
+        assertDoesNotThrow(() -> RequiredAtStartup.requireShare(1));
+        assertDoesNotThrow(() -> RequiredAtStartup.requireShare(0.01));
+    }
 }

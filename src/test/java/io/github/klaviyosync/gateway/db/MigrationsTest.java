@@ -53,7 +53,7 @@ class MigrationsTest {
     @Test
     void createEveryTableOfTheModel() throws SQLException {
         assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event",
-                        "profile_sweep", "account_count", "flyway_schema_history"),
+                        "profile_sweep", "account_count", "klaviyo_quota", "flyway_schema_history"),
                 new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
     }
 
@@ -82,6 +82,7 @@ class MigrationsTest {
         assertHas(keys, "klaviyo_list u UNIQUE (account_id, klaviyo_list_id)");
         assertHas(keys, "subscriber u UNIQUE (account_id, klaviyo_profile_id)");
         assertHas(keys, "list_membership p PRIMARY KEY (list_id, subscriber_id)");
+        assertHas(keys, "klaviyo_quota p PRIMARY KEY (budget_key, tier)");
     }
 
     @Test

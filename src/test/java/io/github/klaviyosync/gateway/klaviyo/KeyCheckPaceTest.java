@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,7 +27,7 @@ class KeyCheckPaceTest {
     TestAccounts accounts;
 
     @Inject
-    RateGovernor governor;
+    QuotaCache quota;
 
     @Test
     void aKeyCheckThatWouldWaitLongForKlaviyosPaceIsAnswered429WithRetryAfter() {
@@ -35,7 +36,8 @@ class KeyCheckPaceTest {
         SimulatedAccount other = accounts.klaviyoAccount();
         UUID free = accounts.register(other);
         // As if Klaviyo had said that the key checks' minute is used up for 30 s.
-        governor.onRateLimitHeaders(held + ":key-check", KlaviyoOperation.GET_ACCOUNTS, 15, 0, 30);
+        quota.observe(new KlaviyoCredentials(held + ":key-check", "key-check", "not-a-key"), KlaviyoOperation.GET_ACCOUNTS,
+                15, 0, 30);
 
         String retryAfter = patchKey(held, klaviyo.apiKey())
                 .then().statusCode(429).contentType("application/problem+json")

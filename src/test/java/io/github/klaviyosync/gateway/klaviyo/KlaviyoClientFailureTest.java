@@ -12,6 +12,7 @@ import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
 import io.github.klaviyosync.gateway.klaviyo.model.Page;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -69,12 +70,12 @@ class KlaviyoClientFailureTest {
         SimulatedAccount account = simulator.createAccount();
         account.setRateLimits(2, 100, true);
         String listId = account.createList("SMS");
-        account.addMembers(listId, 2_000, T0);
+        account.addMembers(listId, 600, T0);
         KlaviyoCredentials credentials = credentials(account);
 
         List<MemberProfile> members = allMembers(credentials, listId);
 
-        assertEquals(2_000, members.size());
+        assertEquals(600, members.size());
         assertThat(account.counters().throttledCount(), greaterThanOrEqualTo(1L));
         assertEquals(account.counters().throttledCount(),
                 metrics.throttled(credentials.metricLabel(), KlaviyoOperation.GET_PROFILES_FOR_LIST));
@@ -87,14 +88,52 @@ class KlaviyoClientFailureTest {
         SimulatedAccount account = simulator.createAccount();
         account.setRateLimits(2, 100, false);
         String listId = account.createList("SMS");
-        account.addMembers(listId, 2_000, T0);
+        account.addMembers(listId, 600, T0);
         KlaviyoCredentials credentials = credentials(account);
 
         List<MemberProfile> members = allMembers(credentials, listId);
 
-        assertEquals(2_000, members.size());
+        assertEquals(600, members.size());
         assertThat(account.counters().throttledCount(), greaterThanOrEqualTo(1L));
-        assertEquals(20 + account.counters().throttledCount(), account.counters().requests("get_profiles_for_list"));
+        assertEquals(6 + account.counters().throttledCount(), account.counters().requests("get_profiles_for_list"));
+    }
+
+    @Test
+    void a429WithoutRetryAfterWaitsWhatItsBodySaysAndPausesTheAccountOnEveryInstance() {
+        SimulatedAccount account = simulator.createAccount();
+        account.setRateLimits(1, 100, false);
+        String listId = account.createList("SMS");
+        KlaviyoCredentials credentials = credentials(account);
+
+        long started = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("SMS", client.list(credentials, listId).await().atMost(WAIT).name());
+        }
+        long elapsedMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+        // "Expected available in 1 second.": each 429 waited its second, though no header said so.
+        long throttled = account.counters().throttledCount();
+        assertThat(throttled, greaterThanOrEqualTo(1L));
+        assertThat(elapsedMillis, greaterThanOrEqualTo(950 * throttled));
+        assertEquals(throttled, ((Number) TestDatabase.row("select sum(throttled) as n from klaviyo_quota where budget_key = ?",
+                credentials.accountKey()).get("n")).longValue(), "the shared budget counted every 429");
+    }
+
+    @Test
+    void a429ThatSaysNothingIsRetriedAfterAJitteredBackOff() {
+        SimulatedAccount account = simulator.createAccount();
+        String listId = account.createList("SMS");
+        account.faults().failures(2, 429);
+        KlaviyoCredentials credentials = credentials(account);
+
+        long started = System.nanoTime();
+        assertEquals("SMS", client.list(credentials, listId).await().atMost(WAIT).name());
+        long elapsedMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+        assertEquals(3, account.counters().requests("get_list"));
+        assertEquals(2, metrics.throttled(credentials.metricLabel(), KlaviyoOperation.GET_LIST));
+        // Back-offs of 100 ms and 150 ms (the test profile's first one), each at least half that with jitter.
+        assertThat(elapsedMillis, greaterThanOrEqualTo(125L));
     }
 
     @Test

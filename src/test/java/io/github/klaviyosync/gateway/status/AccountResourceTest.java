@@ -70,6 +70,42 @@ class AccountResourceTest {
     }
 
     @Test
+    void showsTheAccountsKlaviyoBudgetOfEveryInstanceAndItsBackfillsEta() {
+        FixtureAccount account = fixtures.account();
+        api().when().get("/api/accounts/" + account.id()).then().statusCode(200)
+                .body("quota.share", equalTo(0.5f))
+                .body("quota.tiers", org.hamcrest.Matchers.empty());
+        // As the instances leave it: 120 leased in the minute under way, 340 in the last one, two 429s.
+        TestDatabase.execute("""
+                with clock as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms)
+                insert into klaviyo_quota (budget_key, tier, budget, window_start_ms, granted, last_window_start_ms,
+                                           last_granted, throttled)
+                select ?, 'l', 350, now_ms - mod(now_ms, 60000), 120, now_ms - mod(now_ms, 60000) - 60000, 340, 2
+                  from clock""", account.id().toString());
+        String listId = fixtures.newListId();
+        long list = fixtures.list(account.id(), listId);
+        long run = fixtures.run(account.id(), list, "running", Instant.now());
+        TestDatabase.execute("update sync_run set pages = 120, profiles_seen = 12000, expected_profiles = 100000 where id = ?", run);
+
+        for (String path : new String[] {"quota", "find { it.id == '" + account.id() + "' }.quota"}) {
+            Response response = path.equals("quota") ? api().get("/api/accounts/" + account.id()) : api().get("/api/accounts");
+            response.then().statusCode(200)
+                    .body(path + ".tiers[0].tier", equalTo("l"))
+                    .body(path + ".tiers[0].limitPerMinute", equalTo(700))
+                    .body(path + ".tiers[0].budgetPerMinute", equalTo(350))
+                    .body(path + ".tiers[0].requestsThisMinute", equalTo(120))
+                    .body(path + ".tiers[0].requestsLastMinute", equalTo(340))
+                    .body(path + ".tiers[0].shareInUse", equalTo(0.486f))
+                    .body(path + ".tiers[0].throttled", equalTo(2))
+                    .body(path + ".backfills[0].listId", equalTo(listId))
+                    .body(path + ".backfills[0].pagesDone", equalTo(120))
+                    .body(path + ".backfills[0].pagesLeft", equalTo(880))
+                    // 880 pages at 350 a minute, the account's only backfill.
+                    .body(path + ".backfills[0].etaSeconds", equalTo(151));
+        }
+    }
+
+    @Test
     void showsWhenTheAccountsMembersAndListsWereLastCheckedAndWhyTheLastListCheckFailed() {
         FixtureAccount fresh = fixtures.account();
         api().when().get("/api/accounts/" + fresh.id()).then().statusCode(200)

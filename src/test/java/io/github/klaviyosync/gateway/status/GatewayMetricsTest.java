@@ -80,7 +80,11 @@ class GatewayMetricsTest {
                     && has(metrics, "gateway_webhooks_applied_total", "kind=\"flow\"")
                     && has(metrics, "gateway_webhooks_rejected_total", "kind=\"flow\"", "reason=\"token\"")
                     && has(metrics, "gateway_sync_runs_total", "kind=\"members\"", "status=\"succeeded\"")
-                    && has(metrics, "gateway_sync_runs_total", "kind=\"discovery\"", "status=\"succeeded\"");
+                    && has(metrics, "gateway_sync_runs_total", "kind=\"discovery\"", "status=\"succeeded\"")
+                    && has(metrics, "gateway_klaviyo_quota_requests_last_minute", account, "tier=\"l\"")
+                    && has(metrics, "gateway_klaviyo_quota_share_in_use", account, "tier=\"l\"")
+                    && has(metrics, "gateway_klaviyo_quota_throttled", account, "tier=\"l\"")
+                    && value(metrics, "gateway_klaviyo_quota_throttled", account, "tier=\"l\"") >= 1;
         });
         assertTrue(value(metrics(), "gateway_profiles_ingested_total", account) >= 250, "the backfill's profiles are counted");
         assertFalse(metrics().contains(id), "the gateway's account id is in the scrape");

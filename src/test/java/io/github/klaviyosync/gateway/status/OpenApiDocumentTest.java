@@ -136,6 +136,22 @@ class OpenApiDocumentTest {
         assertEquals(List.of("discovery", "members", "profiles"), document.getList("components.schemas.SyncRun.properties.kind.enum"));
     }
 
+    @Test
+    void documentsEachAccountsKlaviyoBudget() {
+        JsonPath document = document();
+        Map<String, List<String>> schemas = Map.of(
+                "AccountQuota", List.of("share", "tiers", "backfills"),
+                "QuotaTier", List.of("tier", "limitPerMinute", "budgetPerMinute", "requestsThisMinute", "requestsLastMinute",
+                        "shareInUse", "throttled", "lastThrottledAt", "pausedUntil"),
+                "BackfillEta", List.of("listId", "pagesDone", "pagesLeft", "etaSeconds"));
+        schemas.forEach((schema, fields) -> {
+            Map<String, Object> properties = document.getMap("components.schemas." + schema + ".properties");
+            assertNotNull(properties, schema + " is in components");
+            fields.forEach(field -> assertTrue(properties.containsKey(field), schema + "." + field));
+        });
+        assertTrue(document.getMap("components.schemas.Account.properties").containsKey("quota"), "Account.quota");
+    }
+
     private static Map<String, Object> operation(Map<String, Object> paths, String path, String method) {
         Map<String, Object> item = map(paths.get(path));
         return item == null ? null : map(item.get(method));

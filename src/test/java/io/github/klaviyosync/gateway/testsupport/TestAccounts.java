@@ -60,6 +60,20 @@ public class TestAccounts {
         return id;
     }
 
+    /**
+     * Lists of the account as discovery leaves new ones: due now, to be backfilled (no member cursor);
+     * with {@code cursor}, as lists synced before, whose next sync fetches who joined since it.
+     */
+    public void addLists(UUID accountId, java.util.List<String> klaviyoListIds, java.time.Instant cursor) {
+        for (String listId : klaviyoListIds) {
+            TestDatabase.execute("""
+                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at,
+                                              pending_trigger, member_cursor, last_synced_at)
+                    values (?, ?, ?, 'discovery', now(), ?, ?, ?)""",
+                    accountId, listId, "List " + listId, cursor == null ? "connect" : null, cursor, cursor);
+        }
+    }
+
     /** The gateway's row of a list, by Klaviyo's list id. */
     public long listRowId(UUID accountId, String klaviyoListId) {
         return ((Number) TestDatabase.row("select id from klaviyo_list where account_id = ? and klaviyo_list_id = ?",

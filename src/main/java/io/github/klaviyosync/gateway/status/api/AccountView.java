@@ -22,7 +22,9 @@ public record AccountView(
                 example = "2026-11-28T03:20:00Z") Instant listsCheckedAt,
         @Schema(description = "Why the last list check failed, until one succeeds (extension)", nullable = true)
         String listsCheckError,
-        WebhookEndpoints webhooks) {
+        WebhookEndpoints webhooks,
+        @Schema(nullable = true, description = "The account's Klaviyo rate budget (extension): in the answers of GET; "
+                + "null in those of POST, PATCH and DELETE") QuotaView quota) {
 
     /** Where Klaviyo pushes this account's webhooks. */
     @Schema(name = "AccountWebhooks")

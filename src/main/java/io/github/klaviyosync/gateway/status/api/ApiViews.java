@@ -7,6 +7,7 @@ import io.github.klaviyosync.gateway.list.KlaviyoList;
 import io.github.klaviyosync.gateway.member.ListMembership;
 import io.github.klaviyosync.gateway.member.ProfileSweep;
 import io.github.klaviyosync.gateway.member.Subscriber;
+import io.github.klaviyosync.gateway.quota.AccountQuota;
 import io.github.klaviyosync.gateway.syncrun.SyncRun;
 
 /** From entities to the API's answers. The only place that decides what of an entity is shown. */
@@ -22,6 +23,16 @@ public final class ApiViews {
      * null before its first sweep and discovery); {@code flowToken} only when it was just made.
      */
     public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery, String newFlowToken) {
+        return account(account, sweep, discovery, newFlowToken, null);
+    }
+
+    /** The account without secrets, with how fresh its data is and its Klaviyo rate budget. */
+    public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery, AccountQuota quota) {
+        return account(account, sweep, discovery, null, quota == null ? null : quota(quota));
+    }
+
+    private static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery, String newFlowToken,
+            QuotaView quota) {
         String systemUrl = WEBHOOK_ROOT + account.id;
         return new AccountView(
                 account.id,
@@ -33,11 +44,26 @@ public final class ApiViews {
                 sweep == null ? null : sweep.lastCheckedAt,
                 discovery == null ? null : discovery.lastListCheckAt,
                 discovery == null ? null : discovery.listCheckError,
-                new AccountView.WebhookEndpoints(systemUrl, systemUrl + "/flow", newFlowToken, account.webhookSecretSealed != null));
+                new AccountView.WebhookEndpoints(systemUrl, systemUrl + "/flow", newFlowToken, account.webhookSecretSealed != null),
+                quota);
     }
 
     public static AccountView account(Account account, ProfileSweep sweep, DiscoveryState discovery) {
-        return account(account, sweep, discovery, null);
+        return account(account, sweep, discovery, (String) null);
+    }
+
+    public static QuotaView quota(AccountQuota quota) {
+        return new QuotaView(
+                quota.share(),
+                quota.tiers().stream()
+                        .map(tier -> new QuotaView.TierView(tier.tier(), tier.limitPerMinute(), tier.budgetPerMinute(),
+                                tier.requestsThisMinute(), tier.requestsLastMinute(), tier.shareInUse(), tier.throttled(),
+                                tier.lastThrottledAt(), tier.pausedUntil()))
+                        .toList(),
+                quota.backfills().stream()
+                        .map(backfill -> new QuotaView.BackfillView(backfill.klaviyoListId(), backfill.pagesDone(),
+                                backfill.pagesLeft(), backfill.etaSeconds() < 0 ? null : backfill.etaSeconds()))
+                        .toList());
     }
 
     public static ListStatusView list(KlaviyoList list, SyncRun lastRun, long smsSubscribedCount) {

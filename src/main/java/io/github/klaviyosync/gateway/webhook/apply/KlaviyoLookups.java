@@ -4,6 +4,7 @@ import io.github.klaviyosync.gateway.webhook.UnappliableEvent;
 import io.github.klaviyosync.gateway.account.AccountCredentials;
 import io.github.klaviyosync.gateway.account.AccountRepository;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
+import io.github.klaviyosync.gateway.klaviyo.model.CallPriority;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
 import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
 import io.github.klaviyosync.gateway.klaviyo.model.MemberProfile;
@@ -44,6 +45,6 @@ public class KlaviyoLookups {
     private Uni<KlaviyoCredentials> credentials(UUID accountId) {
         return accounts.findById(accountId)
                 .onItem().ifNull().failWith(() -> new UnappliableEvent("the account no longer exists"))
-                .map(accountCredentials::of);
+                .map(account -> accountCredentials.of(account).withPriority(CallPriority.LOOKUP));
     }
 }
