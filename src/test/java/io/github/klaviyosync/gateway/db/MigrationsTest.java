@@ -45,14 +45,15 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("4", firstMigration.targetSchemaVersion);
+        assertEquals("8", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
 
     @Test
     void createEveryTableOfTheModel() throws SQLException {
-        assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "flyway_schema_history"),
+        assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event", "member_change",
+                        "member_change_horizon", "flyway_schema_history"),
                 new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
     }
 
@@ -66,6 +67,8 @@ class MigrationsTest {
         assertHas(indexes, "list_membership_first_seen: CREATE INDEX list_membership_first_seen ON public.list_membership USING btree (account_id, first_seen_at)");
         assertHas(indexes, "sync_run_account_recent: CREATE INDEX sync_run_account_recent ON public.sync_run USING btree (account_id, started_at DESC, id DESC)");
         assertHas(indexes, "sync_run_running: CREATE INDEX sync_run_running ON public.sync_run USING btree (list_id) WHERE (status = 'running'::text)");
+        assertHas(indexes, "member_change_feed: CREATE INDEX member_change_feed ON public.member_change USING btree (txid, id)");
+        assertHas(indexes, "member_change_account: CREATE INDEX member_change_account ON public.member_change USING btree (account_id, txid, id)");
         assertHas(indexes, "account_klaviyo_account_live: CREATE UNIQUE INDEX account_klaviyo_account_live ON public.account USING btree (klaviyo_account_id) WHERE (status <> 'deleted'::text)");
     }
 
