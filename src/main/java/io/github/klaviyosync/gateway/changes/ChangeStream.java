@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
@@ -63,10 +64,20 @@ public class ChangeStream {
     private long blockedWaitMs;
     private boolean draining;
     private final List<Long> timers = new ArrayList<>();
-    private final ExecutorService serial = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "change-stream");
-        thread.setDaemon(true);
-        return thread;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
+        Thread named = new Thread(task, "change-stream");
+        named.setDaemon(true);
+        return named;
+    });
+    /** Runs a task on the stream's thread; a failure is logged and the live reader is freed, never left stuck. */
+    private final Executor serial = task -> thread.execute(() -> {
+        try {
+            task.run();
+        } catch (RuntimeException failure) {
+            LOG.errorf(failure, "the change stream failed a step; it reads again at the next wake-up");
+            reading = false;
+            readAgain = false;
+        }
     });
 
     ChangeStream(ChangeFeed feed, StreamConnections connections, Vertx vertx, ObjectMapper json, GatewayConfig config) {
@@ -160,9 +171,9 @@ public class ChangeStream {
             return;
         }
         consumers.add(consumer);
-        if (consumer.position.compareTo(live) >= 0) {
-            consumer.live = true;
-        } else {
+        consumer.live = consumer.position.compareTo(live) >= 0;
+        LOG.debugf("a change stream opens at %s (%s; %d open)", consumer.position, consumer.live ? "live" : "catching up", consumers.size());
+        if (!consumer.live) {
             catchUp(consumer);
         }
     }
@@ -189,6 +200,7 @@ public class ChangeStream {
     }
 
     private void fanOut(FeedPage page) {
+        LOG.tracef("read %d changes after %s to %s (waiting: %s)", page.entries().size(), live, page.next(), page.waiting());
         for (FeedEntry entry : page.entries()) {
             OutboundSseEvent event = event(entry);
             for (StreamConsumer consumer : List.copyOf(consumers)) {
@@ -206,8 +218,9 @@ public class ChangeStream {
         }
         reading = false;
         if (page.waiting()) {
-            // Committed changes wait behind an older transaction, which may end without notifying.
-            blockedWaitMs = blockedWaitMs == 0 ? config.blockedRetry().toMillis()
+            // Committed changes wait behind an older transaction, which may end without notifying: read
+            // again soon, and less often only while reads bring nothing (a transaction left open).
+            blockedWaitMs = blockedWaitMs == 0 || !page.entries().isEmpty() ? config.blockedRetry().toMillis()
                     : Math.min(blockedWaitMs * 2, config.safetyPoll().toMillis());
             retryLater(blockedWaitMs);
         } else {
@@ -308,6 +321,7 @@ public class ChangeStream {
     }
 
     private void close(StreamConsumer consumer) {
+        LOG.debugf("a change stream closes (%d events unsent, %s)", consumer.pending, consumer.sink.isClosed() ? "gone" : "closed here");
         consumer.closed = true;
         consumers.remove(consumer);
         try {
@@ -329,7 +343,7 @@ public class ChangeStream {
     synchronized void stop() {
         draining = true;
         serial.execute(() -> List.copyOf(consumers).forEach(this::close));
-        serial.shutdown();
+        thread.shutdown();
         timers.forEach(vertx::cancelTimer);
         if (listener != null) {
             listener.close();
