@@ -6,10 +6,14 @@
 # upserts (subscriber + list_membership). Goal: >= 0.8x the baseline.
 #
 #   BENCH_PG_URL=postgresql://postgres:secret@127.0.0.1:5432/postgres bench/member-ingest.sh
+#
+# RECORD_CHANGES=0 disables the change feed's recording triggers in the gateway's database before the
+# sync (a switch only benchmarks set: bench/change-feed.sh compares both); BASELINE=0 skips the psql run.
 source "$(dirname "$0")/lib.sh"
 require_package
 
 MEMBERS="${MEMBERS:-100000}"
+RECORD_CHANGES="${RECORD_CHANGES:-1}"
 (( MEMBERS % 100 == 0 )) || die "MEMBERS must be a multiple of 100"
 GOAL=0.8
 
@@ -80,6 +84,12 @@ gateway() {
         GATEWAY_SYNC_TICK=1s \
         GATEWAY_KLAVIYO_RATE_LIMITS_L_BURST_PER_SECOND=1000000 \
         GATEWAY_KLAVIYO_RATE_LIMITS_L_STEADY_PER_MINUTE=60000000
+    if [[ "$RECORD_CHANGES" == 0 ]]; then
+        pg "$db" -c "alter table list_membership disable trigger list_membership_change_insert" \
+                 -c "alter table list_membership disable trigger list_membership_change_update" \
+                 -c "alter table subscriber disable trigger subscriber_change_update"
+        log "change recording disabled"
+    fi
     api POST /api/accounts "{\"name\":\"Benchmark\",\"apiKey\":\"$key\"}" >/dev/null
     log "account connected; waiting for the backfill of list $list"
     local status="" started=$SECONDS
@@ -97,11 +107,17 @@ gateway() {
     stored="$(pg_value "$db" "select count(*) from list_membership")"
     [[ "$stored" == "$MEMBERS" ]] || die "the gateway stored $stored memberships, not $MEMBERS"
     GW_RATE="$(awk -v n="$GW_SEEN" -v s="$GW_SECONDS" 'BEGIN { printf "%.0f", n / s }')"
+    CHANGES="$(pg_value "$db" "select count(*) from member_change")"
     GW_RSS="$(rss_mib "$GW_PID")"
     curl -s "$GW_MANAGEMENT_URL/q/metrics" >"$BENCH_WORK/metrics.txt" || true
-    log "gateway: $GW_SEEN profiles in $GW_PAGES pages, ${GW_SECONDS}s = $GW_RATE profiles/s (RSS ${GW_RSS} MiB)"
+    log "gateway: $GW_SEEN profiles in $GW_PAGES pages, ${GW_SECONDS}s = $GW_RATE profiles/s (RSS ${GW_RSS} MiB), $CHANGES changes recorded"
 }
 
+if [[ "${BASELINE:-1}" == 0 ]]; then
+    gateway
+    echo "RESULT rate=$GW_RATE seconds=$GW_SECONDS changes=$CHANGES record=$RECORD_CHANGES"
+    exit 0
+fi
 baseline
 gateway
 

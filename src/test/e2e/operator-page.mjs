@@ -1,5 +1,6 @@
 // Drives the operator page in Debian's headless Chromium (never a downloaded browser): signs in, waits
-// for the demo's lists with their counts, syncs a list now and waits for its run, replays a failed
+// for the demo's lists with their counts, watches the live activity strip move with the change stream,
+// syncs a list now and waits for its run, replays a failed
 // webhook event, checks the phone layout, and saves screenshots. The page is served with a
 // Content-Security-Policy: no violation of it may be reported along the way.
 //
@@ -109,6 +110,17 @@ async function run() {
   await page.waitForFunction(() => [...document.querySelectorAll('#accounts tbody tr')].some((row) =>
     row.cells[4].dataset.label === 'Consent checked' && / ago$/.test(row.cells[4].textContent)
       && row.cells[5].dataset.label === 'Lists checked' && / ago$/.test(row.cells[5].textContent)));
+  step('the live activity strip follows the change stream');
+  await page.locator('#activity-list li').first().waitFor();
+  const seen = await page.$eval('#activity-list', (list) => list.dataset.key);
+  await page.waitForFunction((key) => document.getElementById('activity-list').dataset.key !== key, seen);
+  await page.locator('#activity-bars svg rect.activity-bar').first().waitFor();
+  const rate = await page.textContent('#activity-rate');
+  const state = await page.textContent('#activity-state');
+  if (!/[1-9]/.test(rate) || state !== 'live') {
+    throw new Error(`the strip shows "${rate}", "${state}" after changes came`);
+  }
+  step(`activity: ${rate}, newest: ${(await page.locator('#activity-list li').first().innerText()).replace(/\s+/g, ' ')}`);
 
   step('sync now, and a new manual run appears');
   const runsBefore = await page.$$eval('#runs tbody tr', (rows) => rows.map((row) => row.dataset.key));

@@ -2,6 +2,7 @@
 // state refreshed every few seconds in place, without moving focus.
 
 import { api, serverNow, token, Unauthorized } from './api.js';
+import { startActivity, stopActivity } from './activity.js';
 import { renderChart } from './chart.js';
 import { announce, byId, clock, setText, toggle } from './dom.js';
 import { renderAccounts, renderEvents, renderLists, renderOverview, renderRuns } from './sections.js';
@@ -63,6 +64,7 @@ function fieldError(text) {
 function showLogin(message) {
   clearInterval(timer);
   timer = null;
+  stopActivity();
   ['dashboard', 'sign-out', 'demo-banner', 'updated', 'problem'].forEach((id) => toggle(byId(id), false));
   toggle(byId('login'), true);
   fieldError(message);
@@ -81,6 +83,7 @@ async function showDashboard(moveFocus) {
   toggle(byId('login'), false);
   toggle(byId('dashboard'), true);
   toggle(byId('sign-out'), true);
+  startActivity(token.get());
   await refresh();
   if (moveFocus) {
     byId('overview-title').focus();

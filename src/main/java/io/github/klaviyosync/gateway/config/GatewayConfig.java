@@ -28,6 +28,7 @@ public interface GatewayConfig {
     Handover handover();
 
     Storage storage();
+    Changes changes();
 
     Dev dev();
 
@@ -489,6 +490,51 @@ public interface GatewayConfig {
         /** How often the counts' change rows are folded into one row per account and count. */
         @WithDefault("10s")
         Duration countsCompactionInterval();
+    }
+
+    /** The change feed ({@code GET /api/changes} and its stream). */
+    interface Changes {
+        /** How long changes are kept; a cursor older than that is answered 410 ({@code GATEWAY_CHANGES_RETENTION}). */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** How often each instance deletes changes older than the retention. */
+        @WithDefault("10m")
+        Duration cleanupInterval();
+
+        /** Changes deleted per transaction by that clean-up. */
+        @WithDefault("10000")
+        int cleanupBatchSize();
+
+        /** Changes per page of {@code GET /api/changes} when the caller gives no {@code limit}. */
+        @WithDefault("100")
+        int pageSize();
+
+        /** Largest {@code limit} of {@code GET /api/changes}; also the page the stream reads at a time. */
+        @WithDefault("1000")
+        int maxPageSize();
+
+        /** How often an open stream gets a heartbeat (an SSE comment), so proxies keep it open. */
+        @WithDefault("15s")
+        Duration heartbeat();
+
+        /**
+         * How often the stream reads new changes without being woken (writers notify it through
+         * PostgreSQL's LISTEN/NOTIFY; this read catches a notification lost with a connection).
+         */
+        @WithDefault("5s")
+        Duration safetyPoll();
+
+        /**
+         * First wait before the stream reads again when committed changes wait behind an older
+         * transaction still in flight; doubled while they wait, up to {@link #safetyPoll()}.
+         */
+        @WithDefault("20ms")
+        Duration blockedRetry();
+
+        /** Events written to one stream and not yet sent at most; a consumer that slow is disconnected, to resume by Last-Event-ID. */
+        @WithDefault("10000")
+        int maxPendingEvents();
     }
 
     /** Switches that only the dev profile turns on. */

@@ -45,7 +45,7 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("7", firstMigration.targetSchemaVersion);
+        assertEquals("8", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
@@ -53,7 +53,8 @@ class MigrationsTest {
     @Test
     void createEveryTableOfTheModel() throws SQLException {
         assertEquals(Set.of("account", "list_discovery", "klaviyo_list", "subscriber", "list_membership", "sync_run", "webhook_event",
-                        "profile_sweep", "account_count", "klaviyo_quota", "flyway_schema_history"),
+                        "profile_sweep", "account_count", "klaviyo_quota", "member_change", "member_change_horizon",
+                        "flyway_schema_history"),
                 new TreeSet<>(strings("select table_name from information_schema.tables where table_schema = 'public'")));
     }
 
@@ -70,6 +71,8 @@ class MigrationsTest {
         assertHas(indexes, "profile_sweep_due: CREATE INDEX profile_sweep_due ON public.profile_sweep USING btree (next_sweep_at)");
         assertHas(indexes, "list_discovery_check_due: CREATE INDEX list_discovery_check_due ON public.list_discovery USING btree (next_list_check_at)");
         assertHas(indexes, "webhook_event_received: CREATE INDEX webhook_event_received ON public.webhook_event USING btree (received_at)");
+        assertHas(indexes, "member_change_feed: CREATE INDEX member_change_feed ON public.member_change USING btree (txid, id)");
+        assertHas(indexes, "member_change_account: CREATE INDEX member_change_account ON public.member_change USING btree (account_id, txid, id)");
         assertHas(indexes, "account_klaviyo_account_live: CREATE UNIQUE INDEX account_klaviyo_account_live ON public.account USING btree (klaviyo_account_id) WHERE (status <> 'deleted'::text)");
     }
 

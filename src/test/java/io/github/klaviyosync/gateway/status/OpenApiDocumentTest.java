@@ -37,23 +37,27 @@ class OpenApiDocumentTest {
             List.of("/api/accounts/{id}/discover", "post", "202", "DiscoveryRequested"),
             List.of("/api/accounts/{id}/webhook-events", "get", "200", "[]WebhookEvent"),
             List.of("/api/accounts/{id}/webhook-events/{eventId}/replay", "post", "202", ""),
-            List.of("/api/status", "get", "200", "Status"));
+            List.of("/api/status", "get", "200", "Status"),
+            List.of("/api/changes", "get", "200", "ChangePage"));
 
-    private static final Map<String, List<String>> SCHEMA_FIELDS = Map.of(
-            "Account", List.of("id", "name", "klaviyoAccountId", "status", "createdAt", "profilesCheckedAt", "listsCheckedAt",
-                    "webhooks"),
-            "AccountWebhooks", List.of("systemUrl", "flowUrl", "flowToken"),
-            "ListStatus", List.of("listId", "name", "discoveredAt", "discoveredVia", "status", "memberCount", "lastSyncedAt",
-                    "nextSyncAt", "lastRun"),
-            "Member", List.of("profileId", "email", "phone", "phoneRaw", "smsConsent", "emailConsent", "joinedAt", "source",
-                    "removedAt"),
-            "MemberPage", List.of("data", "next"),
-            "SyncRun", List.of("id", "listId", "kind", "trigger", "status", "startedAt", "finishedAt", "pages", "profilesSeen",
-                    "profilesAdded", "error"),
-            "Status", List.of("accounts", "lists", "subscribers", "memberships", "webhooks", "lastDiscoveryAt", "oldestListSyncAt"),
-            "WebhookCounts", List.of("received", "applied", "failed"),
-            "WebhookEvent", List.of("id", "kind", "externalId", "topic", "status", "attempts", "receivedAt", "error"),
-            "Problem", List.of("type", "title", "status", "detail"));
+    private static final Map<String, List<String>> SCHEMA_FIELDS = Map.ofEntries(
+            Map.entry("Account", List.of("id", "name", "klaviyoAccountId", "status", "createdAt", "profilesCheckedAt",
+                    "listsCheckedAt", "webhooks")),
+            Map.entry("AccountWebhooks", List.of("systemUrl", "flowUrl", "flowToken")),
+            Map.entry("ListStatus", List.of("listId", "name", "discoveredAt", "discoveredVia", "status", "memberCount", "lastSyncedAt",
+                    "nextSyncAt", "lastRun")),
+            Map.entry("Member", List.of("profileId", "email", "phone", "phoneRaw", "smsConsent", "emailConsent", "joinedAt", "source",
+                    "removedAt")),
+            Map.entry("MemberPage", List.of("data", "next")),
+            Map.entry("SyncRun", List.of("id", "listId", "kind", "trigger", "status", "startedAt", "finishedAt", "pages", "profilesSeen",
+                    "profilesAdded", "error")),
+            Map.entry("Status", List.of("accounts", "lists", "subscribers", "memberships", "webhooks", "lastDiscoveryAt",
+                    "oldestListSyncAt")),
+            Map.entry("WebhookCounts", List.of("received", "applied", "failed")),
+            Map.entry("WebhookEvent", List.of("id", "kind", "externalId", "topic", "status", "attempts", "receivedAt", "error")),
+            Map.entry("Change", List.of("id", "at", "accountId", "listId", "profileId", "type", "member")),
+            Map.entry("ChangePage", List.of("data", "next")),
+            Map.entry("Problem", List.of("type", "title", "status", "detail")));
 
     private static JsonPath document() {
         return Management.given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200).extract().jsonPath();
@@ -97,6 +101,24 @@ class OpenApiDocumentTest {
         assertTrue(members.containsKey("400") && members.containsKey("404"));
         assertTrue(String.valueOf(operation(paths, "/api/accounts/{id}/lists/{listId}/members", "get").get("parameters"))
                 .contains("smsConsent"));
+    }
+
+    @Test
+    void documentsTheChangeStreamAsServerSentEventsWithItsProblemsAndTheBearerToken() {
+        Map<String, Object> paths = document().getMap("paths");
+        Map<String, Object> page = operation(paths, "/api/changes", "get");
+        assertTrue(map(page.get("responses")).keySet().containsAll(List.of("400", "404", "410")));
+        Map<String, Object> stream = operation(paths, "/api/changes/stream", "get");
+        assertNotNull(stream, "the stream is documented");
+        assertNotNull(stream.get("summary"));
+        assertTrue(String.valueOf(stream.get("description")).contains("Last-Event-ID"));
+        assertTrue(String.valueOf(stream.get("security")).contains("bearer"));
+        assertTrue(String.valueOf(stream.get("parameters")).contains("Last-Event-ID"));
+        Map<String, Object> responses = map(stream.get("responses"));
+        assertTrue(map(map(responses.get("200")).get("content")).containsKey("text/event-stream"));
+        for (String problem : List.of("400", "401", "404", "410", "503")) {
+            assertEquals("Problem", problemSchema(map(responses.get(problem))), "the stream documents " + problem + " as a problem");
+        }
     }
 
     @Test

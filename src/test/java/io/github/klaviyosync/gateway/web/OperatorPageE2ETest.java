@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The operator page in a real browser: Debian's headless Chromium, driven by
  * {@code src/test/e2e/operator-page.mjs} (playwright-core, installed by the Maven build), against this
- * application running the demo. It signs in, sees the demo lists with their counts, syncs a list and
+ * application running the demo. It signs in, sees the demo lists with their counts, sees the live
+ * activity strip move with the change stream (read with fetch(), as EventSource sends no token), syncs a list and
  * sees the new run, replays a failed webhook event, checks the phone layout and saves screenshots
  * under {@code target/e2e/}. Without Chromium or Node the test fails, never skips.
  */
