@@ -83,6 +83,8 @@ class WebhooksWithKlaviyoTest {
         // An older profile keeps its 6-character id, which {{ person.KlaviyoID }} renders.
         account.klaviyo().addProfile("AbC123", SimProfile.sms(TestSecrets.phone()).email(email), Instant.now().minusSeconds(60));
         account.klaviyo().addMember(listId, "AbC123", Instant.now());
+        // Not polled until the test asks: a poll in between would confirm the pushed person early.
+        TestDatabase.execute("update klaviyo_list set next_sync_at = 'infinity' where account_id = ?", account.id());
 
         WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, "AbC123", email, "")).then().statusCode(202);
 
