@@ -89,7 +89,9 @@ class SecretsAtRestTest {
             assertFalse(dump.contains(HexFormat.of().formatHex(bytes)), what + " holds a secret as hex");
             assertFalse(dump.contains(Base64.getEncoder().withoutPadding().encodeToString(bytes)), what + " holds a secret as base64");
         }
-        assertFalse(dump.contains(TestSecrets.MARKER), what + " holds the secrets' marker");
+        // Test emails carry the marker too (for the log checks), and a database rightly stores emails.
+        String withoutEmails = dump.replaceAll("[\\w.%+-]*" + TestSecrets.MARKER + "[\\w.%+-]*@[\\w.-]+", "<email>");
+        assertFalse(withoutEmails.contains(TestSecrets.MARKER), what + " holds the secrets' marker");
         assertFalse(dump.contains(HexFormat.of().formatHex(TestSecrets.MARKER.getBytes(StandardCharsets.UTF_8))),
                 what + " holds the secrets' marker as hex");
     }

@@ -31,11 +31,12 @@ final class QuotaScale {
 
     /**
      * A bound on how late a sync may end, scaled: a sync's own work (a claim, a few database round
-     * trips and a request) takes the same time at any scale, up to a second on a loaded two-core test
-     * machine, so scaled runs allow it 1 s on top.
+     * trips and a request) takes the same time at any scale, up to 1.6 s measured on a two-core test
+     * machine shared with other builds (load average 8 to 10), so scaled runs allow it 2 s on top,
+     * still less than the scaled interval (3 s): a list is never synced past its next due time.
      */
     static Duration lateness(Duration full) {
-        return FULL ? full : time(full).plusSeconds(1);
+        return FULL ? full : time(full).plusSeconds(2);
     }
 
     static int count(int full) {
