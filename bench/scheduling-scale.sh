@@ -51,7 +51,8 @@ paste -d, <(cut -d, -f1 "$BENCH_WORK/accounts.csv") <(jq -r '.accounts[] | .list
     | awk -F, -v n="$LISTS_PER_ACCOUNT" '{ split($2, lists, " "); for (i = 1; i <= n; i++) print $1 "," lists[i] ",Seeded list " i }' \
     >"$BENCH_WORK/lists.csv"
 pg "$db" -c "\\copy account (id, name, klaviyo_account_id, api_key_enc) from '$BENCH_WORK/accounts.csv' with (format csv)" \
-         -c "update account set last_discovery_at = now(), next_discovery_at = now() + interval '1 day'" \
+         -c "insert into list_discovery (account_id, last_discovery_at, next_discovery_at, last_list_check_at, next_list_check_at)
+             select id, now(), now() + interval '1 day', now(), now() + random() * interval '5 minutes' from account" \
          -c "create temp table l (account_id uuid, klaviyo_list_id text, name text)" \
          -c "\\copy l from '$BENCH_WORK/lists.csv' with (format csv)" \
          -c "insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, last_synced_at)
@@ -61,13 +62,33 @@ pg "$db" -c "\\copy account (id, name, klaviyo_account_id, api_key_enc) from '$B
          -c "create table bench_first_due as select id as list_id, next_sync_at as due from klaviyo_list"
 log "loaded $(pg_value "$db" "select count(*) from account") accounts, $(pg_value "$db" "select count(*) from klaviyo_list") lists"
 
+# CPU seconds (user + system) of processes, from /proc; a process gone since counts nothing.
+cpu_seconds() {
+    local ticks=0 pid
+    for pid in "$@"; do
+        [[ -r "/proc/$pid/stat" ]] && ticks=$(( ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat") ))
+    done
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+# The PostgreSQL backends serving this benchmark's database (the gateway's pool).
+db_backends() { pgrep -f "^postgres: .* $db " | tr '\n' ' '; }
+
 start_gateway "$db" gateway GATEWAY_SYNC_MEMBER_INTERVAL="$INTERVAL"
 RUN_SECONDS=$(( INTERVALS * INTERVAL_SECONDS + 30 ))
 log "one instance, interval $INTERVAL: measuring for ${RUN_SECONDS}s"
+RUNS_BEFORE="$(pg_value "$db" "select count(*) from sync_run where kind = 'members' and status <> 'running'")"
+read -r -a BACKENDS <<<"$(db_backends)"
+CPU_GW_0="$(cpu_seconds "$GW_PID")" CPU_SIM_0="$(cpu_seconds "$SIM_PID")" CPU_PG_0="$(cpu_seconds "${BACKENDS[@]}")"
 for (( waited = 0; waited < RUN_SECONDS; waited += 60 )); do
     sleep $(( RUN_SECONDS - waited < 60 ? RUN_SECONDS - waited : 60 ))
     log "  runs: $(pg_value "$db" "select count(*) || ' started, ' || count(*) filter (where status = 'failed') || ' failed' from sync_run where kind = 'members'"), RSS $(rss_mib "$GW_PID") MiB"
 done
+# Backends opened during the run count from zero (their whole life lies in it).
+read -r -a BACKENDS_END <<<"$(db_backends)"
+CPU_GW="$(awk -v a="$CPU_GW_0" -v b="$(cpu_seconds "$GW_PID")" 'BEGIN { printf "%.1f", b - a }')"
+CPU_SIM="$(awk -v a="$CPU_SIM_0" -v b="$(cpu_seconds "$SIM_PID")" 'BEGIN { printf "%.1f", b - a }')"
+CPU_PG="$(awk -v a="$CPU_PG_0" -v b="$(cpu_seconds "${BACKENDS_END[@]}")" 'BEGIN { printf "%.1f", b - a }')"
+SYNCED="$(( $(pg_value "$db" "select count(*) from sync_run where kind = 'members' and status <> 'running'") - RUNS_BEFORE ))"
 GW_RSS="$(rss_mib "$GW_PID")"
 stop_process "$GW_PID"
 
@@ -87,6 +108,10 @@ read -r RUNS FAILED P50 P99 MAX LATE < <(pg_value "$db" "
            round(max(lag)::numeric, 2),
            count(*) filter (where lag > $GOAL_P99_SECONDS)
       from lags" | tr '|' ' ')
+read -r D50 D99 < <(pg_value "$db" "
+    select round(percentile_cont(0.5) within group (order by extract(epoch from finished_at - started_at))::numeric * 1000),
+           round(percentile_cont(0.99) within group (order by extract(epoch from finished_at - started_at))::numeric * 1000)
+      from sync_run where kind = 'members' and finished_at is not null" | tr '|' ' ')
 NEVER="$(pg_value "$db" "select count(*) from bench_first_due f where f.due < now() - interval '$GOAL_P99_SECONDS seconds'
                           and not exists (select 1 from sync_run r where r.list_id = f.list_id)")"
 
@@ -97,4 +122,11 @@ printf '  %-40s p50 %s s, p99 %s s, max %s s   goal p99 < %s s: %s\n' "lag behin
     "$(awk -v v="$P99" -v g="$GOAL_P99_SECONDS" 'BEGIN { print (v < g ? "met" : "MISSED") }')"
 printf '  %-40s %s\n' "syncs later than ${GOAL_P99_SECONDS}s" "$LATE"
 printf '  %-40s %s\n' "lists due but never started" "$NEVER"
+printf '  %-40s p50 %s ms, p99 %s ms\n' "a sync's duration (start to end)" "$D50" "$D99"
 printf '  %-40s %s MiB\n' "gateway RSS at the end" "$GW_RSS"
+printf '  %-40s %s syncs ended in %s s (%.1f a second)\n' "throughput" "$SYNCED" "$RUN_SECONDS" \
+    "$(awk -v n="$SYNCED" -v s="$RUN_SECONDS" 'BEGIN { print n / s }')"
+printf '  %-40s gateway %s s, PostgreSQL %s s, simulator %s s\n' "CPU over the run (split)" "$CPU_GW" "$CPU_PG" "$CPU_SIM"
+printf '  %-40s gateway %s ms, PostgreSQL %s ms\n' "CPU per sync" \
+    "$(awk -v c="$CPU_GW" -v n="$SYNCED" 'BEGIN { printf "%.2f", n ? 1000 * c / n : 0 }')" \
+    "$(awk -v c="$CPU_PG" -v n="$SYNCED" 'BEGIN { printf "%.2f", n ? 1000 * c / n : 0 }')"

@@ -100,7 +100,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                    full_scan_started_at = case when $6 then null else full_scan_started_at end,
                    lease_token = null,
                    updated_at = now()
-             where id = $1 and lease_token = $2""";
+             where id = $1 and lease_token = $2 and account_id = $7""";
 
     /** Release after a failure (CASE on the row's own values): due again after a retry delay unless asked for sooner. */
     static final String RELEASE_FAILED = """
@@ -111,7 +111,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                                        else now() + make_interval(secs => $4) end,
                    lease_token = null,
                    updated_at = now()
-             where id = $1 and lease_token = $2""";
+             where id = $1 and lease_token = $2 and account_id = $5""";
 
     /**
      * Handover (a bulk conditional update): every lease the owner holds is given back as it stands, so
@@ -155,7 +155,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                set next_sync_at = least(next_sync_at, now()),
                    pending_trigger = coalesce(pending_trigger, $2),
                    updated_at = now()
-             where id = any($1::bigint[]) and status = $3""";
+             where id = any($1::bigint[]) and status = $3 and account_id = $4""";
 
     /** A list a push named before discovery found it (ON CONFLICT): due at once, which is its backfill. */
     static final String CREATE_PUSHED = """
@@ -233,7 +233,8 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
 
     Uni<Boolean> complete(SqlConnection connection, ListLease lease, Instant startedAt, Duration interval, boolean didFull) {
         Tuple parameters = Tuple.of(lease.listId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.timestamp(startedAt),
-                Rows.seconds(interval), didFull);
+                Rows.seconds(interval), didFull)
+                .addUUID(lease.accountId());
         return connection.preparedQuery(COMPLETE)
                 .execute(parameters)
                 .map(rows -> rows.rowCount() == 1);
@@ -241,7 +242,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
 
     Uni<Integer> releaseFailed(SqlConnection connection, ListLease lease, Duration retry) {
         return connection.preparedQuery(RELEASE_FAILED)
-                .execute(Tuple.of(lease.listId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.seconds(retry)))
+                .execute(Tuple.of(lease.listId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.seconds(retry), lease.accountId()))
                 .map(rows -> rows.rowCount());
     }
 
@@ -296,13 +297,13 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                 .map(rows -> Rows.single(rows).getLong("id"));
     }
 
-    /** Makes these lists due now, to be polled (trigger {@code webhook} unless asked for otherwise), in the caller's transaction. */
-    public Uni<Integer> requestPoll(SqlConnection connection, Collection<Long> listIds) {
+    /** Makes these lists of the account due now, to be polled (trigger {@code webhook}), in the caller's transaction. */
+    public Uni<Integer> requestPoll(SqlConnection connection, UUID accountId, Collection<Long> listIds) {
         if (listIds.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         return connection.preparedQuery(REQUEST_POLL)
-                .execute(Tuple.of(listIds.toArray(Long[]::new), SyncTrigger.WEBHOOK.wire(), ListStatus.ACTIVE.wire()))
+                .execute(Tuple.of(listIds.toArray(Long[]::new), SyncTrigger.WEBHOOK.wire(), ListStatus.ACTIVE.wire(), accountId))
                 .map(rows -> rows.rowCount());
     }
 

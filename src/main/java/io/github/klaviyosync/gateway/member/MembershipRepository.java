@@ -51,7 +51,7 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                        full_scan_started_at = case when $24::bigint is null then full_scan_started_at
                                                    else coalesce(full_scan_started_at, $25::timestamptz) end,
                        updated_at = now()
-                 where id = $15 and lease_token = $19::uuid
+                 where id = $15 and account_id = $14 and lease_token = $19::uuid
                    and exists (select 1 from account a where a.id = $14 and a.status = $20)
                 returning id
             ), s as (
@@ -68,7 +68,7 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                 select m.subscriber_id
                   from list_membership m
                   join s on s.id = m.subscriber_id
-                 where m.list_id = $15 and m.removed_at is not null
+                 where m.list_id = $15 and m.account_id = $14 and m.removed_at is not null
             ), m as (
                 insert into list_membership as lm (list_id, subscriber_id, account_id, joined_at, source, seen_in_run)
                 select $15::bigint, s.id, $14::uuid, v.joined, $21::text, $24::bigint
@@ -87,7 +87,7 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                        profiles_seen = profiles_seen + $22::integer,
                        profiles_added = profiles_added + (select count(*) from m
                                                            where inserted or subscriber_id in (select subscriber_id from rejoining))
-                 where id = $23 and exists (select 1 from l)
+                 where id = $23 and account_id = $14 and exists (select 1 from l)
             )
             select (select count(*) from m where inserted or subscriber_id in (select subscriber_id from rejoining)) as added,
                    (select count(*) from l) as fenced""";
@@ -99,11 +99,11 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
      */
     static final String MARK_UNSTAMPED = """
             with l as (
-                select id from klaviyo_list where id = $1 and lease_token = $4::uuid for share
+                select id from klaviyo_list where id = $1 and account_id = $5 and lease_token = $4::uuid for share
             ), gone as (
                 update list_membership
                    set removed_at = now(), updated_at = now()
-                 where list_id = (select id from l)
+                 where list_id = (select id from l) and account_id = $5
                    and removed_at is null
                    and seen_in_run is distinct from $2
                    and updated_at < $3
@@ -143,7 +143,7 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                 on conflict (list_id, subscriber_id) do nothing
             )
             select distinct j.list_id
-              from j join list_membership lm on lm.list_id = j.list_id and lm.subscriber_id = j.subscriber_id
+              from j join list_membership lm on lm.list_id = j.list_id and lm.subscriber_id = j.subscriber_id and lm.account_id = $1::uuid
              where lm.removed_at is not null""";
 
     /** Purge of a deleted account (a bounded batch by primary key): its memberships, before its people and lists. */
@@ -222,7 +222,7 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
      * the claim is no longer this sync's: nothing was written then.
      */
     Uni<Integer> markUnstamped(SqlConnection connection, ListLease lease, FullScan scan) {
-        Tuple parameters = Tuple.of(lease.listId(), scan.run(), Rows.timestamp(scan.startedAt()), lease.token());
+        Tuple parameters = Tuple.of(lease.listId(), scan.run(), Rows.timestamp(scan.startedAt()), lease.token(), lease.accountId());
         return connection.preparedQuery(MARK_UNSTAMPED)
                 .execute(parameters)
                 .map(rows -> {

@@ -78,7 +78,7 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                        sms_consent_at = m.sms_consent_at, email_consent = m.email_consent,
                        email_consent_at = m.email_consent_at, pushed = m.pushed, updated_at = now()
                   from merged m
-                 where t.id = m.id
+                 where t.id = m.id and t.account_id = $13
                    and (t.email, t.phone_e164, t.phone_raw, t.phone_invalid, t.first_name, t.last_name,
                         t.klaviyo_updated, t.sms_consent, t.sms_consent_at, t.email_consent, t.email_consent_at, t.pushed)
                        is distinct from
@@ -91,7 +91,7 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                    set pages = pages + 1,
                        profiles_seen = profiles_seen + $19::integer,
                        profiles_changed = profiles_changed + (select count(*) from s where served_changed)
-                 where id = $20 and exists (select 1 from sweep)
+                 where id = $20 and account_id = $13 and exists (select 1 from sweep)
             )
             select (select count(*) from merged) as stored,
                    (select count(*) from s where served_changed) as changed,
@@ -117,7 +117,7 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                 insert into list_membership (list_id, subscriber_id, account_id, joined_at, source)
                 select m.list_id, (select id from survivor), m.account_id, m.joined_at, m.source
                   from list_membership m join subscriber g on g.id = m.subscriber_id
-                 where g.account_id = $1 and g.klaviyo_profile_id = $2 and m.removed_at is null
+                 where g.account_id = $1 and g.klaviyo_profile_id = $2 and m.account_id = $1 and m.removed_at is null
                 on conflict (list_id, subscriber_id) do nothing
             )
             delete from subscriber where account_id = $1 and klaviyo_profile_id = $2 and pushed""";

@@ -81,12 +81,13 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
 
     /** The fence of an apply (FOR UPDATE): the events of the batch still received and claimed by the pass. */
     static final String LOCK_CLAIMED = """
-            select id from webhook_event where id = any($1::bigint[]) and status = $2 and claimed_by = $3 for update""";
+            select id from webhook_event where id = any($1::bigint[]) and status = $2 and claimed_by = $3 and account_id = $4
+               for update""";
 
     /** Applied events (an array of ids). */
     static final String MARK_APPLIED = """
             update webhook_event set status = $2, applied_at = now(), claimed_by = null, claimed_until = null, error = null
-            where id = any($1::bigint[])""";
+            where id = any($1::bigint[]) and account_id = $3""";
 
     /*
      * Retention (a bounded batch: Panache cannot limit a delete): events of one status received before
@@ -178,10 +179,10 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
                 .map(rows -> rows.rowCount());
     }
 
-    /** Locks the events still received and claimed by {@code pass}, in the caller's transaction; returns their ids. */
-    public Uni<List<Long>> lockClaimed(SqlConnection connection, String pass, Collection<Long> eventIds) {
+    /** Locks the account's events still received and claimed by {@code pass}, in the caller's transaction; returns their ids. */
+    public Uni<List<Long>> lockClaimed(SqlConnection connection, UUID accountId, String pass, Collection<Long> eventIds) {
         return connection.preparedQuery(LOCK_CLAIMED)
-                .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.RECEIVED.wire(), pass))
+                .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.RECEIVED.wire(), pass, accountId))
                 .map(rows -> {
                     List<Long> ids = new ArrayList<>();
                     rows.forEach(row -> ids.add(row.getLong("id")));
@@ -189,9 +190,9 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
                 });
     }
 
-    public Uni<Integer> markApplied(SqlConnection connection, Collection<Long> eventIds) {
+    public Uni<Integer> markApplied(SqlConnection connection, UUID accountId, Collection<Long> eventIds) {
         return connection.preparedQuery(MARK_APPLIED)
-                .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.APPLIED.wire()))
+                .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.APPLIED.wire(), accountId))
                 .map(rows -> rows.rowCount());
     }
 

@@ -45,7 +45,7 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("8", firstMigration.targetSchemaVersion);
+        assertEquals("10", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
@@ -68,6 +68,7 @@ class MigrationsTest {
         assertHas(indexes, "list_membership_first_seen: CREATE INDEX list_membership_first_seen ON public.list_membership USING btree (account_id, first_seen_at)");
         assertHas(indexes, "sync_run_account_recent: CREATE INDEX sync_run_account_recent ON public.sync_run USING btree (account_id, started_at DESC, id DESC)");
         assertHas(indexes, "sync_run_running: CREATE INDEX sync_run_running ON public.sync_run USING btree (list_id) WHERE (status = 'running'::text)");
+        assertHas(indexes, "klaviyo_list_leased: CREATE INDEX klaviyo_list_leased ON public.klaviyo_list USING btree (account_id) WHERE (lease_until IS NOT NULL)");
         assertHas(indexes, "profile_sweep_due: CREATE INDEX profile_sweep_due ON public.profile_sweep USING btree (next_sweep_at)");
         assertHas(indexes, "list_discovery_check_due: CREATE INDEX list_discovery_check_due ON public.list_discovery USING btree (next_list_check_at)");
         assertHas(indexes, "webhook_event_received: CREATE INDEX webhook_event_received ON public.webhook_event USING btree (received_at)");

@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Writes planned events, each batch (or lone event) in one transaction: the events still claimed by
@@ -51,17 +52,18 @@ public class EventWriter {
     /** A batch of one account's flow pushes, in arrival order; the pushes this pass applied (those it still held). */
     public Uni<List<PlannedPush>> writePushes(String pass, List<PlannedPush> pushes) {
         List<Long> ids = pushes.stream().map(push -> push.event().id()).toList();
-        return pool.withTransaction(connection -> events.lockClaimed(connection, pass, ids)
+        UUID accountId = pushes.get(0).event().accountId();
+        return pool.withTransaction(connection -> events.lockClaimed(connection, accountId, pass, ids)
                 .chain(held -> writeHeldPushes(connection, pushes, new HashSet<>(held))));
     }
 
     /** One planned event; true when this pass applied it, false when it was no longer this pass's. */
     public Uni<Boolean> write(String pass, EventPlan plan) {
-        return pool.withTransaction(connection -> events.lockClaimed(connection, pass, List.of(plan.eventId()))
+        return pool.withTransaction(connection -> events.lockClaimed(connection, plan.accountId(), pass, List.of(plan.eventId()))
                 .chain(held -> held.isEmpty()
                         ? Uni.createFrom().item(false)
                         : effects(connection, plan)
-                                .chain(() -> events.markApplied(connection, held))
+                                .chain(() -> events.markApplied(connection, plan.accountId(), held))
                                 .replaceWith(true)));
     }
 
@@ -71,9 +73,10 @@ public class EventWriter {
             return Uni.createFrom().item(ours);
         }
         List<PushedMember> members = ours.stream().map(PlannedPush::member).toList();
-        return memberships.applyPushes(connection, ours.get(0).event().accountId(), members)
-                .chain(gone -> lists.requestPoll(connection, gone))
-                .chain(() -> events.markApplied(connection, held))
+        UUID accountId = ours.get(0).event().accountId();
+        return memberships.applyPushes(connection, accountId, members)
+                .chain(gone -> lists.requestPoll(connection, accountId, gone))
+                .chain(() -> events.markApplied(connection, accountId, held))
                 .replaceWith(ours);
     }
 
@@ -90,7 +93,7 @@ public class EventWriter {
                 : lists.createPushed(connection, plan.accountId(), plan.push().listId(), plan.newListName());
         return listRowId
                 .chain(listId -> memberships.applyPushes(connection, plan.accountId(), List.of(pushedMember(plan, listId))))
-                .chain(gone -> lists.requestPoll(connection, gone))
+                .chain(gone -> lists.requestPoll(connection, plan.accountId(), gone))
                 .replaceWithVoid();
     }
 

@@ -1,0 +1,211 @@
+package io.github.klaviyosync.gateway.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What lets the schema grow (docs/SCALING.md). First, the property that lets it shard by account on
+ * a distributed PostgreSQL:
+ * every table carries {@code account_id} (but the few documented there as reference or local
+ * tables), and every hot-path statement reaches each row of those tables through it. The second is
+ * checked on PostgreSQL's own generic plan of each statement ({@code EXPLAIN (GENERIC_PLAN)}, PostgreSQL
+ * 16 and later): every scan of a sharded table must have {@code account_id} in its index condition or
+ * filter, so a distributed planner could route the whole statement to one account's shard. Second,
+ * the member-sync claim, which an instance runs each time a sync ends, reads lists through indexes
+ * only: a sequential scan of {@code klaviyo_list} costs 200 ms and more at a million lists.
+ */
+class SchemaAtScaleTest {
+
+    /** Tables without account_id, each named in docs/SCALING.md with why. */
+    private static final Set<String> UNSHARDED = Set.of("account", "klaviyo_quota", "member_change_horizon", "flyway_schema_history");
+
+    /**
+     * The statements run per page, per push, per webhook or per API read of one account: the hot path.
+     * The cross-account statements (claims, renewals, retention, compaction) and the change feed (ordered
+     * by the writing transaction, which is one server's) are listed in docs/SCALING.md with how they
+     * change on a sharded database.
+     */
+    private static final Map<String, List<String>> HOT_PATH = Map.of(
+            "member.MembershipRepository", List.of("COMMIT_PAGE", "APPLY_PUSHES", "MARK_UNSTAMPED"),
+            "member.SubscriberRepository", List.of("STORE_FROM_KLAVIYO", "SWEEP_PAGE", "APPLY_SMS_CONSENT_EVENT", "MOVE_TO_SURVIVOR",
+                    "UNCONFIRMED_PUSHED"),
+            "list.ListRepository", List.of("CREATE_PUSHED", "REQUEST_POLL", "COMPLETE", "RELEASE_FAILED"),
+            "webhook.WebhookEventRepository", List.of("INSERT_CHECKED", "LOCK_CLAIMED", "MARK_APPLIED"));
+
+    private static EmbeddedPostgresServer database;
+
+    @BeforeAll
+    static void migrate() {
+        database = EmbeddedPostgresServer.startFresh();
+        Flyway.configure()
+                .dataSource(database.jdbcUrl(), EmbeddedPostgresServer.USER, "")
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    @Test
+    void everyTableButTheDocumentedOnesCarriesTheAccount() throws Exception {
+        Set<String> withoutAccount = new TreeSet<>(strings("""
+                select t.table_name from information_schema.tables t
+                 where t.table_schema = 'public'
+                   and not exists (select 1 from information_schema.columns c
+                                    where c.table_schema = 'public' and c.table_name = t.table_name
+                                      and c.column_name = 'account_id')"""));
+        assertEquals(new TreeSet<>(UNSHARDED), withoutAccount);
+        String scaling = Files.readString(Path.of("docs/SCALING.md"));
+        for (String table : UNSHARDED) {
+            assertTrue(scaling.contains("`" + table + "`"), () -> "docs/SCALING.md says nothing of " + table);
+        }
+    }
+
+    @Test
+    void everyHotPathStatementReachesShardedRowsThroughTheAccount() throws Exception {
+        Set<String> sharded = new TreeSet<>(strings("""
+                select table_name from information_schema.columns
+                 where table_schema = 'public' and column_name = 'account_id'"""));
+        List<String> unrouted = new ArrayList<>();
+        int scans = 0;
+        for (Map.Entry<String, List<String>> owner : HOT_PATH.entrySet()) {
+            for (String name : owner.getValue()) {
+                String statement = owner.getKey() + "." + name;
+                JsonNode plan = genericPlan(statement, sql(owner.getKey(), name));
+                List<JsonNode> nodes = new ArrayList<>();
+                collect(plan, nodes);
+                for (JsonNode node : nodes) {
+                    String relation = node.path("Relation Name").asText("");
+                    if (!sharded.contains(relation) || !node.path("Node Type").asText().contains("Scan")) {
+                        continue;
+                    }
+                    scans++;
+                    if (!conditions(node).contains("account_id")) {
+                        unrouted.add(statement + ": " + node.path("Node Type").asText() + " on " + relation + " ("
+                                + conditions(node) + ")");
+                    }
+                }
+            }
+        }
+        assertTrue(scans >= 20, "the plans scan sharded tables: " + scans);
+        assertEquals(List.of(), unrouted, "scans of sharded tables without the account");
+    }
+
+    @Test
+    void theMemberSyncClaimReadsListsThroughIndexesOnly() throws Exception {
+        // Enough lists, a few being synced and a few due, for the planner's statistics to be those of a real table.
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    insert into account (id, name, api_key_enc, status)
+                    select gen_random_uuid(), 'shop ' || n, '\\x00', 'active' from generate_series(1, 200) n""");
+            statement.execute("""
+                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, lease_until)
+                    select a.id, 'L' || n, 'list', 'discovery',
+                           now() + case when n = 1 then interval '-1 second' else interval '10 minutes' end,
+                           case when n = 2 and a.name in ('shop 1', 'shop 2', 'shop 3') then now() + interval '30 seconds' end
+                      from account a, generate_series(1, 100) n""");
+            statement.execute("analyze account, klaviyo_list");
+        }
+        // Planned for its values, as PostgreSQL plans the first executions of a prepared statement (and
+        // keeps doing while a plan for any value would cost more).
+        String claim = "prepare claim as " + sql("list.ListRepository", "CLAIM");
+        String values = "execute claim('test', 4, 8, 30, 'active', 'active')";
+        List<JsonNode> nodes = new ArrayList<>();
+        collect(customPlan(claim, values), nodes);
+        List<String> scans = nodes.stream()
+                .filter(node -> "klaviyo_list".equals(node.path("Relation Name").asText()))
+                .map(node -> node.path("Node Type").asText() + " " + node.path("Index Name").asText("")
+                        + node.path("Plans").path(0).path("Index Name").asText(""))
+                .toList();
+        assertTrue(scans.size() >= 3, "the claim reads klaviyo_list: " + scans);
+        assertTrue(scans.stream().noneMatch(scan -> scan.startsWith("Seq Scan")), "scans of klaviyo_list: " + scans);
+        assertTrue(scans.stream().anyMatch(scan -> scan.contains("klaviyo_list_leased")), "the leases counted by their index: " + scans);
+    }
+
+    /** The index condition, recheck and filter of a scan, as PostgreSQL prints them. */
+    private static String conditions(JsonNode node) {
+        return String.join(" | ", node.path("Index Cond").asText(""), node.path("Recheck Cond").asText(""),
+                node.path("Filter").asText(""), node.path("TID Cond").asText(""));
+    }
+
+    private static void collect(JsonNode node, List<JsonNode> into) {
+        into.add(node);
+        for (JsonNode child : node.path("Plans")) {
+            collect(child, into);
+        }
+    }
+
+    /** Sent as text (the simple protocol): the driver must not take the statement's {@code $n} for its own. */
+    private static JsonNode genericPlan(String name, String sql) throws IOException {
+        String url = database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "preferQueryMode=simple";
+        try (Connection connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, "");
+             Statement statement = connection.createStatement()) {
+            return plan(statement, sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(name + " cannot be planned: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode customPlan(String prepare, String execute) throws SQLException, IOException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(prepare);
+            try (ResultSet result = statement.executeQuery("explain (format json) " + execute)) {
+                result.next();
+                return new ObjectMapper().readTree(result.getString(1)).get(0).get("Plan");
+            }
+        }
+    }
+
+    private static JsonNode plan(Statement statement, String sql) throws SQLException, IOException {
+        try (ResultSet result = statement.executeQuery("explain (generic_plan, format json) " + sql)) {
+            result.next();
+            return new ObjectMapper().readTree(result.getString(1)).get(0).get("Plan");
+        }
+    }
+
+    private static String sql(String owner, String name) throws ReflectiveOperationException {
+        Field field = Class.forName("io.github.klaviyosync.gateway." + owner).getDeclaredField(name);
+        field.setAccessible(true);
+        return (String) field.get(null);
+    }
+
+    private static List<String> strings(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            List<String> values = new ArrayList<>();
+            while (result.next()) {
+                values.add(result.getString(1));
+            }
+            return values;
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+    }
+}
