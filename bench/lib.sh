@@ -203,3 +203,45 @@ ratio() {
 now_ms() {
     date +%s%3N
 }
+
+# --- CPU -----------------------------------------------------------------------------------
+
+# CPU seconds (user + system) process $1 has used so far (with its reaped children), two decimals.
+cpu_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13 + $14 + $15) / hz }' "/proc/$1/stat"
+}
+
+# Starts sampling the CPU of database $1's backends (bench/cpu-sampler.py); stop_pg_cpu prints it.
+start_pg_cpu() {
+    _PG_CPU_FILE="$BENCH_WORK/pg-cpu-$1"
+    python3 "$BENCH_DIR/cpu-sampler.py" "$1" "$_PG_CPU_FILE" &
+    _PG_CPU_PID=$!
+    _PIDS+=("$_PG_CPU_PID")
+    sleep 0.3
+}
+
+# Stops the sampler; prints the backends' CPU seconds while it ran (called in $(...): no wait).
+stop_pg_cpu() {
+    kill "$_PG_CPU_PID"
+    for _ in $(seq 1 50); do
+        [[ -s "$_PG_CPU_FILE" ]] && break
+        sleep 0.1
+    done
+    awk '{ print $1 }' "$_PG_CPU_FILE"
+}
+
+# The load average of the last minute.
+load_average() {
+    awk '{ print $1 }' /proc/loadavg
+}
+
+# CPU seconds of process $1's threads, grouped by name with digits dropped (C2 compilers, GC, event
+# loops...), the busiest first.
+thread_cpu() {
+    local hz task
+    hz="$(getconf CLK_TCK)"
+    for task in /proc/"$1"/task/*; do
+        printf '%s\t%s\n' "$(tr -d '0-9' <"$task/comm")" "$(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }')"
+    done | awk -F'\t' -v hz="$hz" '{ cpu[$1] += $2 } END { for (n in cpu) if (cpu[n] > 0) printf "%.2f\t%s\n", cpu[n] / hz, n }' \
+        | sort -rn | head -12
+}

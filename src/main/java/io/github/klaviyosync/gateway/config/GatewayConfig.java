@@ -28,7 +28,10 @@ public interface GatewayConfig {
     Handover handover();
 
     Storage storage();
+
     Changes changes();
+
+    Database database();
 
     Dev dev();
 
@@ -490,6 +493,17 @@ public interface GatewayConfig {
         /** How often the counts' change rows are folded into one row per account and count. */
         @WithDefault("10s")
         Duration countsCompactionInterval();
+    }
+
+    /** How the gateway uses its PostgreSQL connections. */
+    interface Database {
+        /**
+         * The longest statement (characters of SQL) each connection keeps prepared; longer ones are
+         * parsed and planned on every execution. The Vert.x client's own limit, 2,048, leaves out the
+         * page commits of member syncs and sweeps.
+         */
+        @WithDefault("16384")
+        int statementCacheSqlLimit();
     }
 
     /** The change feed ({@code GET /api/changes} and its stream). */

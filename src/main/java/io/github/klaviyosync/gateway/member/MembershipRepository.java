@@ -174,7 +174,8 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
 
     /**
      * Commits a fetched page and checkpoints {@code nextUrl} (null on the last page) as the list's
-     * page cursor, in the caller's transaction; with {@code scan} (a full sync), stamps the page's
+     * page cursor, in one statement (atomic in itself: the caller need not open a transaction for it,
+     * and a caller's transaction includes it); with {@code scan} (a full sync), stamps the page's
      * memberships as seen. Fails with {@link LeaseLostException} when the claim is no longer this
      * sync's (or the account was deleted meanwhile): nothing was written then.
      */

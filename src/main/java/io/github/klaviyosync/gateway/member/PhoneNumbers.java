@@ -38,7 +38,10 @@ public class PhoneNumbers {
             return Normalised.NONE;
         }
         try {
-            PhoneNumber number = UTIL.parse(raw.trim(), defaultRegion);
+            PhoneNumber number = nanpE164(raw);
+            if (number == null) {
+                number = UTIL.parse(raw.trim(), defaultRegion);
+            }
             if (UTIL.isValidNumber(number)) {
                 return new Normalised(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), raw, false);
             }
@@ -46,5 +49,25 @@ public class PhoneNumbers {
             // Falls through: kept raw and flagged.
         }
         return new Normalised(null, raw, true);
+    }
+
+    /**
+     * The number {@link PhoneNumberUtil#parse} reads from the form nearly every SMS subscriber's phone
+     * comes in, {@code +1} and ten digits of a North American number (area code 2-9), without its
+     * regular expressions (a member page holds a hundred); null for any other text.
+     */
+    static PhoneNumber nanpE164(String raw) {
+        if (raw.length() != 12 || raw.charAt(0) != '+' || raw.charAt(1) != '1' || raw.charAt(2) < '2' || raw.charAt(2) > '9') {
+            return null;
+        }
+        long national = 0;
+        for (int i = 2; i < 12; i++) {
+            char c = raw.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            national = national * 10 + (c - '0');
+        }
+        return new PhoneNumber().setCountryCode(1).setNationalNumber(national);
     }
 }

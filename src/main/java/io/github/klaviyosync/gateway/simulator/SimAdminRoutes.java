@@ -18,7 +18,8 @@ import java.util.function.Function;
  * <li>{@code POST /accounts} {@code {"apiKey"?,"klaviyoAccountId"?,"organizationName"?}} → the account</li>
  * <li>{@code POST /accounts/{key}/lists} {@code {"name"}} → {@code {"id"}}</li>
  * <li>{@code DELETE /accounts/{key}/lists/{listId}}</li>
- * <li>{@code POST /accounts/{key}/lists/{listId}/members} {@code {"count","firstJoinedAt"?}} or one person
+ * <li>{@code POST /accounts/{key}/lists/{listId}/members} {@code {"count","firstJoinedAt"?,"created"?}} (profiles
+ * created then, now by default) or one person
  * {@code {"phone","email","firstName","lastName","smsConsent","emailConsent","joinedAt"?}}</li>
  * <li>{@code DELETE /accounts/{key}/lists/{listId}/members/{profileId}}</li>
  * <li>{@code PATCH /accounts/{key}/lists/{listId}} {@code {"name"}}: a rename (moves the list's {@code updated})</li>
@@ -112,7 +113,8 @@ final class SimAdminRoutes {
         String listId = ctx.pathParam("listId");
         if (body.containsKey("count")) {
             Instant first = Instant.parse(body.getString("firstJoinedAt", Instant.now().toString()));
-            return new JsonObject().put("added", account.addMembers(listId, body.getInteger("count"), first).size());
+            Instant created = body.containsKey("created") ? Instant.parse(body.getString("created")) : null;
+            return new JsonObject().put("added", account.addMembers(listId, body.getInteger("count"), first, created).size());
         }
         SimProfile person = person(body);
         Instant joinedAt = Instant.parse(body.getString("joinedAt", Instant.now().toString()));

@@ -261,12 +261,23 @@ public final class SimulatedAccount {
      * joined one second apart from {@code firstJoinedAt}; returns their ids in joining order.
      */
     public synchronized List<String> addMembers(String listId, int count, Instant firstJoinedAt) {
+        return addMembers(listId, count, firstJoinedAt, null);
+    }
+
+    /**
+     * As {@link #addMembers(String, int, Instant)}, the profiles created (and last updated) at
+     * {@code created}, now when null: a benchmark's members that were in Klaviyo long before the
+     * account was connected, as a real list's are, rather than a minute before.
+     */
+    public synchronized List<String> addMembers(String listId, int count, Instant firstJoinedAt, Instant created) {
         List<String> added = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long number = generatedPhones++;
             String phone = "+1415" + (2_000_000 + number % 8_000_000);
             SimProfile person = SimProfile.sms(phone).names("Member", Long.toString(number + 1));
-            added.add(addMember(listId, person, firstJoinedAt.plusSeconds(i)));
+            String profileId = created == null ? addProfile(person) : addProfile(person, created);
+            addMember(listId, profileId, firstJoinedAt.plusSeconds(i));
+            added.add(profileId);
         }
         return added;
     }

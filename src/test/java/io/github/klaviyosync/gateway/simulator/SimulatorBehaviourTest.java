@@ -215,4 +215,25 @@ class SimulatorBehaviourTest {
         assertEquals(200, http.post("/__admin/reset", new JsonObject()).statusCode());
         assertEquals(0, http.simulator.accounts().size());
     }
+
+    @Test
+    void generatedMembersCanBeCreatedLongBefore() throws Exception {
+        String key = http.simulator.createAccount().apiKey();
+        SimulatedAccount account = http.simulator.account(key);
+        String listId = account.createList("Old members");
+        Instant created = Instant.parse("2025-12-31T00:00:00Z");
+
+        http.post("/__admin/accounts/" + key + "/lists/" + listId + "/members", new JsonObject()
+                .put("count", 3).put("firstJoinedAt", "2026-01-01T00:00:00Z").put("created", created.toString()));
+        http.post("/__admin/accounts/" + key + "/lists/" + listId + "/members", new JsonObject().put("count", 2));
+
+        List<String> members = account.memberIds(listId);
+        assertEquals(5, members.size());
+        for (String old : members.subList(0, 3)) {
+            assertEquals(created, account.profileUpdated(old));
+        }
+        for (String recent : members.subList(3, 5)) {
+            assertTrue(account.profileUpdated(recent).isAfter(Instant.now().minusSeconds(60)), recent);
+        }
+    }
 }
