@@ -133,7 +133,8 @@ gateway_env() {
 
 # Starts the packaged gateway (prod profile) on database $1, named $2 (its log is $BENCH_WORK/$2.log);
 # extra VAR=value pairs follow. Sets GW_PORT, GW_PID, GW_URL, GW_MANAGEMENT_URL (health, metrics),
-# GW_STARTED_NS (when java was started).
+# GW_STARTED_NS (when java was started). Another build runs with GW_JAVA (default: java on the PATH),
+# GW_JAR (default: $APP_JAR) and GW_JAVA_OPTS (default: $BENCH_JAVA_OPTS) set.
 start_gateway() {
     local db="$1" name="$2"; shift 2
     GW_PORT="$(free_port)"
@@ -144,7 +145,7 @@ start_gateway() {
     GW_STARTED_NS="$(date +%s%N)"
     # shellcheck disable=SC2086
     env -i PATH="$PATH" HOME="$HOME" "${environment[@]}" \
-        java $BENCH_JAVA_OPTS -jar "$APP_JAR" >"$BENCH_WORK/$name.log" 2>&1 &
+        "${GW_JAVA:-java}" ${GW_JAVA_OPTS:-$BENCH_JAVA_OPTS} -jar "${GW_JAR:-$APP_JAR}" >"$BENCH_WORK/$name.log" 2>&1 &
     GW_PID=$!
     _PIDS+=("$GW_PID")
     GW_URL="http://127.0.0.1:$GW_PORT"
@@ -155,6 +156,11 @@ start_gateway() {
 # Resident memory of process $1 in MiB.
 rss_mib() {
     awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# CPU time (user + system) process $1 has used so far, in milliseconds.
+cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) * 1000 / hz }' "/proc/$1/stat"
 }
 
 # Calls the gateway's API: api METHOD PATH [JSON].

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Benchmark 4, start-up and memory of the packaged gateway (prod profile, JVM): time from `java`
-# to /q/health/ready answering 200 (and Quarkus's own "started in"), over STARTS starts on a
-# migrated database after a first start that migrates; resident memory (RSS) idle, and after the
-# load of benchmark 2 (wrk, unique flow pushes, 32 connections, 30 s). Goals: < 2 s, < 200 MB idle.
-# The JVM options are BENCH_JAVA_OPTS (see lib.sh); the figures hold for those.
+# Benchmark 4, start-up and memory of the packaged gateway (prod profile), in the same run: the
+# default JVM build (the baseline), the aot profile's build (JDK 25 with the ahead-of-time cache
+# that AotTrainingIT recorded) and, to tell the cache's share from the JVM's and the flags', the
+# aot build on the same JVM and flags without its cache (nocache). For each: time from `java` to /q/health/ready answering 200 on
+# the management port (and Quarkus's own "started in"), and the CPU time the JVM used until then,
+# median of STARTS starts on a migrated database (the builds take turns, so all see the same
+# machine), after a first start that migrates; resident memory (RSS) IDLE_SECONDS after ready, and
+# after the load of benchmark 2 (wrk, unique flow pushes, 32 connections, DURATION s).
+# Goals (issue 18): < 1 s and < 200 MB idle for the JVM build.
+#
+# The two builds, side by side in target/ (the second needs JDK 25; see the README):
+#   bin/mvn -B -ntp package -DskipTests                                   # target/quarkus-app
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bin/mvn -B -ntp verify -Paot \
+#       -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=AotTrainingIT   # target/quarkus-app-aot
+#
+# JVMs: `java` on the PATH and BENCH_JAVA_OPTS (lib.sh) for the default build; AOT_JAVA (default
+# Temurin 25) and AOT_JAVA_OPTS for the other two: by default Dockerfile.aot's flags, with
+# -XX:MaxRAM=768m standing in for the container's memory limit (the JVM sizes itself from it).
 #
 #   BENCH_PG_URL=postgresql://postgres:secret@127.0.0.1:5432/postgres bench/startup-memory.sh
 source "$(dirname "$0")/lib.sh"
@@ -12,56 +25,116 @@ require_package wrk
 STARTS="${STARTS:-5}"
 IDLE_SECONDS="${IDLE_SECONDS:-15}"
 DURATION="${DURATION:-30}"
-log "server: $(describe_server); JVM options: $BENCH_JAVA_OPTS"
+AOT_APP_DIR="${AOT_APP_DIR:-$BUILD_DIR/quarkus-app-aot}"
+AOT_JAVA="${AOT_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+# The flags of Dockerfile.aot (why each: see there) in a 768 MiB container; the aot build adds its cache.
+AOT_JAVA_OPTS="${AOT_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError}"
+AOT_CACHE_OPTS="-XX:AOTCache=$AOT_APP_DIR/app.aot"
+[[ -f "$AOT_APP_DIR/app.aot" ]] || die "no AOT cache at $AOT_APP_DIR/app.aot: build with -Paot (see the header)"
+[[ -x "$AOT_JAVA" ]] || die "no JDK 25 at $AOT_JAVA (AOT_JAVA)"
+DEFAULT_JAVA_VERSION="$(java -version 2>&1 | head -1)"
+AOT_JAVA_VERSION="$("$AOT_JAVA" -version 2>&1 | head -1)"
+log "server: $(describe_server)"
+log "default: $DEFAULT_JAVA_VERSION, $BENCH_JAVA_OPTS"
+log "aot: $AOT_JAVA_VERSION, $AOT_CACHE_OPTS $AOT_JAVA_OPTS; nocache: the same without the cache"
+log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-db=gwbench_startup
-create_database "$db"
 start_simulator
 
-# One start; sets READY_MS (java to ready) and STARTED_IN (Quarkus's figure); the gateway keeps running.
-timed_start() {
-    local name="$1"
-    start_gateway "$db" "$name"
-    READY_MS=$(( ($(date +%s%N) - GW_STARTED_NS) / 1000000 ))
-    STARTED_IN="$(grep -o 'started in [0-9.]*s' "$BENCH_WORK/$name.log" | grep -o '[0-9.]*' | head -1)"
+# Selects build $1 (default, nocache or aot) for start_gateway.
+use_build() {
+    case "$1" in
+        aot) GW_JAVA="$AOT_JAVA" GW_JAR="$AOT_APP_DIR/quarkus-run.jar" GW_JAVA_OPTS="$AOT_CACHE_OPTS $AOT_JAVA_OPTS" ;;
+        nocache) GW_JAVA="$AOT_JAVA" GW_JAR="$AOT_APP_DIR/quarkus-run.jar" GW_JAVA_OPTS="$AOT_JAVA_OPTS" ;;
+        *) GW_JAVA=java GW_JAR="$APP_JAR" GW_JAVA_OPTS="$BENCH_JAVA_OPTS" ;;
+    esac
 }
 
-timed_start first
-first="$READY_MS $STARTED_IN"
-stop_process "$GW_PID"
-log "first start (migrates an empty database): ${first% *} ms to ready, Quarkus: ${first#* } s"
-
-READY=()
-QUARKUS=()
-for i in $(seq 1 "$STARTS"); do
-    timed_start "start-$i"
-    READY+=("$READY_MS")
-    QUARKUS+=("$STARTED_IN")
-    if (( i < STARTS )); then
-        stop_process "$GW_PID"
+# One start of build $1 on its database, named $2; sets READY_MS (java to ready), CPU_MS (the JVM's
+# CPU time by then) and STARTED_IN (Quarkus's figure); the gateway keeps running.
+timed_start() {
+    local build="$1" name="$2"
+    use_build "$build"
+    start_gateway "gwbench_startup_$build" "$name"
+    CPU_MS="$(cpu_ms "$GW_PID")"
+    READY_MS=$(( ($(date +%s%N) - GW_STARTED_NS) / 1000000 ))
+    # The management port may answer before the "started in" line is written.
+    for _ in $(seq 1 50); do
+        grep -q 'started in [0-9.]*s' "$BENCH_WORK/$name.log" && break
+        sleep 0.1
+    done
+    STARTED_IN="$(grep -o 'started in [0-9.]*s' "$BENCH_WORK/$name.log" | grep -o '[0-9.]*' | head -1 || true)"
+    # A cache the JVM cannot use is only a warning, and the start would be measured without it.
+    if [[ "$build" == aot ]] && grep -q '\[error *\]\[aot' "$BENCH_WORK/$name.log"; then
+        die "the AOT cache was not used: $(grep '\[aot' "$BENCH_WORK/$name.log" | head -3)"
     fi
-done
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-READY_MEDIAN="$(median "${READY[@]}")"
-QUARKUS_MEDIAN="$(median "${QUARKUS[@]}")"
-log "starts on a migrated database: ready after ${READY[*]} ms; Quarkus: ${QUARKUS[*]} s"
+}
 
-sleep "$IDLE_SECONDS"
-RSS_IDLE="$(rss_mib "$GW_PID")"
-log "RSS idle (${IDLE_SECONDS}s after ready): $RSS_IDLE MiB"
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+declare -A FIRST READY QUARKUS CPU RSS_IDLE RSS_LOADED RPS
+BUILDS=(default nocache aot)
+for build in "${BUILDS[@]}"; do
+    create_database "gwbench_startup_$build"
+    timed_start "$build" "$build-first"
+    FIRST[$build]="$READY_MS $STARTED_IN"
+    stop_process "$GW_PID"
+    log "$build, first start (migrates an empty database): $READY_MS ms to ready, Quarkus: $STARTED_IN s"
+done
+
+for i in $(seq 1 "$STARTS"); do
+    for build in "${BUILDS[@]}"; do
+        timed_start "$build" "$build-start-$i"
+        READY[$build]+="$READY_MS "
+        QUARKUS[$build]+="$STARTED_IN "
+        CPU[$build]+="$CPU_MS "
+        stop_process "$GW_PID"
+    done
+done
+for build in "${BUILDS[@]}"; do
+    log "$build, starts on a migrated database: ready after ${READY[$build]}ms; Quarkus: ${QUARKUS[$build]}s; CPU ${CPU[$build]}ms"
+done
 
 key="$(sim_admin /accounts '{}' | jq -r .apiKey)"
 list="$(sim_admin "/accounts/$key/lists" '{"name":"Flow list"}' | jq -r .id)"
-account="$(api POST /api/accounts "{\"name\":\"Benchmark\",\"apiKey\":\"$key\"}")"
-wrk -t 2 -c 32 -d "${DURATION}s" -s "$BENCH_DIR/flow-push.lua" "$GW_URL" \
-    -- "$(jq -r .id <<<"$account")" "$(jq -r .webhooks.flowToken <<<"$account")" "$list" >"$BENCH_WORK/wrk.txt"
-RSS_LOADED="$(rss_mib "$GW_PID")"
-log "RSS after the webhook load: $RSS_LOADED MiB ($(grep -o 'rps=[0-9]*' "$BENCH_WORK/wrk.txt"))"
+for build in "${BUILDS[@]}"; do
+    timed_start "$build" "$build-memory"
+    sleep "$IDLE_SECONDS"
+    RSS_IDLE[$build]="$(rss_mib "$GW_PID")"
+    log "$build, RSS idle (${IDLE_SECONDS}s after ready): ${RSS_IDLE[$build]} MiB"
+    account="$(api POST /api/accounts "{\"name\":\"Benchmark $build\",\"apiKey\":\"$key\"}")"
+    wrk -t 2 -c 32 -d "${DURATION}s" -s "$BENCH_DIR/flow-push.lua" "$GW_URL" \
+        -- "$(jq -r .id <<<"$account")" "$(jq -r .webhooks.flowToken <<<"$account")" "$list" >"$BENCH_WORK/wrk-$build.txt"
+    RSS_LOADED[$build]="$(rss_mib "$GW_PID")"
+    RPS[$build]="$(grep -o 'rps=[0-9]*' "$BENCH_WORK/wrk-$build.txt" | cut -d= -f2)"
+    log "$build, RSS after the webhook load: ${RSS_LOADED[$build]} MiB (${RPS[$build]} req/s)"
+    stop_process "$GW_PID"
+done
 
+goal() { awk -v v="$1" -v limit="$2" 'BEGIN { print (v < limit ? "met" : "MISSED") }'; }
+# One line of the table: label, then a figure per build and its ratio to the default build's.
+row() {
+    local label="$1" unit="$2"; shift 2
+    printf '  %-40s' "$label"
+    printf ' %8s %-3s' "$1" "$unit" "$2" "$unit" "$3" "$unit"
+    printf '  %5s %5s' "$(ratio "$2" "$1")" "$(ratio "$3" "$1")"
+}
+# shellcheck disable=SC2086
+median_of() { median ${1}; }
 echo
-echo "start-up and memory (JVM options: $BENCH_JAVA_OPTS)"
-printf '  %-42s %8s ms   (Quarkus: %s s)\n' "first start, migrating an empty database" "${first% *}" "${first#* }"
-printf '  %-42s %8s ms   (Quarkus: %s s)   goal < 2000 ms: %s\n' "start, median of $STARTS" "$READY_MEDIAN" "$QUARKUS_MEDIAN" \
-    "$(awk -v v="$READY_MEDIAN" 'BEGIN { print (v < 2000 ? "met" : "MISSED") }')"
-printf '  %-42s %8s MiB  goal < 200 MiB: %s\n' "RSS idle" "$RSS_IDLE" "$(awk -v v="$RSS_IDLE" 'BEGIN { print (v < 200 ? "met" : "MISSED") }')"
-printf '  %-42s %8s MiB\n' "RSS after ${DURATION}s of webhook load" "$RSS_LOADED"
+echo "start-up and memory, $(date -u '+%Y-%m-%d %H:%M'), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  default: $DEFAULT_JAVA_VERSION, $BENCH_JAVA_OPTS"
+echo "  aot:     $AOT_JAVA_VERSION, $AOT_CACHE_OPTS $AOT_JAVA_OPTS (nocache: without -XX:AOTCache)"
+printf '  %-40s %12s %12s %12s  %5s %5s\n' "" default nocache aot "nc/d" "aot/d"
+row "first start, migrating (ms)" ms "${FIRST[default]% *}" "${FIRST[nocache]% *}" "${FIRST[aot]% *}"; echo
+row "start to ready, median of $STARTS" ms "$(median_of "${READY[default]}")" "$(median_of "${READY[nocache]}")" "$(median_of "${READY[aot]}")"
+echo "   goal < 1000 ms: $(goal "$(median_of "${READY[aot]}")" 1000)"
+row "Quarkus \"started in\", median" s "$(median_of "${QUARKUS[default]}")" "$(median_of "${QUARKUS[nocache]}")" "$(median_of "${QUARKUS[aot]}")"; echo
+row "JVM CPU time until ready, median" ms "$(median_of "${CPU[default]}")" "$(median_of "${CPU[nocache]}")" "$(median_of "${CPU[aot]}")"; echo
+row "RSS idle (${IDLE_SECONDS} s after ready)" MiB "${RSS_IDLE[default]}" "${RSS_IDLE[nocache]}" "${RSS_IDLE[aot]}"
+echo "   goal < 200 MB: $(goal "$(awk -v m="${RSS_IDLE[aot]}" 'BEGIN { print m * 1.048576 }')" 200)"
+row "RSS after ${DURATION} s of webhook load" MiB "${RSS_LOADED[default]}" "${RSS_LOADED[nocache]}" "${RSS_LOADED[aot]}"; echo
+row "webhook load (req/s)" /s "${RPS[default]}" "${RPS[nocache]}" "${RPS[aot]}"; echo
+for build in "${BUILDS[@]}"; do
+    echo "  $build: ready after ${READY[$build]}ms; CPU ${CPU[$build]}ms"
+done

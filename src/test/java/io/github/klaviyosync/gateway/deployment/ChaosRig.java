@@ -79,6 +79,11 @@ final class ChaosRig implements AutoCloseable {
 
     /** A gateway on the rig's database and simulator, ready; {@code extra} adds or overrides variables. */
     Gateway startGateway(Map<String, String> extra) throws Exception {
+        return startGateway(extra, List.of());
+    }
+
+    /** As {@link #startGateway(Map)}, with extra JVM options (see {@link PackagedApp#start(Map, List)}). */
+    Gateway startGateway(Map<String, String> extra, List<String> jvmOptions) throws Exception {
         int port = freePort();
         int managementPort = freePort();
         Map<String, String> variables = new HashMap<>();
@@ -91,7 +96,7 @@ final class ChaosRig implements AutoCloseable {
         variables.put("GATEWAY_CRYPTO_KEY", CRYPTO_KEY);
         variables.put("GATEWAY_KLAVIYO_BASE_URL", "http://localhost:" + simulatorServer.actualPort());
         variables.putAll(extra);
-        PackagedApp app = PackagedApp.start(variables);
+        PackagedApp app = PackagedApp.start(variables, jvmOptions);
         apps.add(app);
         Gateway gateway = new Gateway(app, "http://localhost:" + port, "http://localhost:" + managementPort);
         app.awaitOk(gateway.management() + "/q/health/ready", START_TIMEOUT);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PackagedApp implements AutoCloseable {
 
-    static final Path APP_DIR = Path.of("target", "quarkus-app");
+    /** The build under test: the default one, or the aot profile's ({@code gateway.app.dir}, set by failsafe). */
+    static final Path APP_DIR = Path.of(System.getProperty("gateway.app.dir", "target/quarkus-app"));
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final Process process;
@@ -45,10 +47,15 @@ final class PackagedApp implements AutoCloseable {
      * (none inherited from the test JVM's environment), in an empty working directory of its own.
      */
     static PackagedApp start(Map<String, String> variables) {
+        return start(variables, List.of());
+    }
+
+    /** As {@link #start(Map)}, with extra JVM options before {@code -jar} (the AOT training run's recording flags). */
+    static PackagedApp start(Map<String, String> variables, List<String> jvmOptions) {
         try {
             Path workDir = Files.createTempDirectory("gateway-it-");
             Path log = Files.createTempFile("gateway-it-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command(workDir.resolve("tmp")))
+            ProcessBuilder builder = new ProcessBuilder(command(workDir.resolve("tmp"), jvmOptions))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -67,7 +74,7 @@ final class PackagedApp implements AutoCloseable {
         return "true".equals(System.getProperty("quarkus.native.enabled"));
     }
 
-    private static List<String> command(Path tmp) {
+    private static List<String> command(Path tmp, List<String> jvmOptions) {
         Path executable = isNativeBuild()
                 ? Path.of(System.getProperty("native.image.path"))
                 : APP_DIR.resolve("quarkus-run.jar").toAbsolutePath();
@@ -78,7 +85,10 @@ final class PackagedApp implements AutoCloseable {
             return List.of(executable.toAbsolutePath().toString(), "-Djava.io.tmpdir=" + tmp);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Xmx256m", "-Djava.io.tmpdir=" + tmp, "-jar", executable.toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Djava.io.tmpdir=" + tmp));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", executable.toString()));
+        return command;
     }
 
     /** Polls {@code url} until it answers 200 and returns the body; fails when the process ends first or time runs out. */
