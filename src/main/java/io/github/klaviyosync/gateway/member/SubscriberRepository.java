@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.ArrayList;
@@ -186,19 +185,7 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
                 .filter(Objects::nonNull)
                 .max(Instant::compareTo)
                 .orElse(null);
-        Tuple parameters = Tuple.tuple()
-                .addArrayOfString(Rows.column(people, KlaviyoPerson::profileId, String[]::new))
-                .addArrayOfString(Rows.column(people, KlaviyoPerson::email, String[]::new))
-                .addArrayOfString(Rows.column(people, person -> person.phone().e164(), String[]::new))
-                .addArrayOfString(Rows.column(people, person -> person.phone().raw(), String[]::new))
-                .addArrayOfBoolean(Rows.column(people, person -> person.phone().invalid(), Boolean[]::new))
-                .addArrayOfString(Rows.column(people, KlaviyoPerson::firstName, String[]::new))
-                .addArrayOfString(Rows.column(people, KlaviyoPerson::lastName, String[]::new))
-                .addArrayOfString(Rows.column(people, KlaviyoPerson::smsConsent, String[]::new))
-                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.smsConsentAt()), OffsetDateTime[]::new))
-                .addArrayOfString(Rows.column(people, KlaviyoPerson::emailConsent, String[]::new))
-                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.emailConsentAt()), OffsetDateTime[]::new))
-                .addArrayOfOffsetDateTime(Rows.column(people, person -> Rows.timestamp(person.klaviyoUpdated()), OffsetDateTime[]::new))
+        Tuple parameters = KlaviyoPerson.columns(people)
                 .addUUID(lease.accountId())
                 .addOffsetDateTime(Rows.timestamp(cursor))
                 .addString(nextUrl)
