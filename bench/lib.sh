@@ -203,3 +203,70 @@ ratio() {
 now_ms() {
     date +%s%3N
 }
+
+# --- CPU split ------------------------------------------------------------------------------
+
+# CPU ticks (user + system, 1/CLK_TCK s) of the processes $@ and their threads; gone ones count 0.
+cpu_ticks() {
+    local total=0 pid fields
+    for pid in "$@"; do
+        # Field 2 (comm) may hold spaces: cut after its closing parenthesis; utime and stime are 14, 15.
+        fields="$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null)" || continue
+        total=$(( total + $(awk '{ print $12 + $13 }' <<<"$fields") ))
+    done
+    echo "$total"
+}
+
+# The server processes serving database $1 (backends, by their process title), on this machine.
+db_backends() {
+    local pid
+    for pid in $(pgrep -f "^postgres: .* $1 " || true); do
+        echo "$pid"
+    done
+}
+
+# The whole machine's busy ticks (all CPUs), from /proc/stat.
+machine_busy_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# cpu_split WINDOW DB NAME=PID... : samples the CPU of each named process and of database DB's
+# backends (named postgres) over the middle of a run: from 1 s after now to WINDOW - 1 s. Prints
+# "name percent" lines (100% = one core), plus "rest" (everything else on the machine, other
+# users' builds included) and "idle" of the 100 * cores available.
+cpu_split() {
+    local window="$1" db="$2"; shift 2
+    local tck cores names=() pids=() pair
+    tck="$(getconf CLK_TCK)"
+    cores="$(nproc)"
+    for pair in "$@"; do
+        names+=("${pair%%=*}")
+        pids+=("${pair#*=}")
+    done
+    sleep 1
+    local backends before=() machine_before start_ns
+    mapfile -t backends < <(db_backends "$db")
+    for pair in "${pids[@]}"; do before+=("$(cpu_ticks "$pair")"); done
+    local pg_before
+    pg_before="$(cpu_ticks "${backends[@]}")"
+    machine_before="$(machine_busy_ticks)"
+    start_ns="$(date +%s%N)"
+    sleep $(( window - 2 ))
+    local elapsed_ticks i used sum=0 pg_used machine_used
+    for i in "${!pids[@]}"; do
+        used=$(( $(cpu_ticks "${pids[$i]}") - ${before[$i]} ))
+        sum=$(( sum + used ))
+        printf '%s %s\n' "${names[$i]}" "$used"
+    done
+    pg_used=$(( $(cpu_ticks "${backends[@]}") - pg_before ))
+    machine_used=$(( $(machine_busy_ticks) - machine_before ))
+    elapsed_ticks=$(( ($(date +%s%N) - start_ns) * tck / 1000000000 ))
+    printf '%s %s\n' postgres "$pg_used" rest $(( machine_used - sum - pg_used )) \
+        idle $(( elapsed_ticks * cores - machine_used )) elapsed "$elapsed_ticks"
+}
+
+# Formats cpu_split's lines as "name N%, ..." (percent of one core).
+cpu_percentages() {
+    awk '$1 == "elapsed" { e = $2; next } { name[++n] = $1; t[n] = $2 }
+         END { for (i = 1; i <= n; i++) printf "%s%s %.0f%%", (i > 1 ? ", " : ""), name[i], (e ? 100 * t[i] / e : 0); print "" }'
+}
