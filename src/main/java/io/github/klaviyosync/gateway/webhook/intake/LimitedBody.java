@@ -39,6 +39,8 @@ final class LimitedBody implements Handler<Buffer> {
         LimitedBody body = new LimitedBody(context, limit, whole);
         request.handler(body);
         request.endHandler(ignored -> body.ended());
+        // A client gone in the middle of its body: nothing to answer, nothing to store, nothing to log.
+        request.exceptionHandler(ignored -> body.refused = true);
         if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaderValues.CONTINUE, true)) {
             context.response().writeContinue();
         }
