@@ -251,3 +251,75 @@ thread_cpu() {
     done | awk -F'\t' -v hz="$hz" '{ cpu[$1] += $2 } END { for (n in cpu) if (cpu[n] > 0) printf "%.2f\t%s\n", cpu[n] / hz, n }' \
         | sort -rn | head -12
 }
+
+# --- CPU split ------------------------------------------------------------------------------
+
+# CPU ticks (user + system, 1/CLK_TCK s) of the processes $@, all their threads; gone ones count 0.
+cpu_ticks() {
+    local pid files=()
+    for pid in "$@"; do files+=("/proc/$pid/stat"); done
+    (( ${#files[@]} )) || { echo 0; return; }
+    # Field 2 (comm) may hold spaces: cut after its closing parenthesis; utime and stime are then 12, 13.
+    { cat "${files[@]}" 2>/dev/null || true; } | awk '{ sub(/^.*\) /, ""); total += $12 + $13 } END { print total + 0 }'
+}
+
+# The server processes serving database $1 (backends, by their process title), on this machine.
+db_backends() {
+    local pid
+    for pid in $(pgrep -f "^postgres: .* $1 " || true); do
+        echo "$pid"
+    done
+}
+
+# The whole machine's busy ticks (all CPUs), from /proc/stat.
+machine_busy_ticks() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# cpu_split WINDOW DB NAME=PID... : samples the CPU of each named process and of database DB's
+# backends (named postgres) over the middle of a run that started now and lasts WINDOW seconds: from
+# 1 s in to 3 s before its end (sampling itself takes time on a loaded machine). Prints "name ticks"
+# lines, then "rest" (everything else on the machine, other users' builds included), "idle" (of all
+# cores) and "elapsed" (ticks of one core); a process gone before the end counts as "gone".
+cpu_split() {
+    local window="$1" db="$2"; shift 2
+    local started_ns tck cores names=() pids=() pair
+    started_ns="$(date +%s%N)"
+    tck="$(getconf CLK_TCK)"
+    cores="$(nproc)"
+    for pair in "$@"; do
+        names+=("${pair%%=*}")
+        pids+=("${pair#*=}")
+    done
+    sleep 1
+    local backends before=() pg_before machine_before start_ns
+    mapfile -t backends < <(db_backends "$db")
+    for pair in "${pids[@]}"; do before+=("$(cpu_ticks "$pair")"); done
+    pg_before="$(cpu_ticks "${backends[@]}")"
+    machine_before="$(machine_busy_ticks)"
+    start_ns="$(date +%s%N)"
+    sleep "$(awk -v end="$(( started_ns + (window - 3) * 1000000000 ))" -v now="$(date +%s%N)" \
+        'BEGIN { s = (end - now) / 1e9; print (s > 0 ? s : 0) }')"
+    local elapsed_ticks i used sum=0 pg_used machine_used
+    for i in "${!pids[@]}"; do
+        if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+            printf '%s gone\n' "${names[$i]}"
+            continue
+        fi
+        used=$(( $(cpu_ticks "${pids[$i]}") - ${before[$i]} ))
+        sum=$(( sum + used ))
+        printf '%s %s\n' "${names[$i]}" "$used"
+    done
+    pg_used=$(( $(cpu_ticks "${backends[@]}") - pg_before ))
+    machine_used=$(( $(machine_busy_ticks) - machine_before ))
+    elapsed_ticks=$(( ($(date +%s%N) - start_ns) * tck / 1000000000 ))
+    printf '%s %s\n' postgres "$pg_used" rest $(( machine_used - sum - pg_used )) \
+        idle $(( elapsed_ticks * cores - machine_used )) elapsed "$elapsed_ticks"
+}
+
+# Formats cpu_split's lines as "name N%, ..." (percent of one core).
+cpu_percentages() {
+    awk '$1 == "elapsed" { e = $2; next } { name[++n] = $1; t[n] = $2 }
+         END { for (i = 1; i <= n; i++) printf "%s%s %s", (i > 1 ? ", " : ""), name[i],
+                   (t[i] == "gone" ? "(gone)" : sprintf("%.0f%%", e ? 100 * t[i] / e : 0)); print "" }'
+}

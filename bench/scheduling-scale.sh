@@ -62,32 +62,26 @@ pg "$db" -c "\\copy account (id, name, klaviyo_account_id, api_key_enc) from '$B
          -c "create table bench_first_due as select id as list_id, next_sync_at as due from klaviyo_list"
 log "loaded $(pg_value "$db" "select count(*) from account") accounts, $(pg_value "$db" "select count(*) from klaviyo_list") lists"
 
-# CPU seconds (user + system) of processes, from /proc; a process gone since counts nothing.
-cpu_seconds() {
-    local ticks=0 pid
-    for pid in "$@"; do
-        [[ -r "/proc/$pid/stat" ]] && ticks=$(( ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat") ))
-    done
-    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+# CPU seconds (user + system) of processes (lib.sh's cpu_ticks), two decimals.
+cpu_total() {
+    awk -v t="$(cpu_ticks "$@")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
 }
-# The PostgreSQL backends serving this benchmark's database (the gateway's pool).
-db_backends() { pgrep -f "^postgres: .* $db " | tr '\n' ' '; }
 
 start_gateway "$db" gateway GATEWAY_SYNC_MEMBER_INTERVAL="$INTERVAL"
 RUN_SECONDS=$(( INTERVALS * INTERVAL_SECONDS + 30 ))
 log "one instance, interval $INTERVAL: measuring for ${RUN_SECONDS}s"
 RUNS_BEFORE="$(pg_value "$db" "select count(*) from sync_run where kind = 'members' and status <> 'running'")"
-read -r -a BACKENDS <<<"$(db_backends)"
-CPU_GW_0="$(cpu_seconds "$GW_PID")" CPU_SIM_0="$(cpu_seconds "$SIM_PID")" CPU_PG_0="$(cpu_seconds "${BACKENDS[@]}")"
+mapfile -t BACKENDS < <(db_backends "$db")
+CPU_GW_0="$(cpu_total "$GW_PID")" CPU_SIM_0="$(cpu_total "$SIM_PID")" CPU_PG_0="$(cpu_total "${BACKENDS[@]}")"
 for (( waited = 0; waited < RUN_SECONDS; waited += 60 )); do
     sleep $(( RUN_SECONDS - waited < 60 ? RUN_SECONDS - waited : 60 ))
     log "  runs: $(pg_value "$db" "select count(*) || ' started, ' || count(*) filter (where status = 'failed') || ' failed' from sync_run where kind = 'members'"), RSS $(rss_mib "$GW_PID") MiB"
 done
 # Backends opened during the run count from zero (their whole life lies in it).
-read -r -a BACKENDS_END <<<"$(db_backends)"
-CPU_GW="$(awk -v a="$CPU_GW_0" -v b="$(cpu_seconds "$GW_PID")" 'BEGIN { printf "%.1f", b - a }')"
-CPU_SIM="$(awk -v a="$CPU_SIM_0" -v b="$(cpu_seconds "$SIM_PID")" 'BEGIN { printf "%.1f", b - a }')"
-CPU_PG="$(awk -v a="$CPU_PG_0" -v b="$(cpu_seconds "${BACKENDS_END[@]}")" 'BEGIN { printf "%.1f", b - a }')"
+mapfile -t BACKENDS_END < <(db_backends "$db")
+CPU_GW="$(awk -v a="$CPU_GW_0" -v b="$(cpu_total "$GW_PID")" 'BEGIN { printf "%.1f", b - a }')"
+CPU_SIM="$(awk -v a="$CPU_SIM_0" -v b="$(cpu_total "$SIM_PID")" 'BEGIN { printf "%.1f", b - a }')"
+CPU_PG="$(awk -v a="$CPU_PG_0" -v b="$(cpu_total "${BACKENDS_END[@]}")" 'BEGIN { printf "%.1f", b - a }')"
 SYNCED="$(( $(pg_value "$db" "select count(*) from sync_run where kind = 'members' and status <> 'running'") - RUNS_BEFORE ))"
 GW_RSS="$(rss_mib "$GW_PID")"
 stop_process "$GW_PID"

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -35,6 +37,10 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
      * accounts, so one account's backlog never starves the others. The due and lease conditions are
      * repeated on the locked row so that, after waiting for a concurrent claimer, Postgres re-checks them.
      */
+    /** The lists a run of flow pushes names (hot path: every apply pass; an array of Klaviyo ids). */
+    static final String IDS_BY_KLAVIYO_IDS = """
+            select id, klaviyo_list_id from klaviyo_list where account_id = $1 and klaviyo_list_id = any($2::text[])""";
+
     static final String CLAIM = """
             with busy as (
                 select account_id, count(*) as leased
@@ -185,12 +191,20 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
         return find("accountId = ?1 and klaviyoListId = ?2", accountId, klaviyoListId).firstResult();
     }
 
-    /** The account's lists with these Klaviyo ids (those the gateway knows). */
-    @WithSession
-    public Uni<List<KlaviyoList>> findByKlaviyoIds(UUID accountId, Collection<String> klaviyoListIds) {
-        return klaviyoListIds.isEmpty()
-                ? Uni.createFrom().item(List.of())
-                : list("accountId = ?1 and klaviyoListId in ?2", accountId, klaviyoListIds);
+    /** The ids of the account's lists with these Klaviyo ids (those the gateway knows), by Klaviyo's id; no ORM session. */
+    public Uni<Map<String, Long>> idsByKlaviyoIds(SqlConnection connection, UUID accountId, Collection<String> klaviyoListIds) {
+        if (klaviyoListIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return connection.preparedQuery(IDS_BY_KLAVIYO_IDS)
+                .execute(Tuple.of(accountId, klaviyoListIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Long> ids = new HashMap<>();
+                    for (Row row : rows) {
+                        ids.put(row.getString("klaviyo_list_id"), row.getLong("id"));
+                    }
+                    return ids;
+                });
     }
 
     /** The list row locked until the transaction ends, so concurrent changes of its sync state queue up. */

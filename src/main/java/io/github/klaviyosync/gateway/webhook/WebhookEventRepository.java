@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,23 +28,38 @@ import java.util.UUID;
 public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
 
     /*
-     * Inbox insert, one per event of a group commit (hot path; ON CONFLICT): the request was verified
-     * with credentials read earlier (perhaps from an instance's cache), so the row goes in only if the
-     * account still holds them, checked in the same statement: a rotated-out token or a replaced secret
-     * is never accepted, whichever instance changed it.
+     * Inbox insert of a whole group commit in one statement (hot path; typed arrays, ON CONFLICT): each
+     * request was verified with credentials read earlier (perhaps from an instance's cache), so an
+     * event goes in only if its account still holds them, checked in the same statement: a rotated-out
+     * token or a replaced secret is never accepted, whichever instance changed it. One row per event,
+     * in the order given: allowed, and inserted (a system event already stored, or given twice, is
+     * inserted once: the first time it is given).
      */
     static final String INSERT_CHECKED = """
-            with allowed as (
-                select 1 from account
-                where id = $1::uuid and status <> $10::text
-                  and case when $2::text = $11::text then flow_token_hash = $7::text
-                           else webhook_secret_enc = $8::bytea and klaviyo_account_id is not distinct from $9::text end),
+            with input as (
+                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                                     $7::text[], $8::bytea[], $9::text[])
+                    with ordinality as i(account_id, kind, external_id, topic, payload, occurred_at,
+                                         flow_token_hash, webhook_secret_enc, klaviyo_account_id, n)),
+            allowed as (
+                select i.* from input i join account a on a.id = i.account_id
+                where a.status <> $10::text
+                  and case when i.kind = $11::text then a.flow_token_hash = i.flow_token_hash
+                           else a.webhook_secret_enc = i.webhook_secret_enc
+                                and a.klaviyo_account_id is not distinct from i.klaviyo_account_id end),
             inserted as (
                 insert into webhook_event (account_id, kind, external_id, topic, payload, occurred_at)
-                select $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::timestamptz from allowed
+                select account_id, kind, external_id, topic, payload, occurred_at from allowed order by n
                 on conflict (account_id, external_id) do nothing
-                returning 1)
-            select (select count(*) from allowed) as allowed, (select count(*) from inserted) as inserted""";
+                returning account_id, external_id)
+            select a.n is not null as allowed,
+                   a.n is not null and (i.external_id is null
+                       or (exists (select 1 from inserted s
+                                   where s.account_id = i.account_id and s.external_id = i.external_id)
+                           and i.n = (select min(b.n) from allowed b
+                                      where b.account_id = i.account_id and b.external_id = i.external_id))) as inserted
+            from input i left join allowed a on a.n = i.n
+            order by i.n""";
 
     /** Serialises claimers (an advisory lock, held to the end of the claim's transaction). */
     static final String LOCK_CLAIMERS = "select pg_advisory_xact_lock($1)";
@@ -102,8 +118,16 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             delete from webhook_event where id in (
                 select id from webhook_event where account_id = $1 limit $2)""";
 
+    /** The payloads of claimed events, for planning their apply (hot path: every pass; an array of ids). */
+    static final String CLAIMED_PAYLOADS = """
+            select id, payload, received_at from webhook_event where id = any($1::bigint[]) and account_id = $2""";
+
     /** An event claimed by a pass: its id and account (events of one account are applied in id order). */
     public record Claimed(long id, UUID accountId, WebhookKind kind) {
+    }
+
+    /** A claimed event's payload as stored, and when it was received. */
+    public record StoredPayload(long id, String payload, Instant receivedAt) {
     }
 
     /** What the inbox did with one event. */
@@ -125,10 +149,18 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
         return find("id = ?1 and accountId = ?2", eventId, accountId).firstResult();
     }
 
-    /** The events with these ids (any order). */
-    @WithSession
-    public Uni<List<WebhookEvent>> listByIds(Collection<Long> ids) {
-        return list("id in ?1", ids);
+    /** The payloads of the account's events with these ids (any order), read without an ORM session. */
+    public Uni<List<StoredPayload>> payloads(SqlConnection connection, UUID accountId, Collection<Long> ids) {
+        return connection.preparedQuery(CLAIMED_PAYLOADS)
+                .execute(Tuple.of(ids.toArray(Long[]::new), accountId))
+                .map(rows -> {
+                    List<StoredPayload> payloads = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        payloads.add(new StoredPayload(row.getLong("id"), row.getString("payload"),
+                                Rows.instant(row, "received_at")));
+                    }
+                    return payloads;
+                });
     }
 
     /** Replay: the event is due now, as if just received; false when the account has no such event. */
@@ -140,12 +172,8 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
 
     /** Stores events, each only where the account still holds {@code verifiedWith}; one outcome per event, in order. */
     public Uni<List<Stored>> insertChecked(SqlConnection connection, List<WebhookCredentials> verifiedWith, List<NewEvent> events) {
-        List<Tuple> rows = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            rows.add(insertRow(verifiedWith.get(i), events.get(i)));
-        }
         return connection.preparedQuery(INSERT_CHECKED)
-                .executeBatch(rows)
+                .execute(insertRows(verifiedWith, events))
                 .map(WebhookEventRepository::outcomes);
     }
 
@@ -210,26 +238,53 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
                 .map(rows -> rows.rowCount());
     }
 
-    private static Tuple insertRow(WebhookCredentials verifiedWith, NewEvent event) {
-        byte[] secret = verifiedWith.webhookSecretSealed();
-        return Tuple.of(event.accountId(), event.kind().wire(), event.externalId(), event.topic())
-                .addString(event.payload())
-                .addOffsetDateTime(Rows.timestamp(event.occurredAt()))
-                .addString(verifiedWith.flowTokenHash())
-                .addValue(secret == null ? null : Buffer.buffer(secret))
-                .addString(verifiedWith.klaviyoAccountId())
+    /** The events as the columns of INSERT_CHECKED: one array per column, event i at index i. */
+    private static Tuple insertRows(List<WebhookCredentials> verifiedWith, List<NewEvent> events) {
+        int size = events.size();
+        UUID[] accounts = new UUID[size];
+        String[] kinds = new String[size];
+        String[] externalIds = new String[size];
+        String[] topics = new String[size];
+        String[] payloads = new String[size];
+        OffsetDateTime[] occurredAt = new OffsetDateTime[size];
+        String[] tokenHashes = new String[size];
+        Buffer[] secrets = new Buffer[size];
+        String[] klaviyoAccounts = new String[size];
+        for (int i = 0; i < size; i++) {
+            NewEvent event = events.get(i);
+            WebhookCredentials credentials = verifiedWith.get(i);
+            accounts[i] = event.accountId();
+            kinds[i] = event.kind().wire();
+            externalIds[i] = event.externalId();
+            topics[i] = event.topic();
+            payloads[i] = event.payload();
+            occurredAt[i] = Rows.timestamp(event.occurredAt());
+            tokenHashes[i] = credentials.flowTokenHash();
+            byte[] secret = credentials.webhookSecretSealed();
+            secrets[i] = secret == null ? null : Buffer.buffer(secret);
+            klaviyoAccounts[i] = credentials.klaviyoAccountId();
+        }
+        return Tuple.tuple()
+                .addArrayOfUUID(accounts)
+                .addArrayOfString(kinds)
+                .addArrayOfString(externalIds)
+                .addArrayOfString(topics)
+                .addArrayOfString(payloads)
+                .addArrayOfOffsetDateTime(occurredAt)
+                .addArrayOfString(tokenHashes)
+                .addValue(secrets)
+                .addArrayOfString(klaviyoAccounts)
                 .addString(AccountStatus.DELETED.wire())
                 .addString(WebhookKind.FLOW.wire());
     }
 
-    private static List<Stored> outcomes(RowSet<Row> first) {
-        List<Stored> outcomes = new ArrayList<>();
-        for (RowSet<Row> result = first; result != null; result = result.next()) {
-            Row row = Rows.single(result);
-            if (row.getLong("allowed") == 0) {
+    private static List<Stored> outcomes(RowSet<Row> rows) {
+        List<Stored> outcomes = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            if (!row.getBoolean("allowed")) {
                 outcomes.add(Stored.REFUSED);
             } else {
-                outcomes.add(row.getLong("inserted") > 0 ? Stored.STORED : Stored.DUPLICATE);
+                outcomes.add(row.getBoolean("inserted") ? Stored.STORED : Stored.DUPLICATE);
             }
         }
         return outcomes;

@@ -51,8 +51,8 @@ class SchemaAtScaleTest {
             "member.MembershipRepository", List.of("COMMIT_PAGE", "APPLY_PUSHES", "MARK_UNSTAMPED"),
             "member.SubscriberRepository", List.of("STORE_FROM_KLAVIYO", "SWEEP_PAGE", "APPLY_SMS_CONSENT_EVENT", "MOVE_TO_SURVIVOR",
                     "UNCONFIRMED_PUSHED"),
-            "list.ListRepository", List.of("CREATE_PUSHED", "REQUEST_POLL", "COMPLETE", "RELEASE_FAILED"),
-            "webhook.WebhookEventRepository", List.of("INSERT_CHECKED", "LOCK_CLAIMED", "MARK_APPLIED"));
+            "list.ListRepository", List.of("CREATE_PUSHED", "REQUEST_POLL", "COMPLETE", "RELEASE_FAILED", "IDS_BY_KLAVIYO_IDS"),
+            "webhook.WebhookEventRepository", List.of("INSERT_CHECKED", "LOCK_CLAIMED", "MARK_APPLIED", "CLAIMED_PAYLOADS"));
 
     private static EmbeddedPostgresServer database;
 

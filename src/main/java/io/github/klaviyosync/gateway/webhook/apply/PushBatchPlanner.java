@@ -5,13 +5,14 @@ import io.github.klaviyosync.gateway.member.PhoneNumbers;
 import io.github.klaviyosync.gateway.member.PushedMember;
 import io.github.klaviyosync.gateway.webhook.FlowPush;
 import io.github.klaviyosync.gateway.webhook.UnappliableEvent;
-import io.github.klaviyosync.gateway.webhook.WebhookEvent;
 import io.github.klaviyosync.gateway.webhook.WebhookEventRepository;
 import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.Claimed;
+import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.StoredPayload;
 import io.github.klaviyosync.gateway.webhook.WebhookPayloads;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.UUID;
  * pushes that need nothing from Klaviyo (to a list the gateway knows) are written
  * together; any other push, or one whose stored payload does not read, stays on its own and is
  * planned and written one by one ({@link EventPlanner}), between the batches before and after it,
- * so order is kept. Two queries for the whole run: the events, and the lists they name.
+ * so order is kept. Two queries for the whole run: the events' payloads, and the lists they name.
  */
 @ApplicationScoped
 public class PushBatchPlanner {
@@ -32,9 +33,12 @@ public class PushBatchPlanner {
     private final ListRepository lists;
     private final WebhookPayloads payloads;
     private final PhoneNumbers phones;
+    private final Pool pool;
 
-    PushBatchPlanner(WebhookEventRepository events, ListRepository lists, WebhookPayloads payloads, PhoneNumbers phones) {
+    PushBatchPlanner(WebhookEventRepository events, ListRepository lists, WebhookPayloads payloads, PhoneNumbers phones,
+            Pool pool) {
         this.events = events;
+        this.pool = pool;
         this.lists = lists;
         this.payloads = payloads;
         this.phones = phones;
@@ -44,32 +48,29 @@ public class PushBatchPlanner {
     public record Step(List<PlannedPush> batch, Claimed single) {
     }
 
-    /** The run cut into steps, in arrival order. */
-    @WithSession
+    /**
+     * The run cut into steps, in arrival order. Read on one pooled connection without an ORM session:
+     * entities would cost a persistence context and an SQL translation per run size for two reads.
+     */
     public Uni<List<Step>> plan(UUID accountId, List<Claimed> run) {
-        return events.listByIds(run.stream().map(Claimed::id).toList())
+        return pool.withConnection(connection -> events.payloads(connection, accountId, run.stream().map(Claimed::id).toList())
                 .map(this::pushesById)
-                .chain(pushes -> knownLists(accountId, pushes).map(known -> steps(run, pushes, known)));
+                .chain(pushes -> lists.idsByKlaviyoIds(connection, accountId, namedLists(pushes))
+                        .map(known -> steps(run, pushes, known))));
     }
 
-    private Map<Long, Stored> pushesById(List<WebhookEvent> stored) {
+    private Map<Long, Stored> pushesById(List<StoredPayload> stored) {
         Map<Long, Stored> pushes = new HashMap<>();
-        stored.forEach(event -> pushes.put(event.id, new Stored(readable(event.payload), event)));
+        stored.forEach(event -> pushes.put(event.id(), new Stored(readable(event.payload()), event.receivedAt())));
         return pushes;
     }
 
-    private Uni<Map<String, Long>> knownLists(UUID accountId, Map<Long, Stored> pushes) {
-        List<String> named = pushes.values().stream()
+    private static List<String> namedLists(Map<Long, Stored> pushes) {
+        return pushes.values().stream()
                 .filter(stored -> stored.push() != null)
                 .map(stored -> stored.push().listId())
                 .distinct()
                 .toList();
-        return lists.findByKlaviyoIds(accountId, named)
-                .map(found -> {
-                    Map<String, Long> known = new HashMap<>();
-                    found.forEach(list -> known.put(list.klaviyoListId, list.id));
-                    return known;
-                });
     }
 
     private FlowPush readable(String payload) {
@@ -113,10 +114,10 @@ public class PushBatchPlanner {
         }
         PushedMember member = new PushedMember(listId, push.profileId(), FlowPush.given(push.email()),
                 phones.normalise(FlowPush.given(push.phoneNumber())), FlowPush.given(push.firstName()),
-                FlowPush.given(push.lastName()), stored.event().receivedAt);
+                FlowPush.given(push.lastName()), stored.receivedAt());
         return new PlannedPush(event, member);
     }
 
-    private record Stored(FlowPush push, WebhookEvent event) {
+    private record Stored(FlowPush push, Instant receivedAt) {
     }
 }
