@@ -121,8 +121,11 @@ public class MemberSyncService {
 
     private Uni<Outcome> commitAll(ListLease lease, StartedRun run, KlaviyoCredentials key, FullScan scan,
             Multi<Page<MemberProfile>> pages) {
+        // The next page is fetched while this one commits (concatenate's prefetch): commits stay one
+        // at a time and in order, and a sync that stops drops at most the one page fetched ahead.
         return pages
-                .onItem().transformToUniAndConcatenate(page -> commit(lease, run, scan, page))
+                .onItem().transformToUni(page -> commit(lease, run, scan, page))
+                .concatenate(true)
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .invoke(outcome -> backfillSizes.onPage(lease, run, key, outcome.pages()))
                 .collect().last();

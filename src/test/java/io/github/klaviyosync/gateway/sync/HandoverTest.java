@@ -73,7 +73,10 @@ class HandoverTest {
             Map<String, Object> run = row("select status, pages, error from sync_run where account_id = ?", accountId);
             assertEquals("failed", run.get("status"));
             assertTrue(((String) run.get("error")).startsWith("stopped after a committed page"), (String) run.get("error"));
-            assertEquals(requestsAtRelease, ((Number) run.get("pages")).longValue(), "every page fetched was committed");
+            long committed = ((Number) run.get("pages")).longValue();
+            assertTrue(requestsAtRelease - committed >= 0 && requestsAtRelease - committed <= 1,
+                    "every page fetched was committed, but the one fetched while the last commit ran: "
+                            + requestsAtRelease + " fetched, " + committed + " committed");
             assertTrue(requestsAtRelease < 20, "the sync stopped early: " + requestsAtRelease + " of 20 pages");
             Map<String, Object> list = row("select lease_owner, page_cursor, next_sync_at <= now() as due from klaviyo_list"
                     + " where account_id = ?", accountId);
