@@ -4,10 +4,13 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * One HTTP exchange with Klaviyo as the retry logic sees it: the status (0 when no answer came),
- * the headers that matter, the body as text, or the failure that stopped the exchange.
+ * the headers that matter, the body as bytes (Jackson reads UTF-8 bytes faster than text decoded
+ * first: a member page is 100 profiles), or the failure that stopped the exchange.
  */
 record Answer(int status, String contentType, String retryAfter, String rateLimitLimit,
-        String rateLimitRemaining, String rateLimitReset, String body, Throwable failure) {
+        String rateLimitRemaining, String rateLimitReset, byte[] body, Throwable failure) {
+
+    private static final byte[] EMPTY = new byte[0];
 
     static Answer of(Response response) {
         try (response) {
@@ -18,13 +21,23 @@ record Answer(int status, String contentType, String retryAfter, String rateLimi
                     response.getHeaderString("RateLimit-Limit"),
                     response.getHeaderString("RateLimit-Remaining"),
                     response.getHeaderString("RateLimit-Reset"),
-                    response.hasEntity() ? response.readEntity(String.class) : "",
+                    response.hasEntity() ? response.readEntity(byte[].class) : EMPTY,
                     null);
         }
     }
 
     static Answer failed(Throwable failure) {
-        return new Answer(0, null, null, null, null, null, "", failure);
+        return new Answer(0, null, null, null, null, null, EMPTY, failure);
+    }
+
+    /** Whether the body holds nothing but white space. */
+    boolean isBodyBlank() {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean isSuccess() {

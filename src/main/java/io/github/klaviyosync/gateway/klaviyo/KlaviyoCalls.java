@@ -1,6 +1,5 @@
 package io.github.klaviyosync.gateway.klaviyo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
@@ -10,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -174,7 +174,7 @@ class KlaviyoCalls {
     private Uni<JsonNode> parse(KlaviyoOperation operation, Answer answer) {
         try {
             return Uni.createFrom().item(mapper.readTree(answer.body()));
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) { // JsonProcessingException among them: bytes are read from memory
             return Uni.createFrom().failure(new KlaviyoException(
                     operation.operationId() + " answered " + answer.status() + " with a body that is not JSON",
                     answer.status(), List.of()));
@@ -182,12 +182,12 @@ class KlaviyoCalls {
     }
 
     private List<KlaviyoError> errorsOf(Answer answer) {
-        if (answer.isHtml() || answer.body() == null || answer.body().isBlank()) {
+        if (answer.isHtml() || answer.isBodyBlank()) {
             return List.of();
         }
         try {
             return JsonApiReader.errors(mapper.readTree(answer.body()));
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) { // JsonProcessingException among them: bytes are read from memory
             return List.of();
         }
     }
