@@ -3,22 +3,18 @@ package io.github.klaviyosync.gateway.member;
 import static io.github.klaviyosync.gateway.testsupport.RolledBack.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.klaviyosync.gateway.list.ListLease;
 import io.github.klaviyosync.gateway.member.MembershipRepository.FullScan;
 import io.github.klaviyosync.gateway.member.SubscriberRepository.Channel;
-import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
 import io.github.klaviyosync.gateway.testsupport.RolledBack;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +41,7 @@ class MemberChangeRecordingTest {
 
     @Test
     void aPageRecordsNewMembersAndChangedPeopleAndARepeatedPageRecordsNothing() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         List<List<String>> recorded = new ArrayList<>();
         RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, null, person("P1", "a@example.com", "+14155550101", "SUBSCRIBED", T0),
@@ -67,7 +63,7 @@ class MemberChangeRecordingTest {
 
     @Test
     void aFullSyncRecordsWhoLeftAndAMemberListedAgainRejoins() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         List<List<String>> recorded = new ArrayList<>();
         FullScan scan = new FullScan(1, Instant.now().plus(Duration.ofHours(1)));
         RolledBack.run(pool, connection -> fixture.create(connection)
@@ -75,7 +71,7 @@ class MemberChangeRecordingTest {
                         person("P3", null, null, null, T0)))
                 // A full sync whose pages list P1 and P3 only: P2 left.
                 .chain(() -> commit(connection, fixture, scan, person("P1", null, null, null, T0), person("P3", null, null, null, T0)))
-                .chain(() -> memberships.markUnstamped(connection, fixture.lease(), scan))
+                .chain(() -> memberships.markUnstamped(connection, fixture.lease(T0), scan))
                 .chain(() -> changes(connection, fixture)).invoke(recorded::add)
                 // The next poll lists P2 again.
                 .chain(() -> commit(connection, fixture, null, person("P2", null, null, null, T0)))
@@ -88,7 +84,7 @@ class MemberChangeRecordingTest {
 
     @Test
     void pushesRecordNewMembershipsAndThePushedPersonsContactButNeverTouchAPersonKlaviyosApiGave() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         List<String> recorded = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, null, person("KNOWN", "known@example.com", null, "SUBSCRIBED", T0)))
                 .chain(() -> memberships.applyPushes(connection, fixture.account, List.of(
@@ -105,7 +101,7 @@ class MemberChangeRecordingTest {
 
     @Test
     void aConsentEventRecordsAChangedWordOnlyAndAFetchedProfileRecordsWhatChanged() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         List<String> recorded = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, null, person("P1", "a@example.com", "+14155550101", "SUBSCRIBED", T0)))
                 // Older than the stored state: ignored. The same word, newer: no change. A new word: a change.
@@ -125,11 +121,11 @@ class MemberChangeRecordingTest {
         assertEquals(List.of("joined L P1", "consent - P1", "contact - P1"), recorded);
     }
 
-    private Uni<MembershipRepository.Committed> commit(SqlConnection connection, Fixture fixture, FullScan scan, KlaviyoPerson... people) {
-        return memberships.commitPage(connection, fixture.lease(), fixture.runId, scan, List.of(people), null, LEASE);
+    private Uni<MembershipRepository.Committed> commit(SqlConnection connection, ClaimedList fixture, FullScan scan, KlaviyoPerson... people) {
+        return memberships.commitPage(connection, fixture.lease(T0), fixture.runId, scan, List.of(people), null, LEASE);
     }
 
-    private static Uni<List<String>> changes(SqlConnection connection, Fixture fixture) {
+    private static Uni<List<String>> changes(SqlConnection connection, ClaimedList fixture) {
         return rows(connection, """
                 select c.type || ' ' || coalesce(l.klaviyo_list_id, '-') || ' ' || s.klaviyo_profile_id as change
                   from member_change c
@@ -144,35 +140,7 @@ class MemberChangeRecordingTest {
                 null, null, updated, T0);
     }
 
-    private static PushedMember push(Fixture fixture, String profileId, String email) {
+    private static PushedMember push(ClaimedList fixture, String profileId, String email) {
         return new PushedMember(fixture.listId, profileId, email, PHONES.normalise(null), null, null, T0.plusSeconds(300));
-    }
-
-    /** An account, a list claimed with {@link #token} and a running sync run, created in the test's transaction. */
-    private static final class Fixture {
-        final UUID account = UUID.randomUUID();
-        final UUID token = UUID.randomUUID();
-        long listId;
-        long runId;
-
-        Uni<Void> create(SqlConnection connection) {
-            return connection.preparedQuery("insert into account (id, name, api_key_enc) values ($1, 'test', '\\x00')")
-                    .execute(Tuple.of(account))
-                    .chain(() -> connection.preparedQuery("""
-                            insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, lease_owner, lease_token, lease_until)
-                            values ($1, 'L', 'List', 'discovery', 'instance', $2, now() + interval '1 minute') returning id""")
-                            .execute(Tuple.of(account, token)))
-                    .invoke(rows -> listId = rows.iterator().next().getLong("id"))
-                    .chain(() -> connection.preparedQuery("""
-                            insert into sync_run (account_id, list_id, kind, trigger) values ($1, $2, 'members', 'schedule') returning id""")
-                            .execute(Tuple.of(account, listId)))
-                    .invoke(rows -> runId = rows.iterator().next().getLong("id"))
-                    .replaceWithVoid();
-        }
-
-        ListLease lease() {
-            return new ListLease(listId, token, account, "L", null, null, SyncTrigger.SCHEDULE, false, T0, null, null, new byte[0],
-                    null, "instance");
-        }
     }
 }

@@ -44,7 +44,7 @@ class MembershipRepositoryTest {
 
     @Test
     void klaviyosNewerValuesWinAndAnOlderPageChangesNothingButConsentHoldsByItsOwnTime() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         Row stored = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, person("P1", "new@example.com", "+14155550101", "SUBSCRIBED",
                         T0.plusSeconds(60), T0.plusSeconds(60))))
@@ -62,7 +62,7 @@ class MembershipRepositoryTest {
 
     @Test
     void aPushCreatesAPushedPersonFollowsLaterPushesAndNeverChangesAPersonKlaviyosApiGave() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         List<Row> people = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, person("KNOWN", "known@example.com", "+14155550101", "SUBSCRIBED",
                         T0, T0)))
@@ -89,7 +89,7 @@ class MembershipRepositoryTest {
 
     @Test
     void aConsentEventChangesConsentOnlyOverAnOlderState() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         List<Boolean> changed = new ArrayList<>();
         Row stored = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, person("P1", null, null, "SUBSCRIBED", T0.plusSeconds(60), T0)))
@@ -107,7 +107,7 @@ class MembershipRepositoryTest {
 
     @Test
     void theMemberCountFollowsJoinsRemovalsRejoinsAndDeletionsWhateverWritesThem() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         List<Object> counts = new ArrayList<>();
         RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, person("P1", null, null, null, T0, T0), person("P2", null, null, null, T0, T0),
@@ -139,7 +139,7 @@ class MembershipRepositoryTest {
 
     @Test
     void aPageWhoseClaimIsNoLongerTheSyncsWritesNothing() {
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         Object people = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> Uni.createFrom().item(new ListLease(fixture.listId, UUID.randomUUID(), fixture.account, "L", null, null,
                         SyncTrigger.SCHEDULE, false, T0, null, null, new byte[0], null, "instance")))
@@ -154,7 +154,7 @@ class MembershipRepositoryTest {
     @Test
     void aPageCommitStaysPreparedOnItsConnection() {
         // Longer than the 2,048 characters the Vert.x client caches by default (db/PreparingPool).
-        Fixture fixture = new Fixture();
+        ClaimedList fixture = new ClaimedList();
         Object prepared = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> commit(connection, fixture, person("P1", null, "+14155550101", null, T0, T0)))
                 .chain(() -> commit(connection, fixture, person("P2", null, "+14155550102", null, T0, T0)))
@@ -165,16 +165,16 @@ class MembershipRepositoryTest {
         assertEquals(1L, prepared, "parsed and planned once per connection, not unnamed on every page");
     }
 
-    private Uni<MembershipRepository.Committed> commit(SqlConnection connection, Fixture fixture, KlaviyoPerson... people) {
-        return memberships.commitPage(connection, fixture.lease(), fixture.runId, null, List.of(people), null, LEASE);
+    private Uni<MembershipRepository.Committed> commit(SqlConnection connection, ClaimedList fixture, KlaviyoPerson... people) {
+        return memberships.commitPage(connection, fixture.lease(T0), fixture.runId, null, List.of(people), null, LEASE);
     }
 
-    private static Uni<Row> person(SqlConnection connection, Fixture fixture, String profileId) {
+    private static Uni<Row> person(SqlConnection connection, ClaimedList fixture, String profileId) {
         return rows(connection, "select * from subscriber where account_id = $1 and klaviyo_profile_id = $2", fixture.account, profileId)
                 .map(rows -> rows.get(0));
     }
 
-    private static Uni<Object> count(SqlConnection connection, Fixture fixture) {
+    private static Uni<Object> count(SqlConnection connection, ClaimedList fixture) {
         return value(connection, "select member_count from klaviyo_list where id = $1", fixture.listId);
     }
 
@@ -183,35 +183,7 @@ class MembershipRepositoryTest {
                 null, null, updated, T0);
     }
 
-    private static PushedMember push(Fixture fixture, String profileId, String email, String phone) {
+    private static PushedMember push(ClaimedList fixture, String profileId, String email, String phone) {
         return new PushedMember(fixture.listId, profileId, email, PHONES.normalise(phone), null, null, T0.plusSeconds(300));
-    }
-
-    /** An account, a list claimed with {@link #token} and a running sync run, created in the test's transaction. */
-    private static final class Fixture {
-        final UUID account = UUID.randomUUID();
-        final UUID token = UUID.randomUUID();
-        long listId;
-        long runId;
-
-        Uni<Void> create(SqlConnection connection) {
-            return connection.preparedQuery("insert into account (id, name, api_key_enc) values ($1, 'test', '\\x00')")
-                    .execute(Tuple.of(account))
-                    .chain(() -> connection.preparedQuery("""
-                            insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, lease_owner, lease_token, lease_until)
-                            values ($1, 'L', 'List', 'discovery', 'instance', $2, now() + interval '1 minute') returning id""")
-                            .execute(Tuple.of(account, token)))
-                    .invoke(rows -> listId = rows.iterator().next().getLong("id"))
-                    .chain(() -> connection.preparedQuery("""
-                            insert into sync_run (account_id, list_id, kind, trigger) values ($1, $2, 'members', 'schedule') returning id""")
-                            .execute(Tuple.of(account, listId)))
-                    .invoke(rows -> runId = rows.iterator().next().getLong("id"))
-                    .replaceWithVoid();
-        }
-
-        ListLease lease() {
-            return new ListLease(listId, token, account, "L", null, null, SyncTrigger.SCHEDULE, false, T0, null, null, new byte[0],
-                    null, "instance");
-        }
     }
 }
