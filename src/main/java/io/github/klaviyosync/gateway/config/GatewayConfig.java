@@ -380,6 +380,13 @@ public interface GatewayConfig {
         @WithDefault("4")
         int applyConcurrency();
 
+        /**
+         * Apply passes one instance runs at once: a wake-up while every pass waits (on one merchant's
+         * slow Klaviyo, say) starts another, which claims what the others do not hold.
+         */
+        @WithDefault("4")
+        int applyPasses();
+
         /** How long claimed events stay with the instance that claimed them, Klaviyo calls included. */
         @WithDefault("5m")
         Duration claimLease();

@@ -144,6 +144,30 @@ class WebhooksWithKlaviyoTest {
                 .then().statusCode(200).extract().path("data[0].source"));
     }
 
+    @Test
+    void oneMerchantsSlowKlaviyoDoesNotHoldUpAnotherMerchantsPush() {
+        // Merchant A's push names a list the gateway does not know: applying it waits on Klaviyo, slow here.
+        TestAccount slow = WebhookFixtures.account(accounts);
+        String unknownList = slow.klaviyo().createList("Slow shop's popup");
+        slow.klaviyo().faults().latency(Duration.ofSeconds(4));
+        WebhookRequests.flow(slow, WebhookFixtures.flowBody(unknownList, WebhookFixtures.profileId(), "", "")).then().statusCode(202);
+        Eventually.until(WAIT, "the slow merchant's push is being applied", () -> TestDatabase.count(
+                "select count(*) from webhook_event where account_id = ? and claimed_by is not null", slow.id()) == 1);
+
+        TestAccount account = WebhookFixtures.account(accounts);
+        String listId = WebhookFixtures.knownList(account);
+        String profileId = WebhookFixtures.profileId();
+        WebhookRequests.flow(account, WebhookFixtures.flowBody(listId, profileId, "", "")).then().statusCode(202);
+
+        Eventually.until(Duration.ofSeconds(2), "the other merchant's member is listed",
+                () -> memberIds(account.id(), listId).contains(profileId));
+        assertEquals("received", TestDatabase.value("select status from webhook_event where account_id = ?", slow.id()),
+                "meanwhile the slow merchant's push still waits on Klaviyo");
+        slow.klaviyo().faults().clear();
+        Eventually.until(WAIT, "the slow merchant's push is applied in the end", () -> "applied".equals(
+                TestDatabase.value("select status from webhook_event where account_id = ?", slow.id())));
+    }
+
     private static List<Object> memberIds(UUID accountId, String listId) {
         var response = given().auth().oauth2("test-token-for-the-test-suite")
                 .get("/api/accounts/{id}/lists/{listId}/members", accountId, listId);
