@@ -187,7 +187,7 @@ class KlaviyoCalls {
         }
         try {
             return JsonApiReader.errors(mapper.readTree(answer.body()));
-        } catch (IOException e) { // JsonProcessingException among them: bytes are read from memory
+        } catch (IOException e) {
             return List.of();
         }
     }

@@ -165,7 +165,7 @@ class SchemaAtScaleTest {
         String url = database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "preferQueryMode=simple";
         try (Connection connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, "");
              Statement statement = connection.createStatement()) {
-            return plan(statement, sql);
+            return plan(statement, "explain (generic_plan, format json) " + sql);
         } catch (SQLException e) {
             throw new IllegalStateException(name + " cannot be planned: " + e.getMessage(), e);
         }
@@ -174,15 +174,13 @@ class SchemaAtScaleTest {
     private static JsonNode customPlan(String prepare, String execute) throws SQLException, IOException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute(prepare);
-            try (ResultSet result = statement.executeQuery("explain (format json) " + execute)) {
-                result.next();
-                return new ObjectMapper().readTree(result.getString(1)).get(0).get("Plan");
-            }
+            return plan(statement, "explain (format json) " + execute);
         }
     }
 
-    private static JsonNode plan(Statement statement, String sql) throws SQLException, IOException {
-        try (ResultSet result = statement.executeQuery("explain (generic_plan, format json) " + sql)) {
+    /** The top node of the plan an {@code explain (format json)} prints. */
+    private static JsonNode plan(Statement statement, String explain) throws SQLException, IOException {
+        try (ResultSet result = statement.executeQuery(explain)) {
             result.next();
             return new ObjectMapper().readTree(result.getString(1)).get(0).get("Plan");
         }
