@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +29,8 @@ public class ChangeFeed {
      * A page after ($1, $2), at most $3 changes (a lateral join, so that the bounds come back on an
      * empty page too), each with the member's current state; whether ($1, $2) lies behind what
      * retention deleted; and whether committed changes wait behind an older transaction in flight.
+     * A person deleted since is named by the profile id their deletion's changes kept (V13); the
+     * other changes of a deleted person, naming no one, are passed over.
      */
     private static final String PAGE = """
             with bound as (
@@ -40,8 +43,8 @@ public class ChangeFeed {
               from bound b
              cross join member_change_horizon h
               left join lateral (
-                  select c.txid::text as txid, c.id, c.at, c.account_id, c.type, l.klaviyo_list_id, s.klaviyo_profile_id,
-                         s.email, s.phone_e164, s.phone_raw, s.sms_consent, s.email_consent, m.joined_at, m.source, m.removed_at
+                  select c.txid::text as txid, c.id, c.at, c.account_id, c.type, l.klaviyo_list_id,
+                         coalesce(s.klaviyo_profile_id, c.profile_id) as klaviyo_profile_id, s.id is null as person_gone, s.email, s.phone_e164, s.phone_raw, s.sms_consent, s.email_consent, m.joined_at, m.source, m.removed_at
                     from member_change c
                     left join subscriber s on s.id = c.subscriber_id
                     left join klaviyo_list l on l.id = c.list_id
@@ -137,6 +140,9 @@ public class ChangeFeed {
     }
 
     private static ChangeView view(ChangeCursor cursor, Row row) {
+        if (row.getBoolean("person_gone")) {
+            return personGone(cursor, row);
+        }
         boolean ofList = row.getString("klaviyo_list_id") != null && row.getString("source") != null;
         MemberView member = new MemberView(
                 row.getString("klaviyo_profile_id"),
@@ -150,5 +156,13 @@ public class ChangeFeed {
                 ofList ? Rows.instant(row, "removed_at") : null);
         return new ChangeView(cursor.encode(), Rows.instant(row, "at"), row.getUUID("account_id"),
                 row.getString("klaviyo_list_id"), row.getString("klaviyo_profile_id"), row.getString("type"), member);
+    }
+
+    /** A person deleted while on the list (merged into another profile in Klaviyo): off it since the change. */
+    private static ChangeView personGone(ChangeCursor cursor, Row row) {
+        Instant at = Rows.instant(row, "at");
+        MemberView member = new MemberView(row.getString("klaviyo_profile_id"), null, null, null, null, null, null, null, at);
+        return new ChangeView(cursor.encode(), at, row.getUUID("account_id"), row.getString("klaviyo_list_id"),
+                row.getString("klaviyo_profile_id"), row.getString("type"), member);
     }
 }

@@ -24,6 +24,7 @@ import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -340,6 +341,17 @@ class ProfileSweepTest {
         assertEquals(email, member.get("email"), "the membership follows the surviving id, with Klaviyo's values");
         assertEquals(false, value("select pushed from subscriber where account_id = ? and klaviyo_profile_id = ?", accountId, survivor));
         assertEquals("succeeded", lastSweep(accountId).get("status"));
+
+        // The change feed tells a consumer that the merged-away id left the list and the survivor joined it.
+        JsonPath feed = given().auth().oauth2(ApiFixtures.TOKEN).queryParam("accountId", accountId)
+                .get("/api/changes").then().statusCode(200).extract().jsonPath();
+        // (The pushed person's own join names no one once their row is gone, and is passed over.)
+        assertEquals(List.of("left", "joined"), feed.getList("data.type"));
+        assertEquals(List.of(mergedAway, survivor), feed.getList("data.profileId"));
+        assertEquals(List.of(listId, listId), feed.getList("data.listId"));
+        assertNotNull(feed.getString("data[0].member.removedAt"), "the merged-away member is off the list");
+        assertNull(feed.getString("data[0].member.email"), "a deleted person's data is not kept for the feed");
+        assertEquals(email, feed.getString("data[1].member.email"));
     }
 
     private UUID slowQuietAccount() {
