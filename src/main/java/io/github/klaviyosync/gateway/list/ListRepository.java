@@ -31,29 +31,32 @@ import java.util.UUID;
 @ApplicationScoped
 public class ListRepository implements PanacheRepository<KlaviyoList> {
 
+    /** The lists a run of flow pushes names (hot path: every apply pass; an array of Klaviyo ids). */
+    static final String IDS_BY_KLAVIYO_IDS = """
+            select id, klaviyo_list_id from klaviyo_list where account_id = $1 and klaviyo_list_id = any($2::text[])""";
+
     /*
      * Claim (SKIP LOCKED): due lists of active accounts, most urgent first, at most $3 per account
      * counting the leases the account's lists already hold on every instance; round-robin across
      * accounts, so one account's backlog never starves the others. The due and lease conditions are
      * repeated on the locked row so that, after waiting for a concurrent claimer, Postgres re-checks them.
+     * The statuses are written into the statement, not bound: klaviyo_list_due is partial on active
+     * lists, and a generic plan (which PostgreSQL may choose for a statement run this often) can use a
+     * partial index only when the statement itself says the status.
      */
-    /** The lists a run of flow pushes names (hot path: every apply pass; an array of Klaviyo ids). */
-    static final String IDS_BY_KLAVIYO_IDS = """
-            select id, klaviyo_list_id from klaviyo_list where account_id = $1 and klaviyo_list_id = any($2::text[])""";
-
     static final String CLAIM = """
             with busy as (
                 select account_id, count(*) as leased
                   from klaviyo_list
-                 where status = $5 and lease_until > now()
+                 where status = '%1$s' and lease_until > now()
                  group by account_id
             ), candidates as (
                 select l.id, l.account_id,
                        row_number() over (partition by l.account_id
                                           order by (l.pending_trigger is null), l.next_sync_at, l.id) as account_rank
                   from klaviyo_list l
-                  join account a on a.id = l.account_id and a.status = $6
-                 where l.status = $5
+                  join account a on a.id = l.account_id and a.status = '%2$s'
+                 where l.status = '%1$s'
                    and l.next_sync_at <= now()
                    and (l.lease_until is null or l.lease_until <= now())
             ), picked as (
@@ -62,7 +65,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                   join candidates c on c.id = l.id
                   left join busy b on b.account_id = c.account_id
                  where c.account_rank + coalesce(b.leased, 0) <= $3
-                   and l.status = $5
+                   and l.status = '%1$s'
                    and l.next_sync_at <= now()
                    and (l.lease_until is null or l.lease_until <= now())
                  order by c.account_rank, (l.pending_trigger is null), l.next_sync_at
@@ -78,7 +81,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
              where l.id = p.id and a.id = l.account_id
             returning l.id, l.lease_token, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
                       l.pending_trigger, l.pending_full, l.next_sync_at, l.full_scan_run, l.full_scan_started_at,
-                      a.api_key_enc, a.klaviyo_account_id""";
+                      a.api_key_enc, a.klaviyo_account_id""".formatted(ListStatus.ACTIVE.wire(), AccountStatus.ACTIVE.wire());
 
     /** Renewal of the leases of the claims a dispatcher's syncs still hold (an array of tokens). */
     static final String RENEW = """
@@ -228,10 +231,8 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     }
 
     Uni<List<ListLease>> claim(SqlConnection connection, String owner, int limit, int perAccount, Duration lease) {
-        Tuple parameters = Tuple.of(owner, limit, perAccount, Rows.seconds(lease), ListStatus.ACTIVE.wire(),
-                AccountStatus.ACTIVE.wire());
         return connection.preparedQuery(CLAIM)
-                .execute(parameters)
+                .execute(Tuple.of(owner, limit, perAccount, Rows.seconds(lease)))
                 .map(rows -> {
                     List<ListLease> leases = new ArrayList<>();
                     rows.forEach(row -> leases.add(lease(row, owner)));
