@@ -37,6 +37,7 @@ public final class SimulatedAccount {
     private final SimRateLimiter rateLimiter;
     private final SimFaults faults = new SimFaults();
     private final SimCounters counters = new SimCounters();
+    private final RenderedMembers renderedMembers = new RenderedMembers();
     private long generatedPhones;
     private boolean revoked;
     private boolean retryAfter = true;
@@ -237,6 +238,7 @@ public final class SimulatedAccount {
             }
         }
         profiles.remove(mergedId);
+        renderedMembers.forget(mergedId);
         profiles.put(SimProfiles.survivor(survivor, merged, when));
         return when;
     }
@@ -366,6 +368,15 @@ public final class SimulatedAccount {
 
     SimRateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    RenderedMembers renderedMembers() {
+        return renderedMembers;
+    }
+
+    /** Members rendered into pages so far, not served again from a rendering kept (see {@link RenderedMembers}). */
+    public long membersRendered() {
+        return renderedMembers.renderings();
     }
 
     /** The list, or a 404 as Klaviyo answers for a deleted or unknown list. */
