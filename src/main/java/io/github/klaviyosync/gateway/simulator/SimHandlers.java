@@ -225,8 +225,9 @@ final class SimHandlers {
                 .orElse(null);
     }
 
+    /** The filter's test of a member, or null without a filter (every member: no test per member). */
     private static Predicate<SimulatedAccount.Member> memberFilter(List<FilterParser.Condition> filter) {
-        return member -> filter.stream().allMatch(condition -> memberMatches(member, condition));
+        return filter.isEmpty() ? null : member -> filter.stream().allMatch(condition -> memberMatches(member, condition));
     }
 
     private static boolean memberMatches(SimulatedAccount.Member member, FilterParser.Condition condition) {

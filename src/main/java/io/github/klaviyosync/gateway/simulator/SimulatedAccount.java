@@ -411,10 +411,11 @@ public final class SimulatedAccount {
     record Member(StoredProfile profile, Instant joinedAt) {
     }
 
-    /** A page of a list's members under the account's lock (see {@link SimList#page}). */
+    /** A page of a list's members under the account's lock (see {@link SimList#page}); {@code keep} null keeps all. */
     synchronized List<Member> membersPage(String listId, SimList.Membership after, boolean descending,
             Instant notBefore, Predicate<Member> keep, int limit) {
-        return list(listId).page(after, descending, notBefore, membership -> keep.test(member(membership)), limit)
+        Predicate<SimList.Membership> kept = keep == null ? membership -> true : membership -> keep.test(member(membership));
+        return list(listId).page(after, descending, notBefore, kept, limit)
                 .stream()
                 .map(this::member)
                 .toList();
