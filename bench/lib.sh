@@ -96,10 +96,11 @@ await_http() {
     done
 }
 
-# Starts the standalone simulator; sets SIM_PORT, SIM_PID, SIM_URL.
+# Starts the standalone simulator (JVM options: BENCH_SIM_JAVA_OPTS, default -Xmx1g, e.g. to add a
+# flight recording); sets SIM_PORT, SIM_PID, SIM_URL.
 start_simulator() {
     SIM_PORT="$(free_port)"
-    java -Xmx1g -cp "$SIM_CP" io.github.klaviyosync.gateway.simulator.SimulatorMain \
+    java ${BENCH_SIM_JAVA_OPTS:--Xmx1g} -cp "$SIM_CP" io.github.klaviyosync.gateway.simulator.SimulatorMain \
         --port="$SIM_PORT" --seed="${BENCH_SEED:-42}" >"$BENCH_WORK/simulator.log" 2>&1 &
     SIM_PID=$!
     _PIDS+=("$SIM_PID")

@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -30,7 +31,13 @@ public final class Rows {
 
     /** An instant bound to a {@code timestamptz} parameter. */
     public static OffsetDateTime timestamp(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+        if (instant == null) {
+            return null;
+        }
+        // Instant.atOffset asks ZoneOffset for its rules, which JDK 17 builds anew on each call: a
+        // page commit binds hundreds of times.
+        return OffsetDateTime.of(LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC),
+                ZoneOffset.UTC);
     }
 
     /** A duration bound as seconds (with its milliseconds) for {@code make_interval(secs => $n)}. */

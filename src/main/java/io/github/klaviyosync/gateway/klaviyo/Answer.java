@@ -92,7 +92,11 @@ record Answer(int status, String contentType, String retryAfter, String rateLimi
         if (header == null) {
             return null;
         }
-        String first = header.split("[,;]")[0].trim();
+        int end = 0; // up to the first ',' or ';' (split with a regex would compile it on each answer)
+        while (end < header.length() && header.charAt(end) != ',' && header.charAt(end) != ';') {
+            end++;
+        }
+        String first = header.substring(0, end).trim();
         try {
             return Integer.parseInt(first);
         } catch (NumberFormatException e) {

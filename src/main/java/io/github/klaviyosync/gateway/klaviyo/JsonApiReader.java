@@ -110,7 +110,11 @@ final class JsonApiReader {
 
     /** Klaviyo writes RFC 3339 with an offset, sometimes with microseconds; an offset-less value is UTC. */
     static Instant instant(JsonNode node) {
-        String value = text(node);
+        return instant(text(node));
+    }
+
+    /** A time as {@link #instant(JsonNode)} reads it from its text (null: none). */
+    static Instant instant(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

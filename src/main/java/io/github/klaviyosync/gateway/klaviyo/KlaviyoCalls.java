@@ -54,14 +54,26 @@ class KlaviyoCalls {
         this.backoff = new Backoff(this.config.backoffInitial(), this.config.backoffMax());
     }
 
+    /** Reads a successful answer's body (a {@link IOException} says it is not JSON). */
+    @FunctionalInterface
+    interface BodyReader<T> {
+        T read(ObjectMapper mapper, byte[] body) throws IOException;
+    }
+
     /** Sends {@code request} (given the Authorization header value) and returns the answer's JSON. */
     Uni<JsonNode> send(KlaviyoCredentials credentials, KlaviyoOperation operation,
             Function<String, Uni<Response>> request) {
-        return Uni.createFrom().deferred(() -> attempt(credentials, operation, request, 0));
+        return send(credentials, operation, request, (json, body) -> json.readTree(body));
     }
 
-    private Uni<JsonNode> attempt(KlaviyoCredentials credentials, KlaviyoOperation operation,
-            Function<String, Uni<Response>> request, int attempt) {
+    /** Sends {@code request} and returns the answer's body as {@code reader} reads it. */
+    <T> Uni<T> send(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request, BodyReader<T> reader) {
+        return Uni.createFrom().deferred(() -> attempt(credentials, operation, request, reader, 0));
+    }
+
+    private <T> Uni<T> attempt(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request, BodyReader<T> reader, int attempt) {
         String stopped = stops.reason(credentials);
         if (stopped != null) {
             return Uni.createFrom().failure(new KlaviyoAuthException(
@@ -70,7 +82,7 @@ class KlaviyoCalls {
         }
         return quota.acquire(credentials, operation)
                 .chain(() -> exchange(credentials, operation, request))
-                .chain(answer -> outcome(credentials, operation, request, attempt, answer));
+                .chain(answer -> outcome(credentials, operation, request, reader, attempt, answer));
     }
 
     private Uni<Answer> exchange(KlaviyoCredentials credentials, KlaviyoOperation operation,
@@ -83,11 +95,11 @@ class KlaviyoCalls {
                         System.nanoTime() - started));
     }
 
-    private Uni<JsonNode> outcome(KlaviyoCredentials credentials, KlaviyoOperation operation,
-            Function<String, Uni<Response>> request, int attempt, Answer answer) {
+    private <T> Uni<T> outcome(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request, BodyReader<T> reader, int attempt, Answer answer) {
         quota.observe(credentials, operation, answer.steadyLimit(), answer.remaining(), answer.resetSeconds());
         if (answer.isSuccess()) {
-            return parse(operation, answer);
+            return parse(operation, answer, reader);
         }
         if (answer.status() == 429) {
             long told = toldPause(answer);
@@ -95,18 +107,18 @@ class KlaviyoCalls {
             // A wait beyond the burst window means Klaviyo's steady window is spent: no more leases in ours.
             boolean windowSpent = told > config.quota().burstWindow().toMillis();
             quota.throttled(credentials, operation, pause, windowSpent);
-            return retryOrGiveUp(credentials, operation, request, attempt, answer, 0);
+            return retryOrGiveUp(credentials, operation, request, reader, attempt, answer, 0);
         }
         if (answer.isTransient()) {
             long retryAfter = answer.retryAfterMillis();
             long pause = retryAfter >= 0 ? retryAfter : backoff.delayMillis(attempt);
-            return retryOrGiveUp(credentials, operation, request, attempt, answer, pause);
+            return retryOrGiveUp(credentials, operation, request, reader, attempt, answer, pause);
         }
         return Uni.createFrom().failure(failure(credentials, operation, answer));
     }
 
-    private Uni<JsonNode> retryOrGiveUp(KlaviyoCredentials credentials, KlaviyoOperation operation,
-            Function<String, Uni<Response>> request, int attempt, Answer answer, long pauseMillis) {
+    private <T> Uni<T> retryOrGiveUp(KlaviyoCredentials credentials, KlaviyoOperation operation,
+            Function<String, Uni<Response>> request, BodyReader<T> reader, int attempt, Answer answer, long pauseMillis) {
         if (attempt + 1 >= config.maxAttempts()) {
             String what = answer.status() == 0 ? "no answer" : "status " + answer.status();
             return Uni.createFrom().failure(new KlaviyoUnavailableException(
@@ -115,7 +127,7 @@ class KlaviyoCalls {
         }
         metrics.retry(credentials.metricLabel(), operation);
         return timers.sleep(pauseMillis)
-                .chain(() -> attempt(credentials, operation, request, attempt + 1));
+                .chain(() -> attempt(credentials, operation, request, reader, attempt + 1));
     }
 
     /** The wait a 429 names: {@code Retry-After}, else the body's "Expected available in N seconds"; -1 when neither. */
@@ -171,9 +183,9 @@ class KlaviyoCalls {
         return new KlaviyoAuthException(message, status, errors);
     }
 
-    private Uni<JsonNode> parse(KlaviyoOperation operation, Answer answer) {
+    private <T> Uni<T> parse(KlaviyoOperation operation, Answer answer, BodyReader<T> reader) {
         try {
-            return Uni.createFrom().item(mapper.readTree(answer.body()));
+            return Uni.createFrom().item(reader.read(mapper, answer.body()));
         } catch (IOException e) { // JsonProcessingException among them: bytes are read from memory
             return Uni.createFrom().failure(new KlaviyoException(
                     operation.operationId() + " answered " + answer.status() + " with a body that is not JSON",

@@ -90,8 +90,8 @@ public class KlaviyoClient {
     }
 
     private Multi<Page<ListItem>> listsWith(KlaviyoCredentials credentials, String filter) {
-        return pages(credentials, KlaviyoOperation.GET_LISTS, JsonApiReader::list,
-                first(credentials, KlaviyoOperation.GET_LISTS, JsonApiReader::list,
+        return pages(credentials, KlaviyoOperation.GET_LISTS, tree(JsonApiReader::list),
+                first(credentials, KlaviyoOperation.GET_LISTS, tree(JsonApiReader::list),
                         auth -> api.getLists(auth, revision, filter, LISTS_PAGE_SIZE)));
     }
 
@@ -122,11 +122,11 @@ public class KlaviyoClient {
         KlaviyoOperation operation = KlaviyoOperation.GET_PROFILES_FOR_LIST;
         String filter = joinedAtOrAfter == null ? null
                 : "greater-or-equal(joined_group_at," + FILTER_TIME.format(joinedAtOrAfter.truncatedTo(ChronoUnit.SECONDS)) + ")";
-        Uni<Page<MemberProfile>> fromStart = first(credentials, operation, JsonApiReader::profile,
+        Uni<Page<MemberProfile>> fromStart = first(credentials, operation, ProfilePageReader::read,
                 auth -> api.getProfilesForList(auth, revision, listId, filter, BY_JOINED_AT, SUBSCRIPTIONS, MEMBERS_PAGE_SIZE));
         Uni<Page<MemberProfile>> firstPage = resumeFrom == null ? fromStart
                 : resume(credentials, operation, "list " + listId, resumeFrom, fromStart);
-        return pages(credentials, operation, JsonApiReader::profile, firstPage);
+        return pages(credentials, operation, ProfilePageReader::read, firstPage);
     }
 
     /**
@@ -141,11 +141,11 @@ public class KlaviyoClient {
     public Multi<Page<MemberProfile>> profilesUpdatedSince(KlaviyoCredentials credentials, Instant after, String resumeFrom) {
         KlaviyoOperation operation = KlaviyoOperation.GET_PROFILES;
         String filter = greaterThan("updated", after);
-        Uni<Page<MemberProfile>> fromStart = first(credentials, operation, JsonApiReader::profile,
+        Uni<Page<MemberProfile>> fromStart = first(credentials, operation, ProfilePageReader::read,
                 auth -> api.getProfiles(auth, revision, filter, BY_UPDATED, SUBSCRIPTIONS, PROFILES_PAGE_SIZE));
         Uni<Page<MemberProfile>> firstPage = resumeFrom == null ? fromStart
                 : resume(credentials, operation, "the profiles updated since " + after, resumeFrom, fromStart);
-        return pages(credentials, operation, JsonApiReader::profile, firstPage);
+        return pages(credentials, operation, ProfilePageReader::read, firstPage);
     }
 
     /**
@@ -190,8 +190,8 @@ public class KlaviyoClient {
     /** The ids of the lists a profile is on. */
     public Uni<List<String>> profileListIds(KlaviyoCredentials credentials, String profileId) {
         KlaviyoOperation operation = KlaviyoOperation.GET_LIST_IDS_FOR_PROFILE;
-        return pages(credentials, operation, JsonApiReader::id,
-                        first(credentials, operation, JsonApiReader::id,
+        return pages(credentials, operation, tree(JsonApiReader::id),
+                        first(credentials, operation, tree(JsonApiReader::id),
                                 auth -> api.getListIdsForProfile(auth, revision, profileId)))
                 .onItem().transformToIterable(Page::items)
                 .collect().asList();
@@ -204,7 +204,7 @@ public class KlaviyoClient {
             return Uni.createFrom().nullItem();
         }
         String filter = AnyFilters.equalsFilter(field, value);
-        return first(credentials, KlaviyoOperation.GET_PROFILES, JsonApiReader::profile,
+        return first(credentials, KlaviyoOperation.GET_PROFILES, ProfilePageReader::read,
                         auth -> api.getProfiles(auth, revision, filter, null, SUBSCRIPTIONS, 1))
                 .map(page -> page.items().isEmpty() ? null : page.items().get(0));
     }
@@ -219,7 +219,7 @@ public class KlaviyoClient {
 
     private Multi<Page<MemberProfile>> profilesMatching(KlaviyoCredentials credentials, String filter) {
         KlaviyoOperation operation = KlaviyoOperation.GET_PROFILES;
-        return pages(credentials, operation, JsonApiReader::profile, first(credentials, operation, JsonApiReader::profile,
+        return pages(credentials, operation, ProfilePageReader::read, first(credentials, operation, ProfilePageReader::read,
                 auth -> api.getProfiles(auth, revision, filter, null, SUBSCRIPTIONS, AnyFilters.MOST_VALUES)));
     }
 
@@ -246,15 +246,19 @@ public class KlaviyoClient {
         return stops.isStopped(accountKey);
     }
 
+    /** Pages read as a tree, each item of {@code data} by {@code reader}. */
+    private static <T> KlaviyoCalls.BodyReader<Page<T>> tree(Function<JsonNode, T> reader) {
+        return (mapper, body) -> JsonApiReader.page(mapper.readTree(body), reader);
+    }
+
     private <T> Uni<Page<T>> first(KlaviyoCredentials credentials, KlaviyoOperation operation,
-            Function<JsonNode, T> reader, Function<String, Uni<jakarta.ws.rs.core.Response>> request) {
-        return calls.send(credentials, operation, request)
-                .map(document -> JsonApiReader.page(document, reader));
+            KlaviyoCalls.BodyReader<Page<T>> reader, Function<String, Uni<jakarta.ws.rs.core.Response>> request) {
+        return calls.send(credentials, operation, request, reader);
     }
 
     /** The page at {@code nextUrl}; the URL must point under the configured base URL. */
     private <T> Uni<Page<T>> follow(KlaviyoCredentials credentials, KlaviyoOperation operation,
-            Function<JsonNode, T> reader, String nextUrl) {
+            KlaviyoCalls.BodyReader<Page<T>> reader, String nextUrl) {
         NextLink link = NextLink.under(baseUri, nextUrl);
         if (link == null) {
             return Uni.createFrom().failure(new KlaviyoException(
@@ -273,7 +277,7 @@ public class KlaviyoClient {
             LOG.warnf("A checkpointed cursor of %s points elsewhere than the configured base URL; starting over", walk);
             return fromStart;
         }
-        return follow(credentials, operation, JsonApiReader::profile, resumeFrom)
+        return follow(credentials, operation, ProfilePageReader::read, resumeFrom)
                 .onFailure(KlaviyoClient::isRefusedCursor)
                 .recoverWithUni(refused -> restart(walk, fromStart));
     }
@@ -290,7 +294,7 @@ public class KlaviyoClient {
 
     /** The first page, then each {@code links.next} in turn, one request per page asked for. */
     private <T> Multi<Page<T>> pages(KlaviyoCredentials credentials, KlaviyoOperation operation,
-            Function<JsonNode, T> reader, Uni<Page<T>> firstPage) {
+            KlaviyoCalls.BodyReader<Page<T>> reader, Uni<Page<T>> firstPage) {
         return Multi.createBy().repeating()
                 .uni(PageCursor<T>::new, cursor -> cursor.advance(firstPage,
                         nextUrl -> follow(credentials, operation, reader, nextUrl)))

@@ -13,6 +13,8 @@ public enum Consent implements WireValue {
     UNSUBSCRIBED("UNSUBSCRIBED"),
     NEVER_SUBSCRIBED("NEVER_SUBSCRIBED");
 
+    private static final Consent[] WORDS = values();
+
     private final String wire;
 
     Consent(String wire) {
@@ -26,6 +28,14 @@ public enum Consent implements WireValue {
     }
 
     public static Consent fromWire(String wire) {
+        if (wire != null) {
+            // Read for each channel of each profile of a page: the constants, without values()'s copy.
+            for (Consent word : WORDS) {
+                if (word.wire.equals(wire)) {
+                    return word;
+                }
+            }
+        }
         return WireValue.parse(Consent.class, wire);
     }
 

@@ -122,8 +122,10 @@ public class MemberSyncService {
     private Uni<Outcome> commitAll(ListLease lease, StartedRun run, KlaviyoCredentials key, FullScan scan,
             Multi<Page<MemberProfile>> pages) {
         // The next page is fetched while this one commits (concatenate's prefetch): commits stay one
-        // at a time and in order, and a sync that stops drops at most the one page fetched ahead.
+        // at a time and in order, and a sync that stops drops at most the one page fetched ahead. Its
+        // people are read as it arrives, also during that commit, rather than after it.
         return pages
+                .onItem().transform(page -> new FetchedPage(people.of(page.items()), page.nextUrl()))
                 .onItem().transformToUni(page -> commit(lease, run, scan, page))
                 .concatenate(true)
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
@@ -131,10 +133,13 @@ public class MemberSyncService {
                 .collect().last();
     }
 
-    private Uni<Committed> commit(ListLease lease, StartedRun run, FullScan scan, Page<MemberProfile> page) {
-        List<KlaviyoPerson> fetched = people.of(page.items());
+    /** A page as committed: its people, and the link to the next page (null on the last). */
+    private record FetchedPage(List<KlaviyoPerson> people, String nextUrl) {
+    }
+
+    private Uni<Committed> commit(ListLease lease, StartedRun run, FullScan scan, FetchedPage page) {
         // One statement, so its own transaction: no BEGIN and COMMIT round trips around it.
-        return pool.withConnection(connection -> memberships.commitPage(connection, lease, run.id(), scan, fetched,
+        return pool.withConnection(connection -> memberships.commitPage(connection, lease, run.id(), scan, page.people(),
                         page.nextUrl(), config.leaseDuration()))
                 .invoke(() -> stopIfHandingOver(lease));
     }

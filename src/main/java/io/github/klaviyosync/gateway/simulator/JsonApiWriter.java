@@ -119,6 +119,19 @@ final class JsonApiWriter {
 
     /** A collection: {@code data}, and {@code links} whose {@code next}/{@code prev} are null or absent. */
     static JsonObject collection(List<JsonObject> data, String self, String next, SimulatedAccount.LastPageLinks style) {
+        return new JsonObject().put("data", new JsonArray(List.copyOf(data))).put("links", collectionLinks(self, next, style));
+    }
+
+    /**
+     * A collection written from its items' JSON: the same characters as {@link #collection} writes
+     * for the same items (the encoder puts no space between tokens).
+     */
+    static String collection(List<String> data, JsonObject links) {
+        return "{\"data\":[" + String.join(",", data) + "],\"links\":" + links.encode() + "}";
+    }
+
+    /** A collection's {@code links}: {@code next}/{@code prev} null or absent on the last page, as {@code style} says. */
+    static JsonObject collectionLinks(String self, String next, SimulatedAccount.LastPageLinks style) {
         JsonObject links = new JsonObject().put("self", self);
         if (next != null) {
             links.put("next", next);
@@ -128,7 +141,7 @@ final class JsonApiWriter {
         if (style == SimulatedAccount.LastPageLinks.NULL) {
             links.put("prev", null);
         }
-        return new JsonObject().put("data", new JsonArray(List.copyOf(data))).put("links", links);
+        return links;
     }
 
     static JsonObject single(JsonObject resource, String self) {

@@ -216,7 +216,8 @@ final class SimAdminRoutes {
         return new JsonObject().put("requests", counters.requests()).put("throttled", counters.throttledCount())
                 .put("contractViolations", counters.contractViolations()).put("byOperation", byOperation)
                 .put("requestsPerMinuteWindow", perMinute).put("mostRequestsInAMinuteWindow", counters.mostRequestsInAMinuteWindow())
-                .put("otherToolsRequests", counters.otherToolsRequests()).put("otherToolsThrottled", counters.otherToolsThrottled());
+                .put("otherToolsRequests", counters.otherToolsRequests()).put("otherToolsThrottled", counters.otherToolsThrottled())
+                .put("membersRendered", account.membersRendered());
     }
 
     private static JsonObject describe(SimulatedAccount account) {

@@ -15,7 +15,12 @@ record SimAnswer(int status, String contentType, Map<String, String> headers, St
             + "<p>Cloudflare Ray ID: 7d5b1f0e9c2a4b3f</p></body></html>";
 
     static SimAnswer json(int status, JsonObject body) {
-        return new SimAnswer(status, JSON_API, new LinkedHashMap<>(), body.encode());
+        return json(status, body.encode());
+    }
+
+    /** A JSON answer already written out. */
+    static SimAnswer json(int status, String body) {
+        return new SimAnswer(status, JSON_API, new LinkedHashMap<>(), body);
     }
 
     static SimAnswer error(SimulatorRequestException refused) {

@@ -36,8 +36,9 @@ final class SimApiRoutes {
         route(router, "/api/accounts", SimOperation.GET_ACCOUNTS, SimHandlers::accounts);
         route(router, "/api/lists", SimOperation.GET_LISTS, SimHandlers::lists);
         route(router, "/api/lists/:id", SimOperation.GET_LIST, SimHandlers::list);
-        route(router, "/api/lists/:id/profiles", SimOperation.GET_PROFILES_FOR_LIST, call -> SimHandlers.members(call, false));
-        route(router, "/api/lists/:id/relationships/profiles", SimOperation.GET_PROFILE_IDS_FOR_LIST,
+        routeWritten(router, "/api/lists/:id/profiles", SimOperation.GET_PROFILES_FOR_LIST,
+                call -> SimHandlers.members(call, false));
+        routeWritten(router, "/api/lists/:id/relationships/profiles", SimOperation.GET_PROFILE_IDS_FOR_LIST,
                 call -> SimHandlers.members(call, true));
         route(router, "/api/profiles", SimOperation.GET_PROFILES, SimHandlers::profiles);
         route(router, "/api/profiles/:id", SimOperation.GET_PROFILE, SimHandlers::profile);
@@ -48,10 +49,15 @@ final class SimApiRoutes {
     }
 
     private void route(Router router, String path, SimOperation operation, Function<SimHandlers.Call, JsonObject> handler) {
+        routeWritten(router, path, operation, handler.andThen(JsonObject::encode));
+    }
+
+    /** A route whose handler writes its JSON answer out itself. */
+    private void routeWritten(Router router, String path, SimOperation operation, Function<SimHandlers.Call, String> handler) {
         router.get(path).handler(ctx -> handle(ctx, operation, handler));
     }
 
-    private void handle(RoutingContext ctx, SimOperation operation, Function<SimHandlers.Call, JsonObject> handler) {
+    private void handle(RoutingContext ctx, SimOperation operation, Function<SimHandlers.Call, String> handler) {
         SimulatedAccount account = null;
         SimAnswer answer;
         try {
@@ -91,7 +97,7 @@ final class SimApiRoutes {
     }
 
     private SimAnswer answer(RoutingContext ctx, SimulatedAccount account, SimOperation operation,
-            Function<SimHandlers.Call, JsonObject> handler) {
+            Function<SimHandlers.Call, String> handler) {
         String pathId = ctx.pathParam("id");
         boolean aboutList = pathId != null && ctx.request().path().contains("/api/lists/");
         String relativePath = ctx.request().path().substring(mountPoint(ctx).length());

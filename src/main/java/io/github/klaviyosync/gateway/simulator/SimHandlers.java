@@ -62,8 +62,11 @@ final class SimHandlers {
                 query.include());
     }
 
-    /** {@code get_profiles_for_list} ({@code idsOnly} false) and {@code get_profile_ids_for_list}. */
-    static JsonObject members(Call call, boolean idsOnly) {
+    /**
+     * {@code get_profiles_for_list} ({@code idsOnly} false) and {@code get_profile_ids_for_list},
+     * written out: each profile's JSON comes from the account's {@link RenderedMembers}.
+     */
+    static String members(Call call, boolean idsOnly) {
         SimulatedAccount account = call.account();
         String listId = call.pathId();
         account.list(listId);
@@ -85,10 +88,10 @@ final class SimHandlers {
         boolean more = members.size() > query.pageSize();
         List<SimulatedAccount.Member> page = more ? members.subList(0, query.pageSize()) : members;
         boolean subscriptions = query.additionalFields().contains("subscriptions");
-        List<JsonObject> data = page.stream()
-                .map(member -> idsOnly ? JsonApiWriter.identifier("profile", member.profile().id())
-                        : JsonApiWriter.sparse(JsonApiWriter.profile(member.profile(), member.joinedAt(), subscriptions,
-                                call.base()), query.fieldsOf("profile")))
+        String variant = query.fieldsOf("profile") + " " + subscriptions + " " + call.base();
+        List<String> data = page.stream()
+                .map(member -> idsOnly ? JsonApiWriter.identifier("profile", member.profile().id()).encode()
+                        : account.renderedMembers().json(member, variant, () -> memberJson(call, member, subscriptions)))
                 .toList();
         String next = null;
         if (more) {
@@ -96,7 +99,12 @@ final class SimHandlers {
             next = nextLink(call, new PageCursor(scope, page(cursor) + 1,
                     last.joinedAt().getEpochSecond(), last.profile().id()));
         }
-        return JsonApiWriter.collection(data, call.self(), next, account.lastPageLinks());
+        return JsonApiWriter.collection(data, JsonApiWriter.collectionLinks(call.self(), next, account.lastPageLinks()));
+    }
+
+    private static String memberJson(Call call, SimulatedAccount.Member member, boolean subscriptions) {
+        return JsonApiWriter.sparse(JsonApiWriter.profile(member.profile(), member.joinedAt(), subscriptions, call.base()),
+                call.query().fieldsOf("profile")).encode();
     }
 
     static JsonObject profile(Call call) {
@@ -217,8 +225,9 @@ final class SimHandlers {
                 .orElse(null);
     }
 
+    /** The filter's test of a member, or null without a filter (every member: no test per member). */
     private static Predicate<SimulatedAccount.Member> memberFilter(List<FilterParser.Condition> filter) {
-        return member -> filter.stream().allMatch(condition -> memberMatches(member, condition));
+        return filter.isEmpty() ? null : member -> filter.stream().allMatch(condition -> memberMatches(member, condition));
     }
 
     private static boolean memberMatches(SimulatedAccount.Member member, FilterParser.Condition condition) {

@@ -37,6 +37,7 @@ public final class SimulatedAccount {
     private final SimRateLimiter rateLimiter;
     private final SimFaults faults = new SimFaults();
     private final SimCounters counters = new SimCounters();
+    private final RenderedMembers renderedMembers = new RenderedMembers();
     private long generatedPhones;
     private boolean revoked;
     private boolean retryAfter = true;
@@ -237,6 +238,7 @@ public final class SimulatedAccount {
             }
         }
         profiles.remove(mergedId);
+        renderedMembers.forget(mergedId);
         profiles.put(SimProfiles.survivor(survivor, merged, when));
         return when;
     }
@@ -368,6 +370,15 @@ public final class SimulatedAccount {
         return rateLimiter;
     }
 
+    RenderedMembers renderedMembers() {
+        return renderedMembers;
+    }
+
+    /** Members rendered into pages so far, not served again from a rendering kept (see {@link RenderedMembers}). */
+    public long membersRendered() {
+        return renderedMembers.renderings();
+    }
+
     /** The list, or a 404 as Klaviyo answers for a deleted or unknown list. */
     synchronized SimList list(String listId) {
         SimList list = lists.get(listId);
@@ -400,10 +411,11 @@ public final class SimulatedAccount {
     record Member(StoredProfile profile, Instant joinedAt) {
     }
 
-    /** A page of a list's members under the account's lock (see {@link SimList#page}). */
+    /** A page of a list's members under the account's lock (see {@link SimList#page}); {@code keep} null keeps all. */
     synchronized List<Member> membersPage(String listId, SimList.Membership after, boolean descending,
             Instant notBefore, Predicate<Member> keep, int limit) {
-        return list(listId).page(after, descending, notBefore, membership -> keep.test(member(membership)), limit)
+        Predicate<SimList.Membership> kept = keep == null ? membership -> true : membership -> keep.test(member(membership));
+        return list(listId).page(after, descending, notBefore, kept, limit)
                 .stream()
                 .map(this::member)
                 .toList();
