@@ -23,3 +23,10 @@ end $$;
 create trigger webhook_event_count_insert after insert on webhook_event
     referencing new table as added
     for each statement execute function webhook_event_counted_insert();
+
+-- System events are unique per account by Klaviyo's external_id; flow pushes carry none, yet each had
+-- an entry in that unique index, written when it was stored and again at each of the two updates that
+-- claim and apply it. A partial unique index keeps the rule for the events that have an id and costs
+-- flow pushes nothing (the inbox's ON CONFLICT names its predicate).
+alter table webhook_event drop constraint webhook_event_account_id_external_id_key;
+create unique index webhook_event_external on webhook_event (account_id, external_id) where external_id is not null;

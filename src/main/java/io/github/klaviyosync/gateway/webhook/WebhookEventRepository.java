@@ -50,7 +50,7 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             inserted as (
                 insert into webhook_event (account_id, kind, external_id, topic, payload, occurred_at)
                 select account_id, kind, external_id, topic, payload, occurred_at from allowed order by n
-                on conflict (account_id, external_id) do nothing
+                on conflict (account_id, external_id) where external_id is not null do nothing
                 returning account_id, external_id)
             select a.n is not null as allowed,
                    a.n is not null and (i.external_id is null
