@@ -13,6 +13,7 @@ require_package wrk pgbench
 CONNECTIONS="${CONNECTIONS:-32}"
 DURATION="${DURATION:-30}"
 THREADS="${THREADS:-2}"
+DRAIN_SECONDS="${DRAIN_SECONDS:-12}"
 GOAL=0.6
 P99_GOAL_MS=50
 
@@ -60,8 +61,9 @@ gateway() {
     done
     # A short warm-up (JIT), not counted.
     wrk -t "$THREADS" -c "$CONNECTIONS" -d 5s -s "$BENCH_DIR/flow-push.lua" "$GW_URL" -- "$ACCOUNT_ID" "$token" "$list" >/dev/null
-    local before
+    local before applied_before
     before="$(pg_value "$db" "select count(*) from webhook_event")"
+    applied_before="$(pg_value "$db" "select count(*) from webhook_event where status = 'applied'")"
     wrk -t "$THREADS" -c "$CONNECTIONS" -d "${DURATION}s" --latency -s "$BENCH_DIR/flow-push.lua" "$GW_URL" \
         -- "$ACCOUNT_ID" "$token" "$list" >"$BENCH_WORK/wrk.txt" &
     local wrk_pid=$!
@@ -75,7 +77,15 @@ gateway() {
     STORED=$(( $(pg_value "$db" "select count(*) from webhook_event") - before ))
     # The applier runs meanwhile (as in production): how far it kept up with the intake.
     APPLIED="$(pg_value "$db" "select count(*) from webhook_event where status = 'applied'")"
+    APPLIED_DURING=$(( APPLIED - applied_before ))
     BACKLOG="$(pg_value "$db" "select count(*) from webhook_event where status = 'received'")"
+    # Then the applier alone on the backlog left (no intake): its CPU per push applied.
+    local drain_started
+    drain_started="$(date +%s%N)"
+    DRAIN_CPU="$(cpu_split "$DRAIN_SECONDS" "$db" "gateway=$GW_PID" | cpu_percentages)"
+    DRAIN_ELAPSED="$(awk -v s="$drain_started" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }')"
+    DRAINED=$(( $(pg_value "$db" "select count(*) from webhook_event where status = 'applied'") - APPLIED ))
+    DRAIN_RATE="$(awk -v n="$DRAINED" -v s="$DRAIN_ELAPSED" 'BEGIN { printf "%.0f", n / s }')"
     GW_RSS="$(rss_mib "$GW_PID")"
     log "gateway: $WRK_rps requests/s, p50 $WRK_p50_ms ms, p99 $WRK_p99_ms ms, max $WRK_max_ms ms; 202: $WRK_accepted, stored: $STORED"
     # Every 202 is stored; requests cut off when wrk stopped may be stored without an answer counted.
@@ -91,8 +101,10 @@ echo
 echo "webhook ingest ($CONNECTIONS connections, ${DURATION}s, unique flow pushes)"
 printf '  %-30s %8s requests/s  p50 %s ms, p99 %s ms, max %s ms\n' "gateway (wrk)" "$WRK_rps" "$WRK_p50_ms" "$WRK_p99_ms" "$WRK_max_ms"
 printf '  %-30s %8s\n' "answered 202 / stored" "$WRK_accepted / $STORED (503: $WRK_unavailable)"
-printf '  %-30s %8s\n' "applied meanwhile / backlog" "$APPLIED / $BACKLOG (warm-up included)"
+printf '  %-30s %8s\n' "applied meanwhile / backlog" "$APPLIED / $BACKLOG (warm-up included; $APPLIED_DURING during the run)"
 printf '  %-30s %s\n' "CPU (100% = one core)" "$GW_CPU"
+printf '  %-30s %8s pushes/s  (%s in %s s after the load)\n' "applier alone, backlog" "$DRAIN_RATE" "$DRAINED" "$DRAIN_ELAPSED"
+printf '  %-30s %s\n' "CPU (100% = one core)" "$DRAIN_CPU"
 printf '  %-30s %8s TPS  (latency average %s ms)\n' "baseline (pgbench, 1 row/tx)" "$BASE_TPS" "$BASE_LATENCY"
 printf '  %-30s %s\n' "CPU (100% = one core)" "$BASE_CPU"
 printf '  %-30s %8s     goal >= %s with p99 < %s ms: %s\n' "ratio" "$RESULT" "$GOAL" "$P99_GOAL_MS" \

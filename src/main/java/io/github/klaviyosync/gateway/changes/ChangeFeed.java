@@ -29,7 +29,7 @@ public class ChangeFeed {
      * A page after ($1, $2), at most $3 changes (a lateral join, so that the bounds come back on an
      * empty page too), each with the member's current state; whether ($1, $2) lies behind what
      * retention deleted; and whether committed changes wait behind an older transaction in flight.
-     * A person deleted since is named by the profile id their deletion's changes kept (V13); the
+     * A person deleted since is named by the profile id their deletion's changes kept (V11); the
      * other changes of a deleted person, naming no one, are passed over.
      */
     private static final String PAGE = """

@@ -376,6 +376,14 @@ public interface GatewayConfig {
         @WithDefault("100")
         int applyBatchSize();
 
+        /**
+         * Most events one claim takes while a backlog lasts: a pass whose claim came back full claims
+         * twice as many next time, up to this, so the claim, the planning reads and the transaction of
+         * a batch are shared by more events; a claim that is not full ends the pass.
+         */
+        @WithDefault("800")
+        int applyBatchMaxSize();
+
         /** Accounts whose claimed events one instance applies at once (each account's in order). */
         @WithDefault("4")
         int applyConcurrency();

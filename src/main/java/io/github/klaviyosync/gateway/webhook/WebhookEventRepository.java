@@ -50,7 +50,7 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             inserted as (
                 insert into webhook_event (account_id, kind, external_id, topic, payload, occurred_at)
                 select account_id, kind, external_id, topic, payload, occurred_at from allowed order by n
-                on conflict (account_id, external_id) do nothing
+                on conflict (account_id, external_id) where external_id is not null do nothing
                 returning account_id, external_id)
             select a.n is not null as allowed,
                    a.n is not null and (i.external_id is null
@@ -66,21 +66,25 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
 
     /*
      * Claim (SKIP LOCKED): due received events, oldest first, of accounts no live claim holds, so one
-     * account's events are never split between two passes and stay in arrival order. The accounts with
-     * a live claim are found once, through a small partial index.
+     * account's events are never split between two passes and stay in arrival order. The due events
+     * are read in id order through webhook_event_due (V12) and the scan stops at the limit, so a claim
+     * costs its batch, not the backlog; the accounts with a live claim are found once, through a small
+     * partial index. The status is written out, not bound: a generic plan only uses a partial index
+     * whose predicate the statement's text implies. The ids are picked first (an array), so the update
+     * finds its rows by primary key whatever the plan.
      */
     static final String CLAIM = """
             update webhook_event e set claimed_by = $1, claimed_until = now() + make_interval(secs => $2)
-            where e.id in (
+            where e.id = any(array(
                 select c.id from webhook_event c
-                where c.status = $4 and c.next_attempt_at <= now()
+                where c.status = '%1$s' and c.next_attempt_at <= now()
                   and (c.claimed_until is null or c.claimed_until < now())
                   and c.account_id not in (select o.account_id from webhook_event o
-                                           where o.status = $4 and o.claimed_until >= now())
+                                           where o.status = '%1$s' and o.claimed_until >= now())
                 order by c.id
                 limit $3
-                for update skip locked)
-            returning e.id, e.account_id, e.kind""";
+                for update skip locked))
+            returning e.id, e.account_id, e.kind""".formatted(WebhookStatus.RECEIVED.wire());
 
     /** A failed attempt (CASE on the row's own attempts): due again after a doubling back-off, or failed after the last. */
     static final String RELEASE_FAILED = """
@@ -95,15 +99,16 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             update webhook_event set claimed_by = null, claimed_until = null
             where claimed_by = any($1::text[]) and status = $2""";
 
-    /** The fence of an apply (FOR UPDATE): the events of the batch still received and claimed by the pass. */
-    static final String LOCK_CLAIMED = """
-            select id from webhook_event where id = any($1::bigint[]) and status = $2 and claimed_by = $3 and account_id = $4
-               for update""";
-
-    /** Applied events (an array of ids). */
-    static final String MARK_APPLIED = """
-            update webhook_event set status = $2, applied_at = now(), claimed_by = null, claimed_until = null, error = null
-            where id = any($1::bigint[]) and account_id = $3""";
+    /*
+     * The fence of an apply, and its mark, in one statement: the events of the batch still received and
+     * claimed by the pass are marked applied (the update locks them to the end of the transaction, which
+     * writes their effects next: an event is applied once even when a claim ran out and another
+     * instance took it); their ids are answered.
+     */
+    static final String MARK_CLAIMED_APPLIED = """
+            update webhook_event set status = $5, applied_at = now(), claimed_by = null, claimed_until = null, error = null
+            where id = any($1::bigint[]) and status = $2 and claimed_by = $3 and account_id = $4
+            returning id""";
 
     /*
      * Retention (a bounded batch: Panache cannot limit a delete): events of one status received before
@@ -182,7 +187,7 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
         return connection.preparedQuery(LOCK_CLAIMERS)
                 .execute(Tuple.of(claimLock))
                 .chain(() -> connection.preparedQuery(CLAIM)
-                        .execute(Tuple.of(pass, Rows.seconds(lease), limit, WebhookStatus.RECEIVED.wire())))
+                        .execute(Tuple.of(pass, Rows.seconds(lease), limit)))
                 .map(rows -> {
                     List<Claimed> claimed = new ArrayList<>();
                     rows.forEach(row -> claimed.add(new Claimed(row.getLong("id"), row.getUUID("account_id"),
@@ -207,21 +212,20 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
                 .map(rows -> rows.rowCount());
     }
 
-    /** Locks the account's events still received and claimed by {@code pass}, in the caller's transaction; returns their ids. */
-    public Uni<List<Long>> lockClaimed(SqlConnection connection, UUID accountId, String pass, Collection<Long> eventIds) {
-        return connection.preparedQuery(LOCK_CLAIMED)
-                .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.RECEIVED.wire(), pass, accountId))
+    /**
+     * Marks applied, in the caller's transaction, the account's events still received and claimed by
+     * {@code pass} (locked until it ends); returns their ids. The caller writes their effects in the
+     * same transaction, or rolls it back.
+     */
+    public Uni<List<Long>> markClaimedApplied(SqlConnection connection, UUID accountId, String pass, Collection<Long> eventIds) {
+        return connection.preparedQuery(MARK_CLAIMED_APPLIED)
+                .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.RECEIVED.wire(), pass, accountId,
+                        WebhookStatus.APPLIED.wire()))
                 .map(rows -> {
-                    List<Long> ids = new ArrayList<>();
+                    List<Long> ids = new ArrayList<>(rows.size());
                     rows.forEach(row -> ids.add(row.getLong("id")));
                     return ids;
                 });
-    }
-
-    public Uni<Integer> markApplied(SqlConnection connection, UUID accountId, Collection<Long> eventIds) {
-        return connection.preparedQuery(MARK_APPLIED)
-                .execute(Tuple.of(eventIds.toArray(Long[]::new), WebhookStatus.APPLIED.wire(), accountId))
-                .map(rows -> rows.rowCount());
     }
 
     /** Deletes up to {@code batch} events of {@code status} received before {@code before}; returns how many. */

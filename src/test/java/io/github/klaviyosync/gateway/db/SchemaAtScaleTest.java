@@ -52,7 +52,9 @@ class SchemaAtScaleTest {
             "member.SubscriberRepository", List.of("STORE_FROM_KLAVIYO", "SWEEP_PAGE", "APPLY_SMS_CONSENT_EVENT", "MOVE_TO_SURVIVOR",
                     "UNCONFIRMED_PUSHED"),
             "list.ListRepository", List.of("CREATE_PUSHED", "REQUEST_POLL", "COMPLETE", "RELEASE_FAILED", "IDS_BY_KLAVIYO_IDS"),
-            "webhook.WebhookEventRepository", List.of("INSERT_CHECKED", "LOCK_CLAIMED", "MARK_APPLIED", "CLAIMED_PAYLOADS"));
+            "webhook.WebhookEventRepository", List.of("INSERT_CHECKED", "MARK_CLAIMED_APPLIED", "CLAIMED_PAYLOADS"));
+
+    private static final String BACKLOG_ACCOUNT = "00000000-0000-0000-0000-00000000b10c";
 
     private static EmbeddedPostgresServer database;
 
@@ -150,6 +152,43 @@ class SchemaAtScaleTest {
                     planCache + ": the leases counted by their index: " + scans);
             assertTrue(scans.stream().anyMatch(scan -> scan.contains("klaviyo_list_due")),
                     planCache + ": the due lists found by their index: " + scans);
+        }
+    }
+
+    /**
+     * The webhook claim reads the backlog in id order and stops at its batch: through the index that
+     * preceded V12 it read every received event and sorted them, so the more the applier had to do, the
+     * more each claim of a hundred cost. Run (and rolled back) with the plan for any value and the plan
+     * for these values.
+     */
+    @Test
+    void theWebhookClaimReadsNoMoreEventsThanItClaims() throws Exception {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("insert into account (id, name, api_key_enc, status) values ('%s', 'backlog', '\\x00', 'active')"
+                    .formatted(BACKLOG_ACCOUNT));
+            statement.execute("""
+                    insert into webhook_event (account_id, kind, payload, status)
+                    select '%s', 'flow', '{}', case when n <= 5000 then 'applied' else 'received' end
+                      from generate_series(1, 25000) n""".formatted(BACKLOG_ACCOUNT));
+            statement.execute("analyze webhook_event");
+            for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
+                connection.setAutoCommit(false);
+                statement.execute("set local plan_cache_mode = " + mode);
+                statement.execute("prepare webhook_claim as " + sql("webhook.WebhookEventRepository", "CLAIM"));
+                JsonNode plan = plan(statement, "explain (analyze, format json) execute webhook_claim('test', 300, 100)");
+                connection.rollback();
+                connection.setAutoCommit(true);
+                statement.execute("deallocate webhook_claim");
+                List<JsonNode> nodes = new ArrayList<>();
+                collect(plan, nodes);
+                assertEquals(100, plan.path("Actual Rows").asInt(), mode + ": the claim claims its batch");
+                List<Integer> read = nodes.stream()
+                        .filter(node -> "c".equals(node.path("Alias").asText()))
+                        .map(node -> node.path("Actual Rows").asInt() + node.path("Rows Removed by Filter").asInt())
+                        .toList();
+                assertEquals(1, read.size(), mode + ": one scan picks the due events");
+                assertTrue(read.get(0) <= 100, mode + ": events read for a batch of 100: " + read.get(0) + " in " + plan);
+            }
         }
     }
 

@@ -22,9 +22,9 @@ import java.util.UUID;
 
 /**
  * Writes planned events, each batch (or lone event) in one transaction: the events still claimed by
- * the pass are locked first (the fence that makes an event applied once even when a claim ran out
- * and another instance took it), then their effects are written by the member and list packages,
- * then they are marked applied. A flow push is always written as a batch, of one when it is alone;
+ * the pass are marked applied first, in one statement that also locks them (the fence that makes an
+ * event applied once even when a claim ran out and another instance took it), then their effects are
+ * written by the member and list packages; a failure rolls the mark back with them. A flow push is always written as a batch, of one when it is alone;
  * a push naming a member a full sync found gone has their list polled instead of bringing them back.
  */
 @ApplicationScoped
@@ -53,17 +53,16 @@ public class EventWriter {
     public Uni<List<PlannedPush>> writePushes(String pass, List<PlannedPush> pushes) {
         List<Long> ids = pushes.stream().map(push -> push.event().id()).toList();
         UUID accountId = pushes.get(0).event().accountId();
-        return pool.withTransaction(connection -> events.lockClaimed(connection, accountId, pass, ids)
+        return pool.withTransaction(connection -> events.markClaimedApplied(connection, accountId, pass, ids)
                 .chain(held -> writeHeldPushes(connection, pushes, new HashSet<>(held))));
     }
 
     /** One planned event; true when this pass applied it, false when it was no longer this pass's. */
     public Uni<Boolean> write(String pass, EventPlan plan) {
-        return pool.withTransaction(connection -> events.lockClaimed(connection, plan.accountId(), pass, List.of(plan.eventId()))
+        return pool.withTransaction(connection -> events.markClaimedApplied(connection, plan.accountId(), pass, List.of(plan.eventId()))
                 .chain(held -> held.isEmpty()
                         ? Uni.createFrom().item(false)
                         : effects(connection, plan)
-                                .chain(() -> events.markApplied(connection, plan.accountId(), held))
                                 .replaceWith(true)));
     }
 
@@ -76,7 +75,6 @@ public class EventWriter {
         UUID accountId = ours.get(0).event().accountId();
         return memberships.applyPushes(connection, accountId, members)
                 .chain(gone -> lists.requestPoll(connection, accountId, gone))
-                .chain(() -> events.markApplied(connection, accountId, held))
                 .replaceWith(ours);
     }
 

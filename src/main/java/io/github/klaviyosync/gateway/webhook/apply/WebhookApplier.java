@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  * event (or batch) it is writing, and the claims this instance still holds are released.
  */
 @ApplicationScoped
-public class WebhookApplier implements HandoverStep {
+public class WebhookApplier implements HandoverStep, ApplierWakeUp.Passes {
 
     private static final Logger LOG = Logger.getLogger(WebhookApplier.class);
     private static final long NOT_APPLIED = -1L;
@@ -45,13 +45,17 @@ public class WebhookApplier implements HandoverStep {
     private final WebhookMetrics metrics;
     private final SessionScopes scopes;
     private final int batchSize;
+    private final int maxBatchSize;
     private final int concurrency;
     /** Passes that ended with claims they could not give back (the database went away): released next time. */
     private final Set<String> abandonedPasses = ConcurrentHashMap.newKeySet();
     /** Passes running now; a handover releases what they still hold. */
     private final Set<String> runningPasses = ConcurrentHashMap.newKeySet();
+    /** What each running pass holds, and the commits it is to claim next. */
+    private final Map<String, PassHolding> holdings = new ConcurrentHashMap<>();
     private final InFlight passes = new InFlight();
     private volatile boolean handingOver;
+    private volatile Runnable commitsReleased = () -> { };
 
     WebhookApplier(EventClaims claims, EventPlanner planner, PushBatchPlanner batchPlanner, EventWriter writer,
             WebhookMetrics metrics, SessionScopes scopes, GatewayConfig config) {
@@ -62,20 +66,53 @@ public class WebhookApplier implements HandoverStep {
         this.metrics = metrics;
         this.scopes = scopes;
         this.batchSize = config.webhook().applyBatchSize();
+        this.maxBatchSize = Math.max(batchSize, config.webhook().applyBatchMaxSize());
         this.concurrency = config.webhook().applyConcurrency();
     }
 
     /** Applies every due event; the item is the ids of the events this pass applied. */
+    @Override
     public Uni<List<Long>> applyDue() {
         if (handingOver) {
             return Uni.createFrom().item(List.of());
         }
         String pass = UUID.randomUUID().toString();
+        PassHolding holding = new PassHolding();
         runningPasses.add(pass);
+        holdings.put(pass, holding);
         return passes.track(() -> scopes.isolated(() -> releaseAbandoned()
-                                .chain(() -> drain(pass, List.of())))
+                                .chain(() -> drain(pass, holding, batchSize, List.of())))
                         .onFailure().invoke(failure -> abandonedPasses.add(pass)))
                 .onTermination().invoke(() -> passEnded(pass));
+    }
+
+    /**
+     * Events of the account were committed: true when a running pass is writing the account's events,
+     * and wakes the applier once it has; false when the commit needs a pass of its own.
+     */
+    @Override
+    public boolean takeCommit(UUID accountId) {
+        for (PassHolding holding : holdings.values()) {
+            if (holding.takeCommit(accountId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every running pass claims again once its batch is written; false when none will. */
+    @Override
+    public boolean takeCommits() {
+        boolean taken = false;
+        for (PassHolding holding : holdings.values()) {
+            taken |= holding.takeCommit(null);
+        }
+        return taken;
+    }
+
+    @Override
+    public void onTakenCommitsReleased(Runnable wakeUp) {
+        commitsReleased = wakeUp;
     }
 
     /** A pass that a handover stopped may still hold claims on events it skipped: they are released with the others. */
@@ -83,6 +120,7 @@ public class WebhookApplier implements HandoverStep {
         if (handingOver) {
             abandonedPasses.add(pass);
         }
+        holdings.remove(pass);
         runningPasses.remove(pass);
     }
 
@@ -117,22 +155,38 @@ public class WebhookApplier implements HandoverStep {
                 .replaceWithVoid();
     }
 
-    private Uni<List<Long>> drain(String pass, List<Long> appliedSoFar) {
-        return claims.claim(pass, batchSize)
-                .chain(batch -> applyBatch(pass, batch)
+    /**
+     * Claims and applies until a claim is not full and no commit of the accounts it held came
+     * meanwhile; each full claim doubles the next (a backlog).
+     */
+    private Uni<List<Long>> drain(String pass, PassHolding holding, int limit, List<Long> appliedSoFar) {
+        return claims.claim(pass, limit)
+                .invoke(batch -> holding.holds(Set.copyOf(batch.stream().map(Claimed::accountId).toList())))
+                .chain(batch -> applyBatch(pass, holding, batch)
                         .chain(applied -> {
                             List<Long> all = new ArrayList<>(appliedSoFar);
                             all.addAll(applied);
-                            return batch.size() < batchSize || handingOver ? Uni.createFrom().item(all) : drain(pass, all);
+                            boolean full = batch.size() >= limit;
+                            return handingOver || !holding.claimAgain(full)
+                                    ? Uni.createFrom().item(all)
+                                    : drain(pass, holding, full ? Math.min(2 * limit, maxBatchSize) : batchSize, all);
                         }));
     }
 
-    private Uni<List<Long>> applyBatch(String pass, List<Claimed> batch) {
+    private Uni<List<Long>> applyBatch(String pass, PassHolding holding, List<Claimed> batch) {
         return Multi.createFrom().iterable(byAccount(batch))
-                .onItem().transformToUni(events -> scopes.isolated(() -> applyInOrder(pass, events)))
+                .onItem().transformToUni(events -> scopes.isolated(() -> applyInOrder(pass, events))
+                        .onTermination().invoke(() -> released(holding, events.get(0).accountId())))
                 .merge(concurrency)
                 .onItem().<Long>disjoint()
                 .collect().asList();
+    }
+
+    /** The account's events of the batch are written: what was committed meanwhile is for another pass to claim. */
+    private void released(PassHolding holding, UUID accountId) {
+        if (holding.released(accountId)) {
+            commitsReleased.run();
+        }
     }
 
     /** One account's events in arrival order; the item is the ids of those this pass applied. */

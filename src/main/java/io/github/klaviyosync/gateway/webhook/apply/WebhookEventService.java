@@ -46,7 +46,7 @@ public class WebhookEventService {
      */
     public Uni<Void> replay(UUID accountId, long eventId, boolean force) {
         return reset(accountId, eventId, force)
-                .invoke(wakeUp::wakeUp);
+                .invoke(() -> wakeUp.wakeUp(accountId));
     }
 
     @WithTransaction

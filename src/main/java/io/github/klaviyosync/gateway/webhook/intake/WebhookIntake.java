@@ -162,12 +162,12 @@ public class WebhookIntake {
     private Uni<StoreResult> store(WebhookKind kind, WebhookCredentials verifiedWith, List<NewEvent> events) {
         return inbox.store(verifiedWith, events)
                 .onFailure().invoke(() -> metrics.received(kind, events.size()))
-                .invoke(result -> stored(kind, events.size(), result));
+                .invoke(result -> stored(kind, verifiedWith.accountId(), events.size(), result));
     }
 
-    private void stored(WebhookKind kind, int events, StoreResult result) {
+    private void stored(WebhookKind kind, UUID accountId, int events, StoreResult result) {
         if (result.stored() > 0) {
-            applierWakeUp.wakeUp();
+            applierWakeUp.wakeUp(accountId);
         }
         if (result.refused() == 0) {
             // A refused request is judged again (or refused): counted by that outcome.
