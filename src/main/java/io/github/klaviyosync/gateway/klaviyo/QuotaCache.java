@@ -100,6 +100,14 @@ public class QuotaCache {
         return leases.get();
     }
 
+    /** Leases sent for one account by the slices this instance holds for it now (every holder and tier). */
+    public long leasesSent(String accountKey) {
+        return slices.values().stream()
+                .filter(slice -> slice.budgetKey().equals(accountKey))
+                .mapToLong(QuotaSlice::leasesSent)
+                .sum();
+    }
+
     private QuotaSlice slice(String holder, String accountKey, RateTier tier) {
         SliceKey key = new SliceKey(holder == null ? instanceHolder : holder, accountKey, tier);
         return slices.computeIfAbsent(key, ignored -> new QuotaSlice(accountKey, tier, settings, clock.millis()));
@@ -124,6 +132,7 @@ public class QuotaCache {
     private void send(QuotaSlice slice, QuotaLease lease) {
         long sentAt = clock.millis();
         leases.incrementAndGet();
+        slice.leaseSent();
         Uni.createFrom().deferred(() -> ledger.lease(lease))
                 .subscribe().with(
                         grant -> carryOut(slice, slice.granted(lease, grant, sentAt, clock.millis())),

@@ -7,6 +7,7 @@ import io.github.klaviyosync.gateway.klaviyo.model.CallPriority;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One holder's local slice of one account's budget of one tier: the permits in hand, the calls
@@ -57,6 +58,7 @@ final class QuotaSlice {
     private int announcedLimit = -1;
     private Integer ceilingProposal;
     private long proposalWindow;
+    private final AtomicLong leasesSent = new AtomicLong();
     private long sequence;
     private long lastUsed;
     private long periodStart;
@@ -73,6 +75,15 @@ final class QuotaSlice {
 
     String budgetKey() {
         return budgetKey;
+    }
+
+    /** Counts a lease sent to the shared budget for this slice. */
+    void leaseSent() {
+        leasesSent.incrementAndGet();
+    }
+
+    long leasesSent() {
+        return leasesSent.get();
     }
 
     RateTier tier() {

@@ -99,7 +99,8 @@ class SharedBudgetScenariosTest {
         accounts.addLists(accountId, listIds, null);
         int pages = lists * ((members + 99) / 100);
         Duration allowed = STEADY_WINDOW.multipliedBy(pages).dividedBy(SHARE);
-        long leasesBefore = quota.leasesSent();
+        // This account's leases only: other tests' accounts may still lease in the background.
+        long leasesBefore = quota.leasesSent(accountId.toString());
 
         long started = System.currentTimeMillis();
         long finished;
@@ -112,7 +113,7 @@ class SharedBudgetScenariosTest {
         long requests = klaviyo.counters().requests();
         List<Long> windows = ScenarioSupport.windows(klaviyo, ScenarioSupport.TIER_L);
         List<Long> sizeQuestions = ScenarioSupport.windows(klaviyo, ScenarioSupport.TIER_XS);
-        double roundTrips = (double) (quota.leasesSent() - leasesBefore) / requests;
+        double roundTrips = (double) (quota.leasesSent(accountId.toString()) - leasesBefore) / requests;
         LOG.infof("(a) %d members in %d pages: %d ms (the share allows %d ms); requests per window: tier L %s, tier XS %s, "
                         + "all %s; 429s %d; %.3f budget round trips a request; replicas %s", lists * members, pages,
                 took.toMillis(), allowed.toMillis(), windows, sizeQuestions,
@@ -121,7 +122,10 @@ class SharedBudgetScenariosTest {
         assertThat("no fixed window sees more than the share of tier L", windows, everyItem(lessThanOrEqualTo((long) SHARE)));
         assertThat("nor of tier XS (half of 15)", sizeQuestions, everyItem(lessThanOrEqualTo(7L)));
         assertEquals(0, klaviyo.counters().throttledCount(), "429s");
-        assertThat(took.toMillis(), lessThanOrEqualTo(allowed.toMillis() * 13 / 10));
+        // Against what the share allows for every request the run made (the pages and the lists' reads,
+        // counts and checks beside them), not the pages alone: one request past a window waits for the next.
+        Duration allowedForRequests = STEADY_WINDOW.multipliedBy(requests).dividedBy(SHARE);
+        assertThat(took.toMillis(), lessThanOrEqualTo(allowedForRequests.toMillis() * 13 / 10));
         assertThat("the replicas shared the work", owners(accountId).size(), greaterThanOrEqualTo(2));
         // A lease reaches a few seconds' worth of the budget ahead: at counts /10 that is two or three
         // permits for three instances, so scaled runs lease about once a request. At full scale (bench)
