@@ -57,6 +57,14 @@ public interface GatewayConfig {
         @WithDefault("6")
         int maxAttempts();
 
+        /**
+         * Attempts of a key check ({@code GET /api/accounts}), the first included: a connect or a key
+         * replacement waits for it, and answers 503 with {@code Retry-After} soon rather than holding
+         * its caller through every retry at the key-check tier's few calls a minute.
+         */
+        @WithDefault("2")
+        int keyCheckMaxAttempts();
+
         /** First back-off after a 429 without {@code Retry-After} or a transient error. */
         @WithDefault("500ms")
         Duration backoffInitial();

@@ -119,7 +119,8 @@ class KlaviyoCalls {
 
     private <T> Uni<T> retryOrGiveUp(KlaviyoCredentials credentials, KlaviyoOperation operation,
             Function<String, Uni<Response>> request, BodyReader<T> reader, int attempt, Answer answer, long pauseMillis) {
-        if (attempt + 1 >= config.maxAttempts()) {
+        int attempts = operation == KlaviyoOperation.GET_ACCOUNTS ? config.keyCheckMaxAttempts() : config.maxAttempts();
+        if (attempt + 1 >= attempts) {
             String what = answer.status() == 0 ? "no answer" : "status " + answer.status();
             return Uni.createFrom().failure(new KlaviyoUnavailableException(
                     operation.operationId() + " failed after " + (attempt + 1) + " attempts (last: " + what + ")",

@@ -262,6 +262,7 @@ final class QuotaTestRig {
             public Duration connectTimeout() { return Duration.ofSeconds(5); }
             public Duration readTimeout() { return Duration.ofSeconds(30); }
             public int maxAttempts() { return 6; }
+            public int keyCheckMaxAttempts() { return 2; }
             public Duration backoffInitial() { return Duration.ofMillis(500); }
             public Duration backoffMax() { return Duration.ofSeconds(60); }
             public double quotaShare() { return 0.5; }
