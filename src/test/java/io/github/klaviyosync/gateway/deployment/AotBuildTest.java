@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import org.w3c.dom.NodeList;
  * The pieces of the AOT build agree without building it (that takes JDK 25 and the training run):
  * the aot profile packages with Quarkus's AOT cache support into the directory its training run
  * (AotTrainingIT) writes the cache to, the default build's bytecode stays Java 17, and
- * Dockerfile.aot copies that directory and starts with the cache file the training run writes.
+ * Dockerfile.aot copies that directory and starts with the cache file the training run writes, and
+ * bench/startup-memory.sh measures the image's JVM flags.
  */
 class AotBuildTest {
 
@@ -84,6 +86,37 @@ class AotBuildTest {
         assertTrue(dockerfile.contains("-jar /deployments/quarkus-run.jar"), "the image does not start the copied jar");
         Matcher base = Pattern.compile("(?m)^FROM \\S+:(\\d+)\\.").matcher(dockerfile);
         assertTrue(base.find() && Integer.parseInt(base.group(1)) >= 25, "the cache needs a JDK 25 runtime");
+    }
+
+    /**
+     * bench/startup-memory.sh measures the image's JVM as it starts: its default flags are the
+     * image's -XX flags (C1 alone among them), with -XX:MaxRAM standing in for the container's limit.
+     */
+    @Test
+    void theStartUpBenchmarkRunsTheImageFlags() throws Exception {
+        String dockerfile = Files.readString(Path.of("src", "main", "docker", "Dockerfile.aot"));
+        Matcher javaOpts = Pattern.compile("(?s)ENV JAVA_OPTS=\"(.*?)\"").matcher(dockerfile);
+        assertTrue(javaOpts.find(), "Dockerfile.aot sets no JAVA_OPTS");
+        List<String> imageFlags = xxFlags(javaOpts.group(1));
+        imageFlags.remove("-XX:AOTCache=/deployments/app.aot");
+        assertTrue(imageFlags.contains("-XX:TieredStopAtLevel=1"), "the image compiles with C1 alone: " + imageFlags);
+
+        String bench = Files.readString(Path.of("bench", "startup-memory.sh"));
+        Matcher benchOpts = Pattern.compile("(?m)^AOT_JAVA_OPTS=\"\\$\\{AOT_JAVA_OPTS:-(.*)}\"$").matcher(bench);
+        assertTrue(benchOpts.find(), "bench/startup-memory.sh has no default AOT_JAVA_OPTS");
+        List<String> benchFlags = xxFlags(benchOpts.group(1));
+        assertTrue(benchFlags.remove("-XX:MaxRAM=768m"), "the bench stands in for a 768 MiB container: " + benchFlags);
+        assertEquals(imageFlags, benchFlags, "the bench does not measure the image's flags");
+    }
+
+    private static List<String> xxFlags(String options) {
+        List<String> flags = new ArrayList<>();
+        for (String option : options.replace("\\\n", " ").trim().split("\\s+")) {
+            if (option.startsWith("-XX:")) {
+                flags.add(option);
+            }
+        }
+        return flags;
     }
 
     private static Element child(Element parent, String name) {
