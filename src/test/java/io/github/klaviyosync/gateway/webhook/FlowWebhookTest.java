@@ -93,6 +93,7 @@ class FlowWebhookTest {
         // that the poll the push asks for is still due when it is looked at.)
         scheduler.pause("member-sync");
         try {
+            java.time.Instant secondPush = java.time.Instant.now().minusSeconds(1);
             WebhookRequests.flow(account, body).then().statusCode(202);
             awaitApplied(account, 2);
             assertEquals(0, TestDatabase.count(MEMBERSHIP, account.id(), listId, profileId), "still gone");
@@ -100,8 +101,16 @@ class FlowWebhookTest {
             Map<String, Object> list = TestDatabase.row(
                     "select pending_trigger, next_sync_at from klaviyo_list where account_id = ? and klaviyo_list_id = ?",
                     account.id(), listId);
-            assertEquals("webhook", list.get("pending_trigger"), "the list is polled, where Klaviyo says whether they are back");
-            assertTrue(!((java.time.Instant) list.get("next_sync_at")).isAfter(java.time.Instant.now()), "due now");
+            // A tick already running when the engine paused may have taken the request and polled the
+            // list at once: that is the poll asked for, recorded as a webhook-triggered run.
+            long polled = TestDatabase.count("""
+                    select count(*) from sync_run r join klaviyo_list l on l.id = r.list_id
+                     where l.account_id = ? and l.klaviyo_list_id = ? and r.kind = 'members' and r.trigger = 'webhook'
+                       and r.started_at >= ?""", account.id(), listId, secondPush);
+            if (polled == 0) {
+                assertEquals("webhook", list.get("pending_trigger"), "the list is polled, where Klaviyo says whether they are back");
+                assertTrue(!((java.time.Instant) list.get("next_sync_at")).isAfter(java.time.Instant.now()), "due now");
+            }
         } finally {
             scheduler.resume("member-sync");
         }
