@@ -111,7 +111,7 @@ class AotBuildTest {
 
     private static List<String> xxFlags(String options) {
         List<String> flags = new ArrayList<>();
-        for (String option : options.replace("\\\n", " ").trim().split("\\s+")) {
+        for (String option : options.trim().split("\\s+")) {
             if (option.startsWith("-XX:")) {
                 flags.add(option);
             }
