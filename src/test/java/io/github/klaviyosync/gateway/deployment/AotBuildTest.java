@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,29 +93,29 @@ class AotBuildTest {
      */
     @Test
     void theStartUpBenchmarkRunsTheImageFlags() throws Exception {
-        String dockerfile = Files.readString(Path.of("src", "main", "docker", "Dockerfile.aot"));
-        Matcher javaOpts = Pattern.compile("(?s)ENV JAVA_OPTS=\"(.*?)\"").matcher(dockerfile);
-        assertTrue(javaOpts.find(), "Dockerfile.aot sets no JAVA_OPTS");
-        List<String> imageFlags = xxFlags(javaOpts.group(1));
-        imageFlags.remove("-XX:AOTCache=/deployments/app.aot");
+        List<String> imageFlags = AotImageFlags.image();
         assertTrue(imageFlags.contains("-XX:TieredStopAtLevel=1"), "the image compiles with C1 alone: " + imageFlags);
 
         String bench = Files.readString(Path.of("bench", "startup-memory.sh"));
         Matcher benchOpts = Pattern.compile("(?m)^AOT_JAVA_OPTS=\"\\$\\{AOT_JAVA_OPTS:-(.*)}\"$").matcher(bench);
         assertTrue(benchOpts.find(), "bench/startup-memory.sh has no default AOT_JAVA_OPTS");
-        List<String> benchFlags = xxFlags(benchOpts.group(1));
+        List<String> benchFlags = AotImageFlags.xxFlags(benchOpts.group(1));
         assertTrue(benchFlags.remove("-XX:MaxRAM=768m"), "the bench stands in for a 768 MiB container: " + benchFlags);
         assertEquals(imageFlags, benchFlags, "the bench does not measure the image's flags");
     }
 
-    private static List<String> xxFlags(String options) {
-        List<String> flags = new ArrayList<>();
-        for (String option : options.trim().split("\\s+")) {
-            if (option.startsWith("-XX:")) {
-                flags.add(option);
-            }
-        }
-        return flags;
+    /**
+     * The cache holds what the training JVM loaded and linked: it records with the image's
+     * collector and compilers, and without the method profiles that C1 alone never reads.
+     */
+    @Test
+    void theTrainingRunRecordsWithTheImageFlagsAndNoProfiles() throws Exception {
+        List<String> recording = AotImageFlags.recording();
+        assertTrue(recording.containsAll(AotImageFlags.image()), "the training JVM is not the image's: " + recording);
+        assertTrue(recording.containsAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")), recording.toString());
+        int unlock = recording.indexOf("-XX:+UnlockDiagnosticVMOptions");
+        assertTrue(unlock >= 0 && unlock < recording.indexOf("-XX:-AOTRecordTraining"), "the method profiles are recorded: " + recording);
+        assertTrue(recording.stream().noneMatch(flag -> flag.startsWith("-XX:AOTCache")), "the training run maps no cache: " + recording);
     }
 
     private static Element child(Element parent, String name) {

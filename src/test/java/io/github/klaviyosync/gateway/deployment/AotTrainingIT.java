@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The training run of the aot profile (pom.xml): the packaged application records what it loads,
- * links and profiles (JDK 25, {@code -XX:AOTMode=record}) while it starts on a migrated database
- * and serves a production-like round (probes, metrics, an account connected and its list synced,
- * flow webhooks, the status API, the operator page); after SIGTERM the JVM writes that record, and
+ * The training run of the aot profile (pom.xml): the packaged application records what it loads
+ * and links (JDK 25, {@code -XX:AOTMode=record}, on the image's JVM flags:
+ * {@link AotImageFlags#recording()}) while it starts on a migrated database and serves a
+ * production-like round (probes, metrics, an account connected and its list synced, flow webhooks,
+ * the status API, the operator page); after SIGTERM the JVM writes that record, and
  * {@code -XX:AOTMode=create} turns it into the cache {@code gateway.aot.cache}
- * (target/aot/quarkus-app/app.aot), which production starts map with {@code -XX:AOTCache}.
+ * (target/quarkus-app-aot/app.aot), which production starts map with {@code -XX:AOTCache}.
  * Quarkus records the same way in {@code @QuarkusIntegrationTest}s; these integration tests start
  * the package themselves (PackagedApp), so this test does it for them. Only the aot profile sets
  * the property; the default build skips it.
@@ -49,8 +51,9 @@ class AotTrainingIT {
             ChaosRig.Gateway migrating = rig.startGateway(Map.of());
             stop(migrating);
 
-            ChaosRig.Gateway gateway = rig.startGateway(Map.of(), List.of(
-                    "-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration));
+            List<String> recording = new ArrayList<>(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration));
+            recording.addAll(AotImageFlags.recording());
+            ChaosRig.Gateway gateway = rig.startGateway(Map.of(), recording);
             serveARound(rig, gateway, klaviyo, listId);
             stop(gateway);
             assertTrue(Files.size(configuration) > 0, "the training run wrote no AOT configuration:\n" + gateway.app().output());
