@@ -19,7 +19,7 @@
 # JVMs: `java` on the PATH and BENCH_JAVA_OPTS (lib.sh) for the default build; AOT_JAVA (default
 # Temurin 25) and AOT_JAVA_OPTS for the other three: by default Dockerfile.aot's flags, with
 # -XX:MaxRAM=768m standing in for the container's memory limit (the JVM sizes itself from it); c2
-# appends -XX:TieredStopAtLevel=4 (the later flag wins), as the image's JAVA_OPTS_APPEND would.
+# appends C2_OPTS (the later flag wins), as the image's JAVA_OPTS_APPEND would.
 #
 #   BENCH_PG_URL=postgresql://postgres:secret@127.0.0.1:5432/postgres bench/startup-memory.sh
 source "$(dirname "$0")/lib.sh"
@@ -31,15 +31,17 @@ DURATION="${DURATION:-30}"
 AOT_APP_DIR="${AOT_APP_DIR:-$BUILD_DIR/quarkus-app-aot}"
 AOT_JAVA="${AOT_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 # The flags of Dockerfile.aot (why each: see there) in a 768 MiB container; the aot build adds its cache.
-AOT_JAVA_OPTS="${AOT_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1}"
+AOT_JAVA_OPTS="${AOT_JAVA_OPTS:--XX:MaxRAM=768m -XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5}"
 AOT_CACHE_OPTS="-XX:AOTCache=$AOT_APP_DIR/app.aot"
+# What the image's JAVA_OPTS_APPEND adds to turn C2 back on (see Dockerfile.aot).
+C2_OPTS="-XX:TieredStopAtLevel=4 -XX:CompileThresholdScaling=1"
 [[ -f "$AOT_APP_DIR/app.aot" ]] || die "no AOT cache at $AOT_APP_DIR/app.aot: build with -Paot (see the header)"
 [[ -x "$AOT_JAVA" ]] || die "no JDK 25 at $AOT_JAVA (AOT_JAVA)"
 DEFAULT_JAVA_VERSION="$(java -version 2>&1 | head -1)"
 AOT_JAVA_VERSION="$("$AOT_JAVA" -version 2>&1 | head -1)"
 log "server: $(describe_server)"
 log "default: $DEFAULT_JAVA_VERSION, $BENCH_JAVA_OPTS"
-log "aot: $AOT_JAVA_VERSION, $AOT_CACHE_OPTS $AOT_JAVA_OPTS; nocache: the same without the cache; c2: with -XX:TieredStopAtLevel=4"
+log "aot: $AOT_JAVA_VERSION, $AOT_CACHE_OPTS $AOT_JAVA_OPTS; nocache: the same without the cache; c2: with $C2_OPTS"
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 start_simulator
@@ -48,7 +50,7 @@ start_simulator
 use_build() {
     case "$1" in
         aot) GW_JAVA="$AOT_JAVA" GW_JAR="$AOT_APP_DIR/quarkus-run.jar" GW_JAVA_OPTS="$AOT_CACHE_OPTS $AOT_JAVA_OPTS" ;;
-        c2) GW_JAVA="$AOT_JAVA" GW_JAR="$AOT_APP_DIR/quarkus-run.jar" GW_JAVA_OPTS="$AOT_CACHE_OPTS $AOT_JAVA_OPTS -XX:TieredStopAtLevel=4" ;;
+        c2) GW_JAVA="$AOT_JAVA" GW_JAR="$AOT_APP_DIR/quarkus-run.jar" GW_JAVA_OPTS="$AOT_CACHE_OPTS $AOT_JAVA_OPTS $C2_OPTS" ;;
         nocache) GW_JAVA="$AOT_JAVA" GW_JAR="$AOT_APP_DIR/quarkus-run.jar" GW_JAVA_OPTS="$AOT_JAVA_OPTS" ;;
         *) GW_JAVA=java GW_JAR="$APP_JAR" GW_JAVA_OPTS="$BENCH_JAVA_OPTS" ;;
     esac
@@ -138,7 +140,7 @@ per_build() {
 echo
 echo "start-up and memory, $(date -u '+%Y-%m-%d %H:%M'), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  default: $DEFAULT_JAVA_VERSION, $BENCH_JAVA_OPTS"
-echo "  aot:     $AOT_JAVA_VERSION, $AOT_CACHE_OPTS $AOT_JAVA_OPTS (nocache: without -XX:AOTCache; c2: with -XX:TieredStopAtLevel=4)"
+echo "  aot:     $AOT_JAVA_VERSION, $AOT_CACHE_OPTS $AOT_JAVA_OPTS (nocache: without -XX:AOTCache; c2: with $C2_OPTS)"
 printf '  %-40s %12s %12s %12s %12s  %5s %5s %5s\n' "" "${BUILDS[@]}" "nc/d" "aot/d" "c2/d"
 mapfile -t figures < <(per_build FIRST); row "first start, migrating (ms)" ms "${figures[@]}"
 mapfile -t figures < <(per_build READY median); row "start to ready, median of $STARTS" ms "${figures[@]}"

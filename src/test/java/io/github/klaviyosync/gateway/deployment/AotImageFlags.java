@@ -34,9 +34,10 @@ final class AotImageFlags {
     /**
      * The training run's: the image's flags, since the cache holds what that JVM loads and links
      * (the same collector and compilers), without method profiles. The image compiles with C1
-     * alone, which reads none; recorded, they are 8 MiB of the cache that every start maps and keeps
-     * resident (docs/BENCHMARKS.md, "Start-up, fourth pass"). A JVM started with C2 back on
-     * (JAVA_OPTS_APPEND) still uses the cache, profiling from scratch.
+     * alone, which reads none; recorded, they cost about 4 MiB at idle (2.3 MB more cache, which
+     * every start keeps resident whole, and the compiles replayed from them; docs/BENCHMARKS.md,
+     * "Start-up, fourth pass"). A JVM started with C2 back on (JAVA_OPTS_APPEND) still uses the
+     * cache, profiling from scratch.
      */
     static List<String> recording() throws IOException {
         List<String> flags = new ArrayList<>(image());
