@@ -113,10 +113,21 @@ public class IntakeAccounts {
             readScheduled = true;
             delayNanos = Math.max(0, lastReadAt + readIntervalNanos - System.nanoTime());
         }
-        Uni<Void> start = delayNanos == 0
+        Duration delay = timerDelay(delayNanos);
+        Uni<Void> start = delay.isZero()
                 ? Uni.createFrom().voidItem()
-                : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(delayNanos));
-        start.subscribe().with(ignored -> readWaiting());
+                : Uni.createFrom().voidItem().onItem().delayIt().by(delay);
+        // Whatever becomes of the timer, the waiting requests are read: none stays scheduled forever.
+        start.subscribe().with(ignored -> readWaiting(), timerFailed -> readWaiting());
+    }
+
+    /**
+     * The wait before the next read in whole milliseconds, rounded up: Vert.x refuses a timer under
+     * 1 ms, and a refused timer (a wait of 0.5 ms, say) left every later request waiting for a read
+     * that never came.
+     */
+    static Duration timerDelay(long delayNanos) {
+        return Duration.ofMillis((Math.max(0, delayNanos) + 999_999) / 1_000_000);
     }
 
     /** One query for every id waiting; each waiting request gets its account (or null), or the read's failure. */
