@@ -70,7 +70,7 @@ class AotBuildTest {
 
     @Test
     void theImageCopiesTheTrainedDirectoryAndStartsWithItsCache() throws Exception {
-        String dockerfile = Files.readString(Path.of("src", "main", "docker", "Dockerfile.aot"));
+        String dockerfile = Files.readString(AotImageFlags.DOCKERFILE);
         String built = "target/" + aotProperties.get("quarkus.package.output-directory");
         Map<String, String> copies = new HashMap<>();
         Matcher copy = Pattern.compile("(?m)^COPY --chown=185 (\\S+) (\\S+)$").matcher(dockerfile);
@@ -81,7 +81,7 @@ class AotBuildTest {
             assertTrue(copies.containsKey(built + "/" + part), "Dockerfile.aot does not copy " + built + "/" + part);
         }
         assertEquals("/deployments/", copies.get(built + "/app.aot"), "Dockerfile.aot does not copy the cache");
-        assertTrue(dockerfile.contains("-XX:AOTCache=/deployments/app.aot"), "the image does not start with the cache");
+        assertTrue(dockerfile.contains(AotImageFlags.IMAGE_CACHE), "the image does not start with the cache");
         assertTrue(dockerfile.contains("-jar /deployments/quarkus-run.jar"), "the image does not start the copied jar");
         Matcher base = Pattern.compile("(?m)^FROM \\S+:(\\d+)\\.").matcher(dockerfile);
         assertTrue(base.find() && Integer.parseInt(base.group(1)) >= 25, "the cache needs a JDK 25 runtime");
