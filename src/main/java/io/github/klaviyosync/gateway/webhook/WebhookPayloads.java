@@ -122,9 +122,17 @@ public class WebhookPayloads {
         return read(payload, SystemWebhook.Event.class);
     }
 
-    /** A stored flow push, as {@link #parseFlow} accepted it. */
+    /**
+     * A stored flow push, as {@link #parseFlow} accepted it. A stored row that lacks what the intake
+     * required (written by hand, say) cannot be applied: asking Klaviyo about a list with no id would
+     * only spend the account's quota on retries.
+     */
     public FlowPush storedFlowPush(String payload) {
-        return read(payload, FlowPush.class);
+        FlowPush push = read(payload, FlowPush.class);
+        if (push == null || isBlank(push.listId()) || isBlank(push.profileId())) {
+            throw new UnappliableEvent("the stored push has no list_id or profile_id");
+        }
+        return push;
     }
 
     /** The profile a system event is about ({@code payload.data.relationships.profile.data.id}), or null. */

@@ -100,6 +100,20 @@ class WebhookApplierTest {
     }
 
     @Test
+    void aStoredPushWithoutAListIsFailedWithoutAskingKlaviyo() {
+        TestAccount account = WebhookFixtures.account(accounts);
+        long noList = storeEvent(account, "{\"profile_id\": \"01JNOLIST0000000000000000\"}");
+        long empty = storeEvent(account, "{}");
+
+        Eventually.until(Duration.ofSeconds(15), "both failed after their attempts", () -> TestDatabase.count(
+                "select count(*) from webhook_event where id in (?, ?) and status = 'failed'", noList, empty) == 2);
+        assertEquals(List.of("the stored push has no list_id or profile_id"), TestDatabase.rows(
+                "select distinct error from webhook_event where id in (?, ?)", noList, empty).stream()
+                .map(row -> row.get("error")).toList());
+        assertEquals(0, account.klaviyo().counters().requests("get_list"), "no list looked up");
+    }
+
+    @Test
     void theEventsApiRefusesUnknownAccountsEventsAndBadQueries() {
         TestAccount account = WebhookFixtures.account(accounts);
         long event = storeEvent(account, WebhookFixtures.flowBody(WebhookFixtures.knownList(account),
