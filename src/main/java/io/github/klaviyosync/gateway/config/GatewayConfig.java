@@ -293,6 +293,17 @@ public interface GatewayConfig {
         @WithDefault("10")
         int backfillEtaPages();
 
+        /**
+         * The most member pages one commit of a sync holds. Pages are fetched while the previous
+         * commit runs; those that arrived meanwhile are committed together in one statement with the
+         * last one's checkpoint, so a long backfill commits less often (each commit has a fixed cost in
+         * the database). When Klaviyo fails a page, the pages fetched before it are committed first; a
+         * handover stops after the commit in flight, dropping at most this many pages fetched ahead,
+         * which the next sync fetches again from the checkpoint. 1 commits every page on its own.
+         */
+        @WithDefault("8")
+        int pagesPerCommit();
+
         /** Region assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
         @WithDefault("US")
         String defaultPhoneRegion();

@@ -34,9 +34,10 @@ class BackfillSizes {
         this.config = config.sync();
     }
 
-    /** After each committed page of a sync: the backfill's size is asked for at its threshold page. */
-    void onPage(ListLease lease, StartedRun run, KlaviyoCredentials key, int pages) {
-        if (lease.memberCursor() != null || pages != config.backfillEtaPages()) {
+    /** After each commit of a sync ({@code pages} so far): the backfill's size is asked for once past its threshold page. */
+    void onPages(ListLease lease, StartedRun run, KlaviyoCredentials key, int pages, int lastCommitPages) {
+        boolean reached = pages >= config.backfillEtaPages() && pages - lastCommitPages < config.backfillEtaPages();
+        if (lease.memberCursor() != null || !reached) {
             return;
         }
         KlaviyoCredentials bulk = key.withPriority(CallPriority.BULK);

@@ -68,16 +68,16 @@ public class MemberSyncService {
         this.backfillSizes = backfillSizes;
     }
 
-    /** What a member sync did. */
-    public record Outcome(int pages, int seen, int added, int removed) {
-        static final Outcome NONE = new Outcome(0, 0, 0, 0);
+    /** What a member sync did; {@code lastCommitPages}: how many pages its latest commit held. */
+    public record Outcome(int pages, int seen, int added, int removed, int lastCommitPages) {
+        static final Outcome NONE = new Outcome(0, 0, 0, 0, 0);
 
-        Outcome plus(Committed page) {
-            return new Outcome(pages + 1, seen + page.seen(), added + page.added(), removed);
+        Outcome plus(Committed commit) {
+            return new Outcome(pages + commit.pages(), seen + commit.seen(), added + commit.added(), removed, commit.pages());
         }
 
         Outcome withRemoved(int count) {
-            return new Outcome(pages, seen, added, count);
+            return new Outcome(pages, seen, added, count, lastCommitPages);
         }
     }
 
@@ -121,26 +121,22 @@ public class MemberSyncService {
 
     private Uni<Outcome> commitAll(ListLease lease, StartedRun run, KlaviyoCredentials key, FullScan scan,
             Multi<Page<MemberProfile>> pages) {
-        // The next page is fetched while this one commits (concatenate's prefetch): commits stay one
-        // at a time and in order, and a sync that stops drops at most the one page fetched ahead. Its
-        // people are read as it arrives, also during that commit, rather than after it.
-        return pages
-                .onItem().transform(page -> new FetchedPage(people.of(page.items()), page.nextUrl()))
-                .onItem().transformToUni(page -> commit(lease, run, scan, page))
-                .concatenate(true)
+        // Pages are fetched while earlier ones commit, and committed one statement at a time and in
+        // order: the pages that arrived during a commit go together in the next one (up to
+        // pages-per-commit), so a backfill that Klaviyo serves faster than the database commits pays
+        // the statement's fixed cost once for several pages. A page's people are read as it arrives.
+        Multi<PageBatch.Fetched> fetched = pages
+                .onItem().transform(page -> new PageBatch.Fetched(people.of(page.items()), page.nextUrl()));
+        return ArrivedBatches.handle(fetched, config.pagesPerCommit(), batch -> commit(lease, run, scan, PageBatch.of(batch)))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
-                .invoke(outcome -> backfillSizes.onPage(lease, run, key, outcome.pages()))
+                .invoke(outcome -> backfillSizes.onPages(lease, run, key, outcome.pages(), outcome.lastCommitPages()))
                 .collect().last();
     }
 
-    /** A page as committed: its people, and the link to the next page (null on the last). */
-    private record FetchedPage(List<KlaviyoPerson> people, String nextUrl) {
-    }
-
-    private Uni<Committed> commit(ListLease lease, StartedRun run, FullScan scan, FetchedPage page) {
+    private Uni<Committed> commit(ListLease lease, StartedRun run, FullScan scan, PageBatch batch) {
         // One statement, so its own transaction: no BEGIN and COMMIT round trips around it.
-        return pool.withConnection(connection -> memberships.commitPage(connection, lease, run.id(), scan, page.people(),
-                        page.nextUrl(), config.leaseDuration()))
+        return pool.withConnection(connection -> memberships.commitPages(connection, lease, run.id(), scan, batch,
+                        config.leaseDuration()))
                 .invoke(() -> stopIfHandingOver(lease));
     }
 

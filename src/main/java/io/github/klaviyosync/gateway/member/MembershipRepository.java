@@ -28,9 +28,10 @@ import java.util.UUID;
 public class MembershipRepository implements PanacheRepositoryBase<ListMembership, ListMembership.Key> {
 
     /*
-     * Page commit, one round trip (hot path): also writes klaviyo_list (the list's cursor, page cursor
-     * and lease, fenced by the claim's token and the account being active) and sync_run (the run's
-     * progress). The page comes as one typed array per column. Nothing is written when the fence does
+     * Page commit, one round trip (hot path): one or more pages (a PageBatch: one row per person) with
+     * their checkpoint; also writes klaviyo_list (the list's cursor, page cursor and lease, fenced by
+     * the claim's token and the account being active) and sync_run (the run's progress: $26 pages,
+     * $22 profiles). The people come as one typed array per column. Nothing is written when the fence does
      * not hold; `fenced` then answers 0. In a full sync ($24: the run that began it) every membership
      * of the page is stamped as seen, and a removed one Klaviyo lists again is back. Data-modifying CTEs
      * see the tables as they were before the statement, which is how `rejoining` finds the memberships
@@ -83,7 +84,7 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                 returning (lm.xmax = 0) as inserted, lm.subscriber_id
             ), r as (
                 update sync_run
-                   set pages = pages + 1,
+                   set pages = pages + $26::integer,
                        profiles_seen = profiles_seen + $22::integer,
                        profiles_added = profiles_added + (select count(*) from m
                                                            where inserted or subscriber_id in (select subscriber_id from rejoining))
@@ -151,8 +152,8 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
             delete from list_membership where (list_id, subscriber_id) in (
                 select list_id, subscriber_id from list_membership where account_id = $1 limit $2)""";
 
-    /** What one committed page did: members seen, and members new to the list (or back on it). */
-    public record Committed(int seen, int added) {
+    /** What one commit did: pages and members seen, and members new to the list (or back on it). */
+    public record Committed(int pages, int seen, int added) {
     }
 
     /** A full sync's removal check: the run that began it (its stamp) and when it began. */
@@ -173,14 +174,15 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
     }
 
     /**
-     * Commits a fetched page and checkpoints {@code nextUrl} (null on the last page) as the list's
-     * page cursor, in one statement (atomic in itself: the caller need not open a transaction for it,
-     * and a caller's transaction includes it); with {@code scan} (a full sync), stamps the page's
-     * memberships as seen. Fails with {@link LeaseLostException} when the claim is no longer this
-     * sync's (or the account was deleted meanwhile): nothing was written then.
+     * Commits fetched pages and checkpoints the batch's {@code nextUrl} (null after the last page) as
+     * the list's page cursor, in one statement (atomic in itself: the caller need not open a
+     * transaction for it, and a caller's transaction includes it); with {@code scan} (a full sync),
+     * stamps the memberships as seen. Fails with {@link LeaseLostException} when the claim is no longer
+     * this sync's (or the account was deleted meanwhile): nothing was written then.
      */
-    Uni<Committed> commitPage(SqlConnection connection, ListLease lease, long runId, FullScan scan,
-            List<KlaviyoPerson> people, String nextUrl, Duration leaseLength) {
+    Uni<Committed> commitPages(SqlConnection connection, ListLease lease, long runId, FullScan scan, PageBatch batch,
+            Duration leaseLength) {
+        List<KlaviyoPerson> people = batch.people();
         Instant cursor = people.stream()
                 .map(KlaviyoPerson::joinedAt)
                 .filter(Objects::nonNull)
@@ -191,18 +193,19 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                 .addUUID(lease.accountId())
                 .addLong(lease.listId())
                 .addOffsetDateTime(Rows.timestamp(cursor))
-                .addString(nextUrl)
+                .addString(batch.nextUrl())
                 .addDouble(Rows.seconds(leaseLength))
                 .addUUID(lease.token())
                 .addString(AccountStatus.ACTIVE.wire())
                 .addString(MembershipSource.POLL.wire())
-                .addInteger(people.size())
+                .addInteger(batch.seen())
                 .addLong(runId)
                 .addLong(scan == null ? null : scan.run())
-                .addOffsetDateTime(scan == null ? null : Rows.timestamp(scan.startedAt()));
+                .addOffsetDateTime(scan == null ? null : Rows.timestamp(scan.startedAt()))
+                .addInteger(batch.pages());
         return connection.preparedQuery(COMMIT_PAGE)
                 .execute(parameters)
-                .map(rows -> committed(lease, people.size(), Rows.single(rows)));
+                .map(rows -> committed(lease, batch, Rows.single(rows)));
     }
 
     /**
@@ -260,11 +263,11 @@ public class MembershipRepository implements PanacheRepositoryBase<ListMembershi
                 });
     }
 
-    private static Committed committed(ListLease lease, int seen, Row row) {
+    private static Committed committed(ListLease lease, PageBatch batch, Row row) {
         if (row.getLong("fenced") == 0) {
             throw new LeaseLostException(lease);
         }
-        return new Committed(seen, row.getLong("added").intValue());
+        return new Committed(batch.pages(), batch.seen(), row.getLong("added").intValue());
     }
 
     /** One person's values after a batch's pushes of them, applied in order. */

@@ -122,7 +122,7 @@ class MemberChangeRecordingTest {
     }
 
     private Uni<MembershipRepository.Committed> commit(SqlConnection connection, ClaimedList fixture, FullScan scan, KlaviyoPerson... people) {
-        return memberships.commitPage(connection, fixture.lease(T0), fixture.runId, scan, List.of(people), null, LEASE);
+        return memberships.commitPages(connection, fixture.lease(T0), fixture.runId, scan, MembershipRepositoryTest.onePage(people), LEASE);
     }
 
     private static Uni<List<String>> changes(SqlConnection connection, ClaimedList fixture) {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,13 +139,42 @@ class MembershipRepositoryTest {
     }
 
     @Test
+    void pagesCommittedTogetherStoreEachPersonOnceAsTheLaterPageHasThemAndCountEveryPage() {
+        ClaimedList fixture = new ClaimedList();
+        PageBatch twoPages = PageBatch.of(List.of(
+                new PageBatch.Fetched(List.of(person("P1", null, "+14155550101", "SUBSCRIBED", T0, T0),
+                        person("P2", null, "+14155550102", null, T0, T0)), "https://a.klaviyo.com/api/next?page=2"),
+                new PageBatch.Fetched(List.of(person("P1", null, "+14155550109", "SUBSCRIBED", T0, T0.plusSeconds(60))),
+                        "https://a.klaviyo.com/api/next?page=3")));
+        AtomicReference<MembershipRepository.Committed> committed = new AtomicReference<>();
+        Row stored = RolledBack.run(pool, connection -> fixture.create(connection)
+                .chain(() -> memberships.commitPages(connection, fixture.lease(T0), fixture.runId, null, twoPages, LEASE))
+                .invoke(committed::set)
+                .chain(() -> rows(connection, """
+                        select (select phone_e164 from subscriber where account_id = $1 and klaviyo_profile_id = 'P1') as phone,
+                               (select count(*) from list_membership where list_id = $2) as members,
+                               (select pages from sync_run where id = $3) as pages,
+                               (select profiles_seen from sync_run where id = $3) as seen,
+                               (select page_cursor from klaviyo_list where id = $2) as page_cursor""",
+                        fixture.account, fixture.listId, fixture.runId))
+                .map(rows -> rows.get(0)));
+
+        assertEquals(new MembershipRepository.Committed(2, 3, 2), committed.get(), "two pages, three profiles, two members");
+        assertEquals("+14155550109", stored.getString("phone"), "the later page's person");
+        assertEquals(2L, stored.getLong("members"));
+        assertEquals(2, stored.getInteger("pages"));
+        assertEquals(3, stored.getInteger("seen"));
+        assertEquals("https://a.klaviyo.com/api/next?page=3", stored.getString("page_cursor"), "the last page's checkpoint");
+    }
+
+    @Test
     void aPageWhoseClaimIsNoLongerTheSyncsWritesNothing() {
         ClaimedList fixture = new ClaimedList();
         Object people = RolledBack.run(pool, connection -> fixture.create(connection)
                 .chain(() -> Uni.createFrom().item(new ListLease(fixture.listId, UUID.randomUUID(), fixture.account, "L", null, null,
                         SyncTrigger.SCHEDULE, false, T0, null, null, new byte[0], null, "instance")))
-                .chain(otherClaim -> memberships.commitPage(connection, otherClaim, fixture.runId, null,
-                                List.of(person("P1", null, null, null, T0, T0)), null, LEASE)
+                .chain(otherClaim -> memberships.commitPages(connection, otherClaim, fixture.runId, null,
+                                onePage(person("P1", null, null, null, T0, T0)), LEASE)
                         .onFailure(LeaseLostException.class).recoverWithNull())
                 .chain(() -> value(connection, "select count(*) from subscriber where account_id = $1", fixture.account)));
 
@@ -166,7 +196,7 @@ class MembershipRepositoryTest {
     }
 
     private Uni<MembershipRepository.Committed> commit(SqlConnection connection, ClaimedList fixture, KlaviyoPerson... people) {
-        return memberships.commitPage(connection, fixture.lease(T0), fixture.runId, null, List.of(people), null, LEASE);
+        return memberships.commitPages(connection, fixture.lease(T0), fixture.runId, null, onePage(people), LEASE);
     }
 
     private static Uni<Row> person(SqlConnection connection, ClaimedList fixture, String profileId) {
@@ -186,4 +216,10 @@ class MembershipRepositoryTest {
     private static PushedMember push(ClaimedList fixture, String profileId, String email, String phone) {
         return new PushedMember(fixture.listId, profileId, email, PHONES.normalise(phone), null, null, T0.plusSeconds(300));
     }
+
+    /** One page, the last of its list. */
+    static PageBatch onePage(KlaviyoPerson... people) {
+        return PageBatch.of(List.of(new PageBatch.Fetched(List.of(people), null)));
+    }
+
 }
