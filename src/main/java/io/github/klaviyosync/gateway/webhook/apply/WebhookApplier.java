@@ -160,8 +160,10 @@ public class WebhookApplier implements HandoverStep, ApplierWakeUp.Passes {
      * meanwhile; each full claim doubles the next (a backlog).
      */
     private Uni<List<Long>> drain(String pass, PassHolding holding, int limit, List<Long> appliedSoFar) {
+        holding.claiming();
         return claims.claim(pass, limit)
-                .invoke(batch -> holding.holds(Set.copyOf(batch.stream().map(Claimed::accountId).toList())))
+                .onFailure().invoke(() -> claimKnown(holding, Set.of()))
+                .invoke(batch -> claimKnown(holding, Set.copyOf(batch.stream().map(Claimed::accountId).toList())))
                 .chain(batch -> applyBatch(pass, holding, batch)
                         .chain(applied -> {
                             List<Long> all = new ArrayList<>(appliedSoFar);
@@ -180,6 +182,13 @@ public class WebhookApplier implements HandoverStep, ApplierWakeUp.Passes {
                 .merge(concurrency)
                 .onItem().<Long>disjoint()
                 .collect().asList();
+    }
+
+    /** The pass holds these accounts now: commits of others taken during its claim are for another pass. */
+    private void claimKnown(PassHolding holding, Set<UUID> claimed) {
+        if (holding.holds(claimed)) {
+            commitsReleased.run();
+        }
     }
 
     /** The account's events of the batch are written: what was committed meanwhile is for another pass to claim. */

@@ -34,4 +34,21 @@ class PassHoldingTest {
         assertTrue(holding.claimAgain(false), "asked by a pass that found nothing");
         assertFalse(holding.claimAgain(false));
     }
+
+    @Test
+    void takesEveryCommitDuringItsClaimKeepsThoseOfTheAccountsClaimedAndHandsOnTheRest() {
+        PassHolding holding = new PassHolding();
+        holding.claiming();
+        assertTrue(holding.takeCommit(SHOP), "during the claim: a commit of any account");
+        assertTrue(holding.takeCommit(OTHER_SHOP));
+
+        assertTrue(holding.holds(Set.of(SHOP)), "the other shop's commit needs a pass now");
+        assertFalse(holding.takeCommit(OTHER_SHOP), "claim known: an account it does not hold");
+        assertTrue(holding.released(SHOP), "the shop's commit during the claim waited for its release");
+
+        holding.claiming();
+        assertTrue(holding.takeCommit(SHOP));
+        assertFalse(holding.holds(Set.of(SHOP)), "only the claimed account's commit came");
+        assertFalse(holding.holds(Set.of()), "nothing left over from the claim before");
+    }
 }
