@@ -95,8 +95,11 @@ public class ProfileSweepService {
 
     private Uni<Outcome> sweepAndRecord(ProfileSweepLease lease, StartedRun run) {
         KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed());
-        return klaviyo.profilesUpdatedSince(key, lease.cursor().minus(config.checkOverlap()), lease.pageCursor())
-                .onItem().transformToUniAndConcatenate(page -> commit(lease, run, page))
+        // The next page is fetched while this one commits (transformToUniAndConcatenate asked for it
+        // only once the commit had ended); a page a commit, as a sweep is usually a single page.
+        Multi<Page<MemberProfile>> pages = klaviyo.profilesUpdatedSince(key, lease.cursor().minus(config.checkOverlap()),
+                lease.pageCursor());
+        return ArrivedBatches.handle(pages, 1, batch -> commit(lease, run, batch.get(0)))
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .collect().last()
                 .call(outcome -> confirmPushed(lease, key))
