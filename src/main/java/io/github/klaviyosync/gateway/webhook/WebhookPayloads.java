@@ -80,7 +80,7 @@ public class WebhookPayloads {
 
     public FlowPush parseFlow(byte[] body) {
         FlowPush push = read(body, FlowPush.class);
-        if (push == null || isBlank(push.listId()) || isBlank(push.profileId())) {
+        if (lacksIds(push)) {
             throw WebhookRejection.malformed("list_id and profile_id are required strings");
         }
         checkText("list_id", push.listId(), MAX_ID_LENGTH);
@@ -129,7 +129,7 @@ public class WebhookPayloads {
      */
     public FlowPush storedFlowPush(String payload) {
         FlowPush push = read(payload, FlowPush.class);
-        if (push == null || isBlank(push.listId()) || isBlank(push.profileId())) {
+        if (lacksIds(push)) {
             throw new UnappliableEvent("the stored push has no list_id or profile_id");
         }
         return push;
@@ -204,6 +204,11 @@ public class WebhookPayloads {
                 : "the body must be a JSON object with a data array and a meta object";
     }
 
+
+    /** A push without the list and the profile it names: the intake refuses it, the applier cannot apply it. */
+    private static boolean lacksIds(FlowPush push) {
+        return push == null || isBlank(push.listId()) || isBlank(push.profileId());
+    }
 
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();
