@@ -93,17 +93,10 @@ class ManyListsScenarioTest {
             listIds.add(listId);
         }
         accountId = accounts.register(klaviyo, null, null, false);
-        // Due one after the other over an interval from now on, as a running gateway's lists are. Each
-        // list is stored with its due time: stored due now and spread after, a list could be claimed
-        // in between (by a dispatch still refilling its slots from the test before), and its next
-        // sync would then come at the spread time, not an interval after that first one.
-        for (int i = 0; i < lists; i++) {
-            TestDatabase.execute("""
-                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at,
-                                              member_cursor, last_synced_at)
-                    values (?, ?, ?, 'discovery', now() + make_interval(secs => ?), ?, ?)""",
-                    accountId, listIds.get(i), "List " + i, INTERVAL.toMillis() / 1000.0 * i / lists, cursor, cursor);
-        }
+        // Due one after the other over an interval from now on, each stored with its due time: stored
+        // due now and spread after, a list could be claimed in between (by a dispatch still refilling
+        // its slots from the test before), and its next sync would then come at the spread time.
+        accounts.addLists(accountId, listIds, cursor, INTERVAL);
         long leasesBefore = quota.leasesSent();
 
         long started;

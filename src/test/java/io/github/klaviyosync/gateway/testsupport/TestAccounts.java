@@ -65,12 +65,24 @@ public class TestAccounts {
      * with {@code cursor}, as lists synced before, whose next sync fetches who joined since it.
      */
     public void addLists(UUID accountId, java.util.List<String> klaviyoListIds, java.time.Instant cursor) {
-        for (String listId : klaviyoListIds) {
+        addLists(accountId, klaviyoListIds, cursor, java.time.Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #addLists(UUID, java.util.List, java.time.Instant)}, the lists due one after the other
+     * over {@code spread} from now on, as a running gateway's are; each is stored with its due time, so
+     * none is due now in between.
+     */
+    public void addLists(UUID accountId, java.util.List<String> klaviyoListIds, java.time.Instant cursor,
+            java.time.Duration spread) {
+        for (int i = 0; i < klaviyoListIds.size(); i++) {
+            String listId = klaviyoListIds.get(i);
             TestDatabase.execute("""
                     insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at,
                                               pending_trigger, member_cursor, last_synced_at)
-                    values (?, ?, ?, 'discovery', now(), ?, ?, ?)""",
-                    accountId, listId, "List " + listId, cursor == null ? "connect" : null, cursor, cursor);
+                    values (?, ?, ?, 'discovery', now() + make_interval(secs => ?), ?, ?, ?)""",
+                    accountId, listId, "List " + listId, spread.toMillis() / 1000.0 * i / klaviyoListIds.size(),
+                    cursor == null ? "connect" : null, cursor, cursor);
         }
     }
 
