@@ -115,7 +115,7 @@ sim_admin() {
 
 # Environment of a gateway on database $1, HTTP port $2 and management port $3 (/q/*; extra
 # VAR=value pairs follow, then those of BENCH_GATEWAY_ENV, e.g.
-# BENCH_GATEWAY_ENV="GATEWAY_SYNC_PREFETCH_PAGES=0").
+# BENCH_GATEWAY_ENV="GATEWAY_SYNC_PAGES_PER_COMMIT=1").
 gateway_env() {
     local db="$1" port="$2" management_port="$3"; shift 3
     printf '%s\n' \

@@ -20,13 +20,16 @@ class KilledSyncIT {
 
     private static final int MEMBERS = 20_000;
     private static final int PAGES = MEMBERS / 100;
-    /** Pages fetched but not committed when the process dies: the one committing (no page is prefetched by default). */
-    private static final int PAGES_IN_FLIGHT = 1;
+    /** The most pages one commit holds; a sync reads as many ahead of the commit in flight. */
+    private static final int PAGES_PER_COMMIT = 8;
+    /** Pages fetched but not committed when the process dies: those committing and those read ahead. */
+    private static final int PAGES_IN_FLIGHT = 2 * PAGES_PER_COMMIT;
     /** The whole of Klaviyo's budget (share 1): this test is about a crash, not about pacing. */
     private static final Map<String, String> ENGINE = Map.of(
             "GATEWAY_SYNC_TICK", "1s",
             "GATEWAY_SYNC_LEASE_DURATION", "5s",
-            "GATEWAY_KLAVIYO_QUOTA_SHARE", "1");
+            "GATEWAY_KLAVIYO_QUOTA_SHARE", "1",
+            "GATEWAY_SYNC_PAGES_PER_COMMIT", String.valueOf(PAGES_PER_COMMIT));
 
     @Test
     void aSyncKilledAtARandomPageResumesAfterItsLeaseAndStoresEveryMemberOnce() throws Exception {
