@@ -50,11 +50,6 @@ public class WebhookEvent extends PanacheEntityBase {
 
     public String error;
 
-    /** The apply pass that holds the event, while {@link #claimedUntil} is in the future. */
-    public String claimedBy;
-
-    public Instant claimedUntil;
-
     @Column(nullable = false)
     public Instant receivedAt;
 

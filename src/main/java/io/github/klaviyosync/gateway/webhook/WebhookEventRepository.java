@@ -22,7 +22,7 @@ import java.util.UUID;
 
 /**
  * The {@code webhook_event} table, the inbox: the intake stores events here before it answers 202,
- * apply passes claim them across instances, apply them and record how it went.
+ * apply passes (holding their accounts' claims, {@code webhook_claim}) apply them and record how it went.
  */
 @ApplicationScoped
 public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
@@ -61,53 +61,28 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             from input i left join allowed a on a.n = i.n
             order by i.n""";
 
-    /** Serialises claimers (an advisory lock, held to the end of the claim's transaction). */
-    static final String LOCK_CLAIMERS = "select pg_advisory_xact_lock($1)";
-
     /*
-     * Claim (SKIP LOCKED): due received events, oldest first, of accounts no live claim holds, so one
-     * account's events are never split between two passes and stay in arrival order. The due events
-     * are read in id order through webhook_event_due (V12) and the scan stops at the limit, so a claim
-     * costs its batch, not the backlog; the accounts with a live claim are found once, through a small
-     * partial index. The status is written out, not bound: a generic plan only uses a partial index
-     * whose predicate the statement's text implies. The ids are picked first (an array), so the update
-     * finds its rows by primary key whatever the plan.
+     * A failed attempt (CASE on the row's own attempts), fenced by the pass's claim on the account
+     * (webhook_claim, V13): due again after a doubling back-off, or failed after the last.
      */
-    static final String CLAIM = """
-            update webhook_event e set claimed_by = $1, claimed_until = now() + make_interval(secs => $2)
-            where e.id = any(array(
-                select c.id from webhook_event c
-                where c.status = '%1$s' and c.next_attempt_at <= now()
-                  and (c.claimed_until is null or c.claimed_until < now())
-                  and c.account_id not in (select o.account_id from webhook_event o
-                                           where o.status = '%1$s' and o.claimed_until >= now())
-                order by c.id
-                limit $3
-                for update skip locked))
-            returning e.id, e.account_id, e.kind""".formatted(WebhookStatus.RECEIVED.wire());
-
-    /** A failed attempt (CASE on the row's own attempts): due again after a doubling back-off, or failed after the last. */
     static final String RELEASE_FAILED = """
-            update webhook_event set attempts = attempts + 1, error = $1, claimed_by = null, claimed_until = null,
+            update webhook_event e set attempts = attempts + 1, error = $1,
                 status = case when attempts + 1 >= $2 then $7 else $8 end,
                 next_attempt_at = now() + make_interval(secs => least($3, $4 * power(2, attempts)))
-            where id = $5 and claimed_by = $6 and status = $8
-            returning status""";
-
-    /** The claims of passes that ended abruptly, given back untouched (an array of pass ids). */
-    static final String RELEASE_PASSES = """
-            update webhook_event set claimed_by = null, claimed_until = null
-            where claimed_by = any($1::text[]) and status = $2""";
+            where e.id = $5 and e.status = $8
+              and exists (select 1 from webhook_claim h where h.account_id = e.account_id and h.claimed_by = $6)
+            returning e.status""";
 
     /*
-     * The fence of an apply, and its mark, in one statement: the events of the batch still received and
-     * claimed by the pass are marked applied (the update locks them to the end of the transaction, which
-     * writes their effects next: an event is applied once even when a claim ran out and another
-     * instance took it); their ids are answered.
+     * The fence of an apply, and its mark, in one statement: the events of the batch still received,
+     * while the pass holds their account's claim (webhook_claim, V13), are marked applied (the update
+     * locks them to the end of the transaction, which writes their effects next: an event is applied
+     * once even when a claim ran out and another instance took it); their ids are answered.
      */
     static final String MARK_CLAIMED_APPLIED = """
-            update webhook_event set status = $5, applied_at = now(), claimed_by = null, claimed_until = null, error = null
-            where id = any($1::bigint[]) and status = $2 and claimed_by = $3 and account_id = $4
+            update webhook_event set status = $5, applied_at = now(), error = null
+            where id = any($1::bigint[]) and status = $2 and account_id = $4
+              and exists (select 1 from webhook_claim h where h.account_id = $4 and h.claimed_by = $3)
             returning id""";
 
     /*
@@ -170,7 +145,7 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
 
     /** Replay: the event is due now, as if just received; false when the account has no such event. */
     public Uni<Boolean> reset(UUID accountId, long eventId) {
-        return update("status = ?1, attempts = 0, nextAttemptAt = ?2, error = null, claimedBy = null, claimedUntil = null"
+        return update("status = ?1, attempts = 0, nextAttemptAt = ?2, error = null"
                         + " where id = ?3 and accountId = ?4", WebhookStatus.RECEIVED, Instant.now(), eventId, accountId)
                 .map(updated -> updated > 0);
     }
@@ -182,20 +157,6 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
                 .map(WebhookEventRepository::outcomes);
     }
 
-    /** Claims up to {@code limit} due events for {@code pass}, oldest first; claimers take turns. */
-    public Uni<List<Claimed>> claim(SqlConnection connection, long claimLock, String pass, Duration lease, int limit) {
-        return connection.preparedQuery(LOCK_CLAIMERS)
-                .execute(Tuple.of(claimLock))
-                .chain(() -> connection.preparedQuery(CLAIM)
-                        .execute(Tuple.of(pass, Rows.seconds(lease), limit)))
-                .map(rows -> {
-                    List<Claimed> claimed = new ArrayList<>();
-                    rows.forEach(row -> claimed.add(new Claimed(row.getLong("id"), row.getUUID("account_id"),
-                            WireValue.parse(WebhookKind.class, row.getString("kind")))));
-                    return claimed;
-                });
-    }
-
     /** Records a failed attempt; returns whether the event is now failed for good. */
     public Uni<Boolean> releaseFailed(SqlConnection connection, String pass, long eventId, String error, int maxAttempts,
             Duration backoffInitial, Duration backoffMax) {
@@ -204,12 +165,6 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
         return connection.preparedQuery(RELEASE_FAILED)
                 .execute(parameters)
                 .map(rows -> rows.rowCount() > 0 && WebhookStatus.FAILED.wire().equals(Rows.single(rows).getString("status")));
-    }
-
-    public Uni<Integer> releasePasses(SqlConnection connection, List<String> passes) {
-        return connection.preparedQuery(RELEASE_PASSES)
-                .execute(Tuple.of(passes.toArray(String[]::new), WebhookStatus.RECEIVED.wire()))
-                .map(rows -> rows.rowCount());
     }
 
     /**

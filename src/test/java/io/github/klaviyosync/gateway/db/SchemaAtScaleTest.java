@@ -174,7 +174,7 @@ class SchemaAtScaleTest {
             for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
                 connection.setAutoCommit(false);
                 statement.execute("set local plan_cache_mode = " + mode);
-                statement.execute("prepare webhook_claim as " + sql("webhook.WebhookEventRepository", "CLAIM"));
+                statement.execute("prepare webhook_claim as " + sql("webhook.apply.WebhookClaimRepository", "CLAIM"));
                 JsonNode plan = plan(statement, "explain (analyze, format json) execute webhook_claim('test', 300, 100)");
                 connection.rollback();
                 connection.setAutoCommit(true);

@@ -152,7 +152,7 @@ class WebhooksWithKlaviyoTest {
         slow.klaviyo().faults().latency(Duration.ofSeconds(4));
         WebhookRequests.flow(slow, WebhookFixtures.flowBody(unknownList, WebhookFixtures.profileId(), "", "")).then().statusCode(202);
         Eventually.until(WAIT, "the slow merchant's push is being applied", () -> TestDatabase.count(
-                "select count(*) from webhook_event where account_id = ? and claimed_by is not null", slow.id()) == 1);
+                "select count(*) from webhook_claim where account_id = ?", slow.id()) == 1);
 
         TestAccount account = WebhookFixtures.account(accounts);
         String listId = WebhookFixtures.knownList(account);

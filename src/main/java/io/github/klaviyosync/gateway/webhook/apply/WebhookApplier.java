@@ -115,7 +115,7 @@ public class WebhookApplier implements HandoverStep, ApplierWakeUp.Passes {
         commitsReleased = wakeUp;
     }
 
-    /** A pass that a handover stopped may still hold claims on events it skipped: they are released with the others. */
+    /** A pass that a handover stopped may still hold accounts whose events it skipped: they are released with the others. */
     private void passEnded(String pass) {
         if (handingOver) {
             abandonedPasses.add(pass);
@@ -138,8 +138,8 @@ public class WebhookApplier implements HandoverStep, ApplierWakeUp.Passes {
                     holding.addAll(runningPasses);
                     return holding.isEmpty() ? Uni.createFrom().item(0) : claims.releasePasses(holding);
                 })
-                .invoke(released -> LOG.infof("apply passes handed over: %d event claims released", released))
-                .onFailure().invoke(failure -> LOG.warnf("releasing the event claims failed: %s; they expire instead",
+                .invoke(released -> LOG.infof("apply passes handed over: %d account claims released", released))
+                .onFailure().invoke(failure -> LOG.warnf("releasing the account claims failed: %s; they expire instead",
                         Failures.describe(failure)))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
@@ -177,11 +177,18 @@ public class WebhookApplier implements HandoverStep, ApplierWakeUp.Passes {
 
     private Uni<List<Long>> applyBatch(String pass, PassHolding holding, List<Claimed> batch) {
         return Multi.createFrom().iterable(byAccount(batch))
-                .onItem().transformToUni(events -> scopes.isolated(() -> applyInOrder(pass, events))
-                        .onTermination().invoke(() -> released(holding, events.get(0).accountId())))
+                .onItem().transformToUni(events -> applyAccount(pass, holding, events))
                 .merge(concurrency)
                 .onItem().<Long>disjoint()
                 .collect().asList();
+    }
+
+    /** One account's events of the batch, then the account's claim given back. */
+    private Uni<List<Long>> applyAccount(String pass, PassHolding holding, List<Claimed> events) {
+        UUID accountId = events.get(0).accountId();
+        return scopes.isolated(() -> applyInOrder(pass, events)
+                        .call(() -> claims.release(pass, accountId)))
+                .onTermination().invoke(() -> released(holding, accountId));
     }
 
     /** The pass holds these accounts now: commits of others taken during its claim are for another pass. */

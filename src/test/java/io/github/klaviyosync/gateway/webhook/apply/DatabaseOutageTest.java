@@ -89,8 +89,8 @@ class DatabaseOutageTest {
                 push(account, listId).then().statusCode(202);
             }
             pass = applier.applyDue().subscribeAsCompletionStage();
-            Eventually.until(Duration.ofSeconds(10), "the pass holds the events", () -> TestDatabase.count(
-                    "select count(*) from webhook_event where account_id = ? and claimed_by is not null", account.id()) == 20);
+            Eventually.until(Duration.ofSeconds(10), "the pass holds the account", () -> TestDatabase.count(
+                    "select count(*) from webhook_claim where account_id = ?", account.id()) == 1);
             server.stop();
             try {
                 ExecutionException cutShort = assertThrows(ExecutionException.class, () -> pass.get(30, TimeUnit.SECONDS));
@@ -108,9 +108,10 @@ class DatabaseOutageTest {
         }
 
         assertEquals(20, TestDatabase.count("""
-                select count(*) from webhook_event where account_id = ? and status = 'applied' and attempts = 0
-                   and claimed_by is null""", account.id()),
+                select count(*) from webhook_event where account_id = ? and status = 'applied' and attempts = 0""", account.id()),
                 "applied without waiting out the claim lease, and no failed attempt counted for the outage");
+        assertEquals(0, TestDatabase.count("select count(*) from webhook_claim where account_id = ?", account.id()),
+                "the account was given back");
         assertEquals(20, TestDatabase.count("select count(*) from list_membership where account_id = ?", account.id()));
     }
 

@@ -79,8 +79,10 @@ class FlowPushBatchTest {
         }
 
         assertEquals(6, TestDatabase.count("""
-                select count(*) from webhook_event where account_id = ? and status = 'applied' and attempts = 0
-                and claimed_by is null""", account.id()));
+                select count(*) from webhook_event where account_id = ? and status = 'applied' and attempts = 0""",
+                account.id()));
+        assertEquals(0, TestDatabase.count("select count(*) from webhook_claim where account_id = ?", account.id()),
+                "the pass gave the account back");
         assertEquals(2L, memberCount(account, listA), "the newcomer and the other, each once; the member who left is not back");
         assertEquals(1L, memberCount(account, listB));
         assertEquals(1L, memberCount(account, listInKlaviyoOnly), "the unknown list was created by its push");

@@ -12,9 +12,12 @@ import io.github.klaviyosync.gateway.problem.Problem;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
+import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.Claimed;
 import io.github.klaviyosync.gateway.webhook.WebhookFixtures.TestAccount;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +40,9 @@ class WebhookApplierTest {
     @Inject
     Scheduler scheduler;
 
+    @Inject
+    EventClaims claims;
+
     @Test
     void twoConcurrentPassesApplyEachEventExactlyOnce() throws Exception {
         TestAccount first = WebhookFixtures.account(accounts);
@@ -57,11 +63,40 @@ class WebhookApplierTest {
             assertTrue(both.isEmpty(), "no event applied by both passes");
             assertEquals(new HashSet<>(events), union(appliedByOne, appliedByOther));
             assertEquals(300, TestDatabase.count("""
-                    select count(*) from webhook_event where account_id in (?, ?) and status = 'applied'
-                    and claimed_by is null""", first.id(), second.id()));
+                    select count(*) from webhook_event where account_id in (?, ?) and status = 'applied'""",
+                    first.id(), second.id()));
+            assertEquals(0, TestDatabase.count("select count(*) from webhook_claim where account_id in (?, ?)",
+                    first.id(), second.id()), "both passes gave their accounts back");
             assertEquals(300, TestDatabase.count(
                     "select count(*) from list_membership where account_id in (?, ?)", first.id(), second.id()));
         } finally {
+            scheduler.resume(ApplierWakeUp.JOB);
+        }
+    }
+
+    /**
+     * A claim holds the account (one row in webhook_claim) and writes none of its events: they keep the
+     * row versions the inbox stored (xmin), so an event is written twice in all, stored and applied.
+     */
+    @Test
+    void aClaimHoldsTheAccountWithoutWritingItsEvents() throws Throwable {
+        TestAccount account = WebhookFixtures.account(accounts);
+        String versions = "select string_agg(xmin::text, ',' order by id) from webhook_event where account_id = ?";
+        scheduler.pause(ApplierWakeUp.JOB);
+        try {
+            List<Long> events = storeFlowPushes(account, 5);
+            Object stored = TestDatabase.value(versions, account.id());
+
+            List<Long> claimed = claimedOf(account, claims.claim("test-pass", 1000));
+            List<Long> claimedAgain = claimedOf(account, claims.claim("other-pass", 1000));
+
+            assertEquals(events, claimed, "the account's due events, in arrival order");
+            assertEquals(List.of(), claimedAgain, "a held account's events are not claimed by another pass");
+            assertEquals(1, TestDatabase.count("select count(*) from webhook_claim where account_id = ? and claimed_by = 'test-pass'",
+                    account.id()));
+            assertEquals(stored, TestDatabase.value(versions, account.id()), "the claim wrote no event");
+        } finally {
+            VertxContextSupport.subscribeAndAwait(() -> claims.releasePasses(List.of("test-pass", "other-pass")));
             scheduler.resume(ApplierWakeUp.JOB);
         }
     }
@@ -162,6 +197,13 @@ class WebhookApplierTest {
 
         Eventually.until(Duration.ofSeconds(5), "both replays applied", () -> TestDatabase.count(
                 "select count(*) from webhook_event where id in (?, ?) and status = 'applied' and attempts = 0", applied, failed) == 2);
+    }
+
+    private static List<Long> claimedOf(TestAccount account, Uni<List<Claimed>> claim) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(() -> claim).stream()
+                .filter(event -> event.accountId().equals(account.id()))
+                .map(Claimed::id)
+                .toList();
     }
 
     private static List<Long> storeFlowPushes(TestAccount account, int count) {
