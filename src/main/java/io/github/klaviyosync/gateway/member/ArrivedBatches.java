@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.member;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 import java.util.ArrayDeque;
@@ -19,6 +20,8 @@ import java.util.function.Function;
  *
  * <p>Items that arrived are handled even when the stream then fails: the failure is passed on after
  * them. A batch that fails ends the whole: no later item is handled and the stream is cancelled.
+ * A stop (a failure that comes from outside the stream) ends the reading at once, even while an item
+ * is awaited: the stream is cancelled, what arrived is handled, then the stop's failure is passed on.
  */
 final class ArrivedBatches<T, R> implements MultiSubscriber<T> {
 
@@ -40,11 +43,18 @@ final class ArrivedBatches<T, R> implements MultiSubscriber<T> {
 
     /** The results of {@code handler}, one per batch of {@code items}, in order. */
     static <T, R> Multi<R> handle(Multi<T> items, int most, Function<List<T>, Uni<R>> handler) {
+        return handle(items, most, handler, Uni.createFrom().nothing());
+    }
+
+    /** As {@link #handle(Multi, int, Function)}, reading no further once {@code stop} gives a failure. */
+    static <T, R> Multi<R> handle(Multi<T> items, int most, Function<List<T>, Uni<R>> handler, Uni<? extends Throwable> stop) {
         if (most < 1) {
             throw new IllegalArgumentException("a batch holds at least one item");
         }
         return Multi.createFrom().emitter(emitter -> {
             ArrivedBatches<T, R> batches = new ArrivedBatches<>(most, handler, emitter);
+            Cancellable stopping = stop.subscribe().with(batches::stopReading, ignored -> { });
+            emitter.onTermination(stopping::cancel);
             emitter.onTermination(batches::stop);
             items.subscribe().withSubscriber(batches);
         });
@@ -52,10 +62,16 @@ final class ArrivedBatches<T, R> implements MultiSubscriber<T> {
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
+        boolean stopped;
         synchronized (this) {
             upstream = subscription;
+            stopped = upstreamDone;
         }
-        subscription.request(most);
+        if (stopped) {
+            subscription.cancel();
+        } else {
+            subscription.request(most);
+        }
     }
 
     @Override
@@ -70,7 +86,9 @@ final class ArrivedBatches<T, R> implements MultiSubscriber<T> {
     public void onFailure(Throwable failure) {
         synchronized (this) {
             upstreamDone = true;
-            upstreamFailure = failure;
+            if (upstreamFailure == null) {
+                upstreamFailure = failure; // a stop's reason is kept over what its cancellation caused
+            }
         }
         handleNext();
     }
@@ -145,6 +163,23 @@ final class ArrivedBatches<T, R> implements MultiSubscriber<T> {
         } else {
             downstream.fail(failure);
         }
+    }
+
+    /** No more items are read: those that arrived are handled, then {@code reason} ends the stream. */
+    private void stopReading(Throwable reason) {
+        Flow.Subscription subscription;
+        synchronized (this) {
+            if (upstreamDone) {
+                return;
+            }
+            upstreamDone = true;
+            upstreamFailure = reason;
+            subscription = upstream;
+        }
+        if (subscription != null) {
+            subscription.cancel();
+        }
+        handleNext();
     }
 
     /** The downstream ended (cancelled, or told the end): nothing more is handled. */

@@ -127,7 +127,11 @@ public class MemberSyncService {
         // the statement's fixed cost once for several pages. A page's people are read as it arrives.
         Multi<PageBatch.Fetched> fetched = pages
                 .onItem().transform(page -> new PageBatch.Fetched(people.of(page.items()), page.nextUrl()));
-        return ArrivedBatches.handle(fetched, config.pagesPerCommit(), batch -> commit(lease, run, scan, PageBatch.of(batch)))
+        // A handover stops the reading at once, also while a page is awaited (a slow Klaviyo, a spent
+        // budget): the pages that arrived are committed, then the sync ends as handed over.
+        Uni<SyncHandedOverException> handedOver = handingOver.begun(lease.owner())
+                .map(ignored -> new SyncHandedOverException(lease));
+        return ArrivedBatches.handle(fetched, config.pagesPerCommit(), batch -> commit(lease, run, scan, PageBatch.of(batch)), handedOver)
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .invoke(outcome -> backfillSizes.onPages(lease, run, key, outcome.pages(), outcome.lastCommitPages()))
                 .collect().last();
@@ -140,7 +144,7 @@ public class MemberSyncService {
                 .invoke(() -> stopIfHandingOver(lease));
     }
 
-    /** After a commit, never before: a handover lets the page in flight in, then fetches nothing more. */
+    /** After a commit, never before: a handover lets the commit in flight end, then commits nothing more. */
     private void stopIfHandingOver(ListLease lease) {
         if (handingOver.isHandingOver(lease.owner())) {
             throw new SyncHandedOverException(lease);

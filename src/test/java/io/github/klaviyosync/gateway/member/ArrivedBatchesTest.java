@@ -24,14 +24,19 @@ class ArrivedBatchesTest {
     private final List<List<Integer>> batches = new ArrayList<>();
     private final List<CompletableFuture<String>> handling = new ArrayList<>();
 
+    private final CompletableFuture<Throwable> stop = new CompletableFuture<>();
+
     private AssertSubscriber<String> batchesOf(int most) {
         Multi<Integer> items = Multi.createFrom().emitter(emitter -> source = emitter, BackPressureStrategy.ERROR);
-        return ArrivedBatches.handle(items, most, batch -> {
-            batches.add(batch);
-            CompletableFuture<String> done = new CompletableFuture<>();
-            handling.add(done);
-            return Uni.createFrom().completionStage(done);
-        }).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        return ArrivedBatches.handle(items, most, this::handle, Uni.createFrom().completionStage(stop))
+                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+    }
+
+    private Uni<String> handle(List<Integer> batch) {
+        batches.add(batch);
+        CompletableFuture<String> done = new CompletableFuture<>();
+        handling.add(done);
+        return Uni.createFrom().completionStage(done);
     }
 
     private void finishBatch(int index) {
@@ -109,5 +114,33 @@ class ArrivedBatchesTest {
         results.assertFailedWith(IllegalStateException.class, "lease lost");
         assertTrue(source.isCancelled(), "the stream is cancelled");
         assertEquals(List.of(List.of(1)), batches, "the item that had arrived is not handled");
+    }
+
+    @Test
+    void aStopWhileAnItemIsAwaitedEndsTheStreamAtOnce() {
+        AssertSubscriber<String> results = batchesOf(4);
+        source.emit(1);
+        finishBatch(0);
+        results.assertNotTerminated();
+
+        stop.complete(new IllegalStateException("handed over"));
+
+        results.assertFailedWith(IllegalStateException.class, "handed over").assertItems("batch [1]");
+        assertTrue(source.isCancelled(), "the stream is cancelled, the awaited item with it");
+    }
+
+    @Test
+    void aStopDuringABatchLetsItAndWhatArrivedBeHandledThenEndsTheStream() {
+        AssertSubscriber<String> results = batchesOf(4);
+        source.emit(1);
+        source.emit(2);
+        stop.complete(new IllegalStateException("handed over"));
+        assertTrue(source.isCancelled(), "nothing more is read");
+        results.assertNotTerminated();
+        finishBatch(0);
+        finishBatch(1);
+
+        assertEquals(List.of(List.of(1), List.of(2)), batches);
+        results.assertFailedWith(IllegalStateException.class, "handed over").assertItems("batch [1]", "batch [2]");
     }
 }

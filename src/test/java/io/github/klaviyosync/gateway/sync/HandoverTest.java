@@ -62,7 +62,7 @@ class HandoverTest {
                 values (?, ?, 'Handed over', 'discovery', now(), 'connect')""", accountId, listId);
         scheduler.pause(APPLICATION_ENGINE);
         try {
-            Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(accountId));
+            Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(OWNER, accountId));
             Eventually.until(Duration.ofSeconds(30), "two pages are committed", () -> pages(accountId) >= 2);
 
             int released = VertxContextSupport.subscribeAndAwait(() -> dispatcher.handOver(OWNER, Duration.ofSeconds(10)));
@@ -88,6 +88,44 @@ class HandoverTest {
             Eventually.pause(Duration.ofMillis(500));
             assertEquals(requestsAtRelease, klaviyo.counters().requestsForList(listId), "nothing fetched after the release");
         } finally {
+            execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
+            scheduler.resume(APPLICATION_ENGINE);
+        }
+    }
+
+    /** A sync waiting for a page (a slow Klaviyo, a spent budget) stops at once, without it, within any wait. */
+    @Test
+    void aHandedOverOwnerWaitingForAPageStopsAtOnceWithoutIt() throws Throwable {
+        String owner = "engine-handing-over-while-waiting";
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Handed over while waiting");
+        klaviyo.addMembers(listId, 200, Instant.parse("2026-01-01T00:00:00Z"));
+        klaviyo.faults().latency(Duration.ofSeconds(60));
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        // Paused first: a sync of the application's engine would hold the list for the page's minute.
+        scheduler.pause(APPLICATION_ENGINE);
+        try {
+            execute("""
+                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
+                    values (?, ?, 'Handed over while waiting', 'discovery', now(), 'connect')""", accountId, listId);
+            Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(owner, accountId));
+            Eventually.until(Duration.ofSeconds(10), "the sync awaits its first page",
+                    () -> klaviyo.counters().requests("get_profiles_for_list") == 1);
+
+            int released = VertxContextSupport.subscribeAndAwait(() -> dispatcher.handOver(owner, Duration.ofSeconds(5)));
+
+            assertEquals(0, dispatcher.running(owner), "the sync ended without waiting for its page");
+            assertEquals(0, released, "the stopped sync gave its lease back itself");
+            Map<String, Object> run = row("select status, pages, error from sync_run where account_id = ?", accountId);
+            assertEquals("failed", run.get("status"));
+            assertEquals(0, ((Number) run.get("pages")).intValue());
+            assertTrue(((String) run.get("error")).contains("handed"), (String) run.get("error"));
+            Map<String, Object> list = row("select lease_owner, next_sync_at <= now() as due from klaviyo_list where account_id = ?",
+                    accountId);
+            assertNull(list.get("lease_owner"), "the lease is released");
+            assertEquals(true, list.get("due"), "due at once");
+        } finally {
+            klaviyo.faults().latency(Duration.ZERO);
             execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
             scheduler.resume(APPLICATION_ENGINE);
         }
@@ -133,13 +171,13 @@ class HandoverTest {
     }
 
     /** Lets the test's engine claim (other tests' due lists too) until it holds this account's list. */
-    private boolean listClaimedAfterATick(UUID accountId) {
+    private boolean listClaimedAfterATick(String owner, UUID accountId) {
         try {
-            VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(OWNER));
+            VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(owner));
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
-        return count("select count(*) from klaviyo_list where account_id = ? and lease_owner = ?", accountId, OWNER) == 1;
+        return count("select count(*) from klaviyo_list where account_id = ? and lease_owner = ?", accountId, owner) == 1;
     }
 
     /** Lets the test's sweeper claim (other accounts' due sweeps too, a few a tick) until it holds this account's. */
