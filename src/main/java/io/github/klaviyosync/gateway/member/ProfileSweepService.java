@@ -96,10 +96,13 @@ public class ProfileSweepService {
     private Uni<Outcome> sweepAndRecord(ProfileSweepLease lease, StartedRun run) {
         KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed());
         // The next page is fetched while this one commits (transformToUniAndConcatenate asked for it
-        // only once the commit had ended); a page a commit, as a sweep is usually a single page.
+        // only once the commit had ended); a page a commit, as a sweep is usually a single page. A
+        // handover stops the reading at once, also while a page is awaited.
         Multi<Page<MemberProfile>> pages = klaviyo.profilesUpdatedSince(key, lease.cursor().minus(config.checkOverlap()),
                 lease.pageCursor());
-        return ArrivedBatches.handle(pages, 1, batch -> commit(lease, run, batch.get(0)))
+        Uni<SyncHandedOverException> handedOver = handingOver.begun(lease.owner())
+                .map(ignored -> handedOver(lease));
+        return ArrivedBatches.handle(pages, 1, batch -> commit(lease, run, batch.get(0)), handedOver)
                 .onItem().scan(() -> Outcome.NONE, Outcome::plus)
                 .collect().last()
                 .call(outcome -> confirmPushed(lease, key))
@@ -114,9 +117,13 @@ public class ProfileSweepService {
                         page.nextUrl(), config.leaseDuration()))
                 .invoke(() -> {
                     if (handingOver.isHandingOver(lease.owner())) {
-                        throw new SyncHandedOverException(lease.owner(), "the profile sweep of account " + lease.accountId());
+                        throw handedOver(lease);
                     }
                 });
+    }
+
+    private static SyncHandedOverException handedOver(ProfileSweepLease lease) {
+        return new SyncHandedOverException(lease.owner(), "the profile sweep of account " + lease.accountId());
     }
 
     /**

@@ -142,7 +142,7 @@ class HandoverTest {
         try {
             // Due only once the application's sweeper is paused, so only the test's sweeper claims it.
             execute("update profile_sweep set next_sweep_at = now() where account_id = ?", accountId);
-            Eventually.until(Duration.ofSeconds(30), "the account's sweep is claimed", () -> claimedAfterATick(accountId));
+            Eventually.until(Duration.ofSeconds(30), "the account's sweep is claimed", () -> claimedAfterATick(SWEEPER, accountId));
             Eventually.until(Duration.ofSeconds(30), "two pages are swept", () -> sweptPages(accountId) >= 2);
 
             VertxContextSupport.subscribeAndAwait(() -> sweeps.handOver(SWEEPER, Duration.ofSeconds(10)));
@@ -170,6 +170,38 @@ class HandoverTest {
         }
     }
 
+    /** A sweep waiting for a page stops at once too. */
+    @Test
+    void aHandedOverSweeperWaitingForAPageStopsAtOnceWithoutIt() throws Throwable {
+        String sweeper = "sweeper-handing-over-while-waiting";
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        klaviyo.addMembers(klaviyo.createList("Swept while waiting"), 200, Instant.parse("2026-01-01T00:00:00Z"));
+        klaviyo.faults().latency(Duration.ofSeconds(60));
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        scheduler.pause(APPLICATION_SWEEPS);
+        try {
+            execute("update profile_sweep set next_sweep_at = now() where account_id = ?", accountId);
+            Eventually.until(Duration.ofSeconds(30), "the account's sweep is claimed", () -> claimedAfterATick(sweeper, accountId));
+            Eventually.until(Duration.ofSeconds(10), "the sweep awaits its first page",
+                    () -> klaviyo.counters().requests("get_profiles") == 1);
+
+            VertxContextSupport.subscribeAndAwait(() -> sweeps.handOver(sweeper, Duration.ofSeconds(5)));
+
+            assertEquals(0, sweeps.running(sweeper), "the sweep ended without waiting for its page");
+            Map<String, Object> run = row("select status, error from sync_run where account_id = ? and kind = 'profiles'", accountId);
+            assertEquals("failed", run.get("status"));
+            assertTrue(((String) run.get("error")).startsWith("stopped after a committed page"), (String) run.get("error"));
+            Map<String, Object> sweep = row("select lease_owner, next_sweep_at <= now() as due from profile_sweep where account_id = ?",
+                    accountId);
+            assertNull(sweep.get("lease_owner"), "the claim is released");
+            assertEquals(true, sweep.get("due"), "due at once");
+        } finally {
+            klaviyo.faults().latency(Duration.ZERO);
+            execute("update profile_sweep set next_sweep_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
+            scheduler.resume(APPLICATION_SWEEPS);
+        }
+    }
+
     /** Lets the test's engine claim (other tests' due lists too) until it holds this account's list. */
     private boolean listClaimedAfterATick(String owner, UUID accountId) {
         try {
@@ -181,13 +213,13 @@ class HandoverTest {
     }
 
     /** Lets the test's sweeper claim (other accounts' due sweeps too, a few a tick) until it holds this account's. */
-    private boolean claimedAfterATick(UUID accountId) {
+    private boolean claimedAfterATick(String sweeper, UUID accountId) {
         try {
-            VertxContextSupport.subscribeAndAwait(() -> sweeps.tick(SWEEPER));
+            VertxContextSupport.subscribeAndAwait(() -> sweeps.tick(sweeper));
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
-        return count("select count(*) from profile_sweep where account_id = ? and lease_owner = ?", accountId, SWEEPER) == 1;
+        return count("select count(*) from profile_sweep where account_id = ? and lease_owner = ?", accountId, sweeper) == 1;
     }
 
     private static long sweptPages(UUID accountId) {
