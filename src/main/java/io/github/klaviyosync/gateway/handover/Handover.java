@@ -79,7 +79,7 @@ public class Handover {
         if (!started.compareAndSet(null, handover)) {
             return started.get();
         }
-        LOG.info("handing over: no new claims; running syncs stop at their next page commit, then leases and claims are released");
+        LOG.info("handing over: no new claims; running syncs stop after the pages they commit (at once when waiting for one), then leases and claims are released");
         List<Uni<Void>> all = steps.stream()
                 .map(step -> scopes.isolated(() -> step.handOver(config.stopWait())))
                 .toList();
