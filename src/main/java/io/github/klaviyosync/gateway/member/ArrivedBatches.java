@@ -54,8 +54,11 @@ final class ArrivedBatches<T, R> implements MultiSubscriber<T> {
         return Multi.createFrom().emitter(emitter -> {
             ArrivedBatches<T, R> batches = new ArrivedBatches<>(most, handler, emitter);
             Cancellable stopping = stop.subscribe().with(batches::stopReading, ignored -> { });
-            emitter.onTermination(stopping::cancel);
-            emitter.onTermination(batches::stop);
+            // One callback: an emitter keeps only the last one given.
+            emitter.onTermination(() -> {
+                stopping.cancel();
+                batches.stop();
+            });
             items.subscribe().withSubscriber(batches);
         });
     }

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,10 +26,12 @@ class ArrivedBatchesTest {
     private final List<CompletableFuture<String>> handling = new ArrayList<>();
 
     private final CompletableFuture<Throwable> stop = new CompletableFuture<>();
+    private final AtomicBoolean stopCancelled = new AtomicBoolean();
 
     private AssertSubscriber<String> batchesOf(int most) {
         Multi<Integer> items = Multi.createFrom().emitter(emitter -> source = emitter, BackPressureStrategy.ERROR);
-        return ArrivedBatches.handle(items, most, this::handle, Uni.createFrom().completionStage(stop))
+        return ArrivedBatches.handle(items, most, this::handle, Uni.createFrom().completionStage(stop)
+                        .onCancellation().invoke(() -> stopCancelled.set(true)))
                 .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
     }
 
@@ -142,5 +145,16 @@ class ArrivedBatchesTest {
 
         assertEquals(List.of(List.of(1), List.of(2)), batches);
         results.assertFailedWith(IllegalStateException.class, "handed over").assertItems("batch [1]", "batch [2]");
+    }
+
+    @Test
+    void aStreamThatEndsNoLongerWaitsForItsStop() {
+        AssertSubscriber<String> results = batchesOf(4);
+        source.emit(1);
+        source.complete();
+        finishBatch(0);
+
+        results.assertCompleted().assertItems("batch [1]");
+        assertTrue(stopCancelled.get(), "the stop's subscription is cancelled (a handover's waiter is not kept)");
     }
 }
