@@ -2,7 +2,6 @@ package io.github.klaviyosync.gateway.webhook;
 
 import io.github.klaviyosync.gateway.account.AccountStatus;
 import io.github.klaviyosync.gateway.db.Rows;
-import io.github.klaviyosync.gateway.db.WireValue;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -101,10 +100,6 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
     /** The payloads of claimed events, for planning their apply (hot path: every pass; an array of ids). */
     static final String CLAIMED_PAYLOADS = """
             select id, payload, received_at from webhook_event where id = any($1::bigint[]) and account_id = $2""";
-
-    /** An event claimed by a pass: its id and account (events of one account are applied in id order). */
-    public record Claimed(long id, UUID accountId, WebhookKind kind) {
-    }
 
     /** A claimed event's payload as stored, and when it was received. */
     public record StoredPayload(long id, String payload, Instant receivedAt) {

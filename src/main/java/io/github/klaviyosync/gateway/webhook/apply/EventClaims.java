@@ -2,7 +2,7 @@ package io.github.klaviyosync.gateway.webhook.apply;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.webhook.WebhookEventRepository;
-import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.Claimed;
+import io.github.klaviyosync.gateway.webhook.apply.WebhookClaimRepository.Claimed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;

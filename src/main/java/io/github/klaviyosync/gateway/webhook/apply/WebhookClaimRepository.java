@@ -2,7 +2,6 @@ package io.github.klaviyosync.gateway.webhook.apply;
 
 import io.github.klaviyosync.gateway.db.Rows;
 import io.github.klaviyosync.gateway.db.WireValue;
-import io.github.klaviyosync.gateway.webhook.WebhookEventRepository.Claimed;
 import io.github.klaviyosync.gateway.webhook.WebhookKind;
 import io.github.klaviyosync.gateway.webhook.WebhookStatus;
 import io.smallrye.mutiny.Uni;
@@ -49,6 +48,10 @@ public class WebhookClaimRepository {
                 returning h.account_id)
             select d.id, d.account_id, d.kind from due d join taken t on t.account_id = d.account_id"""
             .formatted(WebhookStatus.RECEIVED.wire());
+
+    /** An event claimed by a pass: its id and account (events of one account are applied in id order). */
+    public record Claimed(long id, UUID accountId, WebhookKind kind) {
+    }
 
     /** A pass wrote the account's events of its batch: the account is free for the next claim. */
     static final String RELEASE = "delete from webhook_claim where account_id = $1 and claimed_by = $2";
