@@ -128,7 +128,7 @@ public class MemberSyncService {
         Multi<PageBatch.Fetched> fetched = pages
                 .onItem().transform(page -> new PageBatch.Fetched(people.of(page.items()), page.nextUrl()));
         // A handover stops the reading at once, also while a page is awaited (a slow Klaviyo, a spent
-        // budget): the pages that arrived are committed, then the sync ends as handed over.
+        // budget); a commit in flight ends first, then stopIfHandingOver ends the sync.
         Uni<SyncHandedOverException> handedOver = handingOver.begun(lease.owner())
                 .map(ignored -> new SyncHandedOverException(lease));
         return ArrivedBatches.handle(fetched, config.pagesPerCommit(), batch -> commit(lease, run, scan, PageBatch.of(batch)), handedOver)
