@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -135,13 +136,14 @@ class FlowPushBatchTest {
                 .formatted(refused));
         scheduler.pause(ApplierWakeUp.JOB);
         try {
-            List<Long> events = List.of(
-                    store(account, push(list, WebhookFixtures.profileId(), "", "", "", "")),
-                    store(account, push(list, WebhookFixtures.profileId(), "", "", refused, "")),
-                    store(account, "{\"list_id\": broken"),
-                    store(account, push(list, WebhookFixtures.profileId(), "", "", "", "")));
+            // In one statement: a pass still running from an earlier test claims all four or none.
+            List<Long> events = storeAll(account,
+                    push(list, WebhookFixtures.profileId(), "", "", "", ""),
+                    push(list, WebhookFixtures.profileId(), "", "", refused, ""),
+                    "{\"list_id\": broken",
+                    push(list, WebhookFixtures.profileId(), "", "", "", ""));
             applier.applyDue().await().indefinitely();
-            // A pass still running from an earlier test may have claimed the batch before this one: it applies it.
+            // That pass may have claimed the batch before this one: it applies it.
             Eventually.until(Duration.ofSeconds(10), "the batch is applied", () -> "applied".equals(status(events.get(3))));
 
             assertEquals("applied", status(events.get(0)));
@@ -169,6 +171,21 @@ class FlowPushBatchTest {
         return ((Number) TestDatabase.value(
                 "insert into webhook_event (account_id, kind, payload) values (?, 'flow', ?) returning id",
                 account.id(), payload)).longValue();
+    }
+
+    /** The events in one insert, in the order given (ids ascend with the rows). */
+    private static List<Long> storeAll(TestAccount account, String... payloads) {
+        String rows = String.join(", ", Collections.nCopies(payloads.length, "(?, 'flow', ?)"));
+        Object[] parameters = new Object[payloads.length * 2];
+        for (int i = 0; i < payloads.length; i++) {
+            parameters[2 * i] = account.id();
+            parameters[2 * i + 1] = payloads[i];
+        }
+        return TestDatabase.rows("insert into webhook_event (account_id, kind, payload) values " + rows + " returning id", parameters)
+                .stream()
+                .map(row -> ((Number) row.get("id")).longValue())
+                .sorted()
+                .toList();
     }
 
     private static Object receivedAt(long event) {
