@@ -92,10 +92,17 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
             delete from webhook_event where id in (
                 select id from webhook_event where received_at < $1 and status = $2 limit $3)""";
 
-    /** Purge of a deleted account (a bounded batch): its events, whatever their status. */
+    /*
+     * Purge of a deleted account (a bounded batch): its events, whatever their status, found through
+     * the index of those done (webhook_event_by_status, partial since V14) and the received ones
+     * through webhook_event_due (V12); the statuses are written out, as those indexes' predicates are.
+     */
     static final String DELETE_ACCOUNT_BATCH = """
             delete from webhook_event where id in (
-                select id from webhook_event where account_id = $1 limit $2)""";
+                (select id from webhook_event where account_id = $1 and status in ('%1$s', '%2$s') limit $2)
+                union all
+                (select id from webhook_event where account_id = $1 and status = '%3$s' limit $2)
+                limit $2)""".formatted(WebhookStatus.APPLIED.wire(), WebhookStatus.FAILED.wire(), WebhookStatus.RECEIVED.wire());
 
     /** The payloads of claimed events, for planning their apply (hot path: every pass; an array of ids). */
     static final String CLAIMED_PAYLOADS = """

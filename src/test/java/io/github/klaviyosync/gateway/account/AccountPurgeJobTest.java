@@ -71,7 +71,7 @@ class AccountPurgeJobTest {
         TestDatabase.execute("delete from account where id = ?", kept.id());
     }
 
-    /** Two lists with {@code people} members each, 20 runs and 30 webhook events. */
+    /** Two lists with {@code people} members each, 20 runs and 30 webhook events (10 still to apply). */
     private static void fill(ApiFixtures fixtures, UUID account, int people) {
         long first = fixtures.list(account, fixtures.newListId());
         long second = fixtures.list(account, fixtures.newListId());
@@ -85,6 +85,6 @@ class AccountPurgeJobTest {
                 select ?, ?, 'members', 'schedule', 'succeeded' from generate_series(1, 20)""", account, first);
         TestDatabase.execute("""
                 insert into webhook_event (account_id, kind, payload, status)
-                select ?, 'flow', '{}', 'applied' from generate_series(1, 30)""", account);
+                select ?, 'flow', '{}', case when n <= 20 then 'applied' else 'received' end from generate_series(1, 30) n""", account);
     }
 }
