@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -152,9 +153,13 @@ public class WebhookEventRepository implements PanacheRepository<WebhookEvent> {
                 .map(updated -> updated > 0);
     }
 
-    /** Stores events, each only where the account still holds {@code verifiedWith}; one outcome per event, in order. */
-    public Uni<List<Stored>> insertChecked(SqlConnection connection, List<WebhookCredentials> verifiedWith, List<NewEvent> events) {
-        return connection.preparedQuery(INSERT_CHECKED)
+    /**
+     * Stores events, each only where the account still holds {@code verifiedWith}; one outcome per
+     * event, in order. One statement, atomic in itself: on a pool it commits on its own (no BEGIN and
+     * COMMIT round trips), on a connection in a transaction it is part of it.
+     */
+    public Uni<List<Stored>> insertChecked(SqlClient client, List<WebhookCredentials> verifiedWith, List<NewEvent> events) {
+        return client.preparedQuery(INSERT_CHECKED)
                 .execute(insertRows(verifiedWith, events))
                 .map(WebhookEventRepository::outcomes);
     }
