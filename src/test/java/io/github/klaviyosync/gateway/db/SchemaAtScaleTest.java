@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
+import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,12 +60,7 @@ class SchemaAtScaleTest {
 
     @BeforeAll
     static void migrate() {
-        database = EmbeddedPostgresServer.startFresh();
-        Flyway.configure()
-                .dataSource(database.jdbcUrl(), EmbeddedPostgresServer.USER, "")
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        database = MigratedDatabase.start();
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
+import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,12 +42,7 @@ class ApplierStatementPlansTest {
 
     @BeforeAll
     static void backlogNeverAnalysed() throws SQLException {
-        database = EmbeddedPostgresServer.startFresh();
-        Flyway.configure()
-                .dataSource(database.jdbcUrl(), EmbeddedPostgresServer.USER, "")
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        database = MigratedDatabase.start();
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             // No autovacuum either: the statistics stay those of a table never analysed.
             statement.execute("alter table webhook_event set (autovacuum_enabled = false)");
