@@ -61,6 +61,9 @@ gateway() {
     done
     # A short warm-up (JIT), not counted.
     wrk -t "$THREADS" -c "$CONNECTIONS" -d 5s -s "$BENCH_DIR/flow-push.lua" "$GW_URL" -- "$ACCOUNT_ID" "$token" "$list" >/dev/null
+    # Statistics, as autovacuum has them in any database a minute old: this one is seconds old, and
+    # without them PostgreSQL plans one account's rows as a handful (whole-account scans a batch).
+    pg "$db" -qc "analyze" >/dev/null
     local before applied_before
     before="$(pg_value "$db" "select count(*) from webhook_event")"
     applied_before="$(pg_value "$db" "select count(*) from webhook_event where status = 'applied'")"
