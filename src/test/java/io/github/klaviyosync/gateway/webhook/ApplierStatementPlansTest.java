@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * a burst before autovacuum's first visit) makes the planner guess that one account's received
  * events are a handful; a plan made then is kept by the connection's prepared statement. Through an
  * index on {@code (account_id, status, ...)}, PostgreSQL 15 then read the account's whole backlog to
- * mark a batch of 100, so the further the applier fell behind, the dearer each batch (up to 290 ms a
+ * mark a batch, so the further the applier fell behind, the dearer each batch (up to 287 ms a
  * batch in the webhook benchmark, which it never caught up from). Checked with a plan made for any
  * value and with one made for these values.
  */
