@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
+import io.github.klaviyosync.gateway.testsupport.QueryPlans;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -94,9 +94,7 @@ class SchemaAtScaleTest {
             for (String name : owner.getValue()) {
                 String statement = owner.getKey() + "." + name;
                 JsonNode plan = genericPlan(statement, sql(owner.getKey(), name));
-                List<JsonNode> nodes = new ArrayList<>();
-                collect(plan, nodes);
-                for (JsonNode node : nodes) {
+                for (JsonNode node : QueryPlans.nodes(plan)) {
                     String relation = node.path("Relation Name").asText("");
                     if (!sharded.contains(relation) || !node.path("Node Type").asText().contains("Scan")) {
                         continue;
@@ -134,9 +132,7 @@ class SchemaAtScaleTest {
         String claim = "prepare claim as " + sql("list.ListRepository", "CLAIM");
         String values = "execute claim('test', 4, 8, 30)";
         for (String planCache : List.of("force_custom_plan", "force_generic_plan")) {
-            List<JsonNode> nodes = new ArrayList<>();
-            collect(plan(planCache, claim, values), nodes);
-            List<String> scans = nodes.stream()
+            List<String> scans = QueryPlans.nodes(plan(planCache, claim, values)).stream()
                     .filter(node -> "klaviyo_list".equals(node.path("Relation Name").asText()))
                     .map(node -> node.path("Node Type").asText() + " " + node.path("Index Name").asText("")
                             + node.path("Plans").path(0).path("Index Name").asText(""))
@@ -170,14 +166,12 @@ class SchemaAtScaleTest {
                 connection.setAutoCommit(false);
                 statement.execute("set local plan_cache_mode = " + mode);
                 statement.execute("prepare webhook_claim as " + sql("webhook.apply.WebhookClaimRepository", "CLAIM"));
-                JsonNode plan = plan(statement, "explain (analyze, format json) execute webhook_claim('test', 300, 100)");
+                JsonNode plan = QueryPlans.top(statement, "explain (analyze, format json) execute webhook_claim('test', 300, 100)");
                 connection.rollback();
                 connection.setAutoCommit(true);
                 statement.execute("deallocate webhook_claim");
-                List<JsonNode> nodes = new ArrayList<>();
-                collect(plan, nodes);
                 assertEquals(100, plan.path("Actual Rows").asInt(), mode + ": the claim claims its batch");
-                List<Integer> read = nodes.stream()
+                List<Integer> read = QueryPlans.nodes(plan).stream()
                         .filter(node -> "c".equals(node.path("Alias").asText()))
                         .map(node -> node.path("Actual Rows").asInt() + node.path("Rows Removed by Filter").asInt())
                         .toList();
@@ -193,19 +187,12 @@ class SchemaAtScaleTest {
                 node.path("Filter").asText(""), node.path("TID Cond").asText(""));
     }
 
-    private static void collect(JsonNode node, List<JsonNode> into) {
-        into.add(node);
-        for (JsonNode child : node.path("Plans")) {
-            collect(child, into);
-        }
-    }
-
     /** Sent as text (the simple protocol): the driver must not take the statement's {@code $n} for its own. */
     private static JsonNode genericPlan(String name, String sql) throws IOException {
         String url = database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "preferQueryMode=simple";
         try (Connection connection = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, "");
              Statement statement = connection.createStatement()) {
-            return plan(statement, "explain (generic_plan, format json) " + sql);
+            return QueryPlans.top(statement, "explain (generic_plan, format json) " + sql);
         } catch (SQLException e) {
             throw new IllegalStateException(name + " cannot be planned: " + e.getMessage(), e);
         }
@@ -216,17 +203,10 @@ class SchemaAtScaleTest {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("set plan_cache_mode = " + planCache);
             statement.execute(prepare);
-            return plan(statement, "explain (format json) " + execute);
+            return QueryPlans.top(statement, "explain (format json) " + execute);
         }
     }
 
-    /** The top node of the plan an {@code explain (format json)} prints. */
-    private static JsonNode plan(Statement statement, String explain) throws SQLException, IOException {
-        try (ResultSet result = statement.executeQuery(explain)) {
-            result.next();
-            return new ObjectMapper().readTree(result.getString(1)).get(0).get("Plan");
-        }
-    }
 
     private static String sql(String owner, String name) throws ReflectiveOperationException {
         Field field = Class.forName("io.github.klaviyosync.gateway." + owner).getDeclaredField(name);

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
+import io.github.klaviyosync.gateway.testsupport.QueryPlans;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -89,16 +88,12 @@ class ApplierStatementPlansTest {
      * backlog there, which is why such a scan is refused whatever it read.
      */
     private static void assertReachedById(String mode, JsonNode plan) {
-        List<JsonNode> nodes = new ArrayList<>();
-        collect(plan, nodes);
-        List<JsonNode> scans = nodes.stream()
+        List<JsonNode> scans = QueryPlans.nodes(plan).stream()
                 .filter(node -> "webhook_event".equals(node.path("Relation Name").asText()) && node.path("Node Type").asText().contains("Scan"))
                 .toList();
         assertEquals(1, scans.size(), mode + ": one scan of webhook_event in " + plan);
         JsonNode scan = scans.get(0);
-        List<JsonNode> scanNodes = new ArrayList<>();
-        collect(scan, scanNodes);
-        Set<String> indexes = scanNodes.stream()
+        Set<String> indexes = QueryPlans.nodes(scan).stream()
                 .map(node -> node.path("Index Name").asText(""))
                 .filter(index -> !index.isEmpty())
                 .collect(Collectors.toSet());
@@ -123,19 +118,11 @@ class ApplierStatementPlansTest {
             connection.setAutoCommit(false);
             statement.execute("set local plan_cache_mode = " + mode);
             statement.execute("prepare applier_statement as " + sql);
-            try (ResultSet result = statement.executeQuery("explain (analyze, format json) " + execute)) {
-                result.next();
-                return new ObjectMapper().readTree(result.getString(1)).get(0).get("Plan");
+            try {
+                return QueryPlans.top(statement, "explain (analyze, format json) " + execute);
             } finally {
                 connection.rollback();
             }
-        }
-    }
-
-    private static void collect(JsonNode node, List<JsonNode> into) {
-        into.add(node);
-        for (JsonNode child : node.path("Plans")) {
-            collect(child, into);
         }
     }
 
