@@ -45,7 +45,7 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("14", firstMigration.targetSchemaVersion);
+        assertEquals("15", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
@@ -63,7 +63,7 @@ class MigrationsTest {
         List<String> indexes = strings("select indexname || ': ' || indexdef from pg_indexes where schemaname = 'public'");
         assertHas(indexes, "klaviyo_list_due: CREATE INDEX klaviyo_list_due ON public.klaviyo_list USING btree (next_sync_at) WHERE (status = 'active'::text)");
         assertHas(indexes, "list_discovery_due: CREATE INDEX list_discovery_due ON public.list_discovery USING btree (next_discovery_at)");
-        assertHas(indexes, "webhook_event_due: CREATE INDEX webhook_event_due ON public.webhook_event USING btree (id) WHERE (status = 'received'::text)");
+        assertHas(indexes, "webhook_event_due: CREATE INDEX webhook_event_due ON public.webhook_event USING btree (account_id, id) WHERE (status = 'received'::text)");
         assertHas(indexes, "list_membership_page: CREATE INDEX list_membership_page ON public.list_membership USING btree (list_id, joined_at, subscriber_id)");
         assertHas(indexes, "list_membership_first_seen: CREATE INDEX list_membership_first_seen ON public.list_membership USING btree (account_id, first_seen_at)");
         assertHas(indexes, "sync_run_account_recent: CREATE INDEX sync_run_account_recent ON public.sync_run USING btree (account_id, started_at DESC, id DESC)");

@@ -149,7 +149,7 @@ class SchemaAtScaleTest {
     /**
      * The webhook claim reads the backlog in id order and stops at its batch: through the index that
      * preceded V12 it read every received event and sorted them, so the more the applier had to do, the
-     * more each claim of a hundred cost. Run (and rolled back) with the plan for any value and the plan
+     * more each claim of a hundred cost. (Since V15 it also reads one entry per account with due events.) Run (and rolled back) with the plan for any value and the plan
      * for these values.
      */
     @Test
@@ -171,12 +171,9 @@ class SchemaAtScaleTest {
                 connection.setAutoCommit(true);
                 statement.execute("deallocate webhook_claim");
                 assertEquals(100, plan.path("Actual Rows").asInt(), mode + ": the claim claims its batch");
-                List<Integer> read = QueryPlans.nodes(plan).stream()
-                        .filter(node -> "c".equals(node.path("Alias").asText()))
-                        .map(node -> node.path("Actual Rows").asInt() + node.path("Rows Removed by Filter").asInt())
-                        .toList();
-                assertEquals(1, read.size(), mode + ": one scan picks the due events");
-                assertTrue(read.get(0) <= 100, mode + ": events read for a batch of 100: " + read.get(0) + " in " + plan);
+                long read = QueryPlans.rowsRead(plan, "webhook_event");
+                // The batch, plus a few entries to find the one due account and its first event.
+                assertTrue(read <= 100 + 3, mode + ": events read for a batch of 100: " + read + " in " + plan);
             }
         }
     }

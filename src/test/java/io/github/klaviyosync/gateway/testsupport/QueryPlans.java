@@ -30,6 +30,18 @@ public final class QueryPlans {
         return nodes;
     }
 
+    /**
+     * Rows that the scans of {@code relation} in an {@code explain (analyze)} plan looked at, every loop
+     * counted: those they returned and those their filters and rechecks removed.
+     */
+    public static long rowsRead(JsonNode plan, String relation) {
+        return nodes(plan).stream()
+                .filter(node -> relation.equals(node.path("Relation Name").asText()) && node.path("Node Type").asText().contains("Scan"))
+                .mapToLong(node -> Math.round((node.path("Actual Rows").asDouble() + node.path("Rows Removed by Filter").asDouble()
+                        + node.path("Rows Removed by Index Recheck").asDouble()) * node.path("Actual Loops").asDouble(1)))
+                .sum();
+    }
+
     private static void collect(JsonNode node, List<JsonNode> into) {
         into.add(node);
         for (JsonNode child : node.path("Plans")) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
 import io.github.klaviyosync.gateway.testsupport.QueryPlans;
+import io.github.klaviyosync.gateway.webhook.apply.WebhookClaimRepository;
+import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.Test;
 class ApplierStatementPlansTest {
 
     private static final String ACCOUNT = "00000000-0000-0000-0000-0000000ba7c4";
+    /** An account with a few due events, held by no pass. */
+    private static final String OTHER_ACCOUNT = "00000000-0000-0000-0000-00000000f4ee";
+    private static final int OTHER_DUE = 10;
     private static final int BACKLOG = 25_000;
     private static final int BATCH = 100;
     /** The indexes that hold events by id. */
@@ -52,6 +57,11 @@ class ApplierStatementPlansTest {
                     select '%s', 'flow', '{"n":' || n || '}' from generate_series(1, %d) n""".formatted(ACCOUNT, BACKLOG));
             statement.execute("insert into webhook_claim (account_id, claimed_by, claimed_until) values ('%s', 'pass', now() + interval '1 hour')"
                     .formatted(ACCOUNT));
+            statement.execute("insert into account (id, name, api_key_enc, status) values ('%s', 'other', '\\x00', 'active')"
+                    .formatted(OTHER_ACCOUNT));
+            statement.execute("""
+                    insert into webhook_event (account_id, kind, payload)
+                    select '%s', 'flow', '{"n":' || n || '}' from generate_series(1, %d) n""".formatted(OTHER_ACCOUNT, OTHER_DUE));
         }
     }
 
@@ -82,6 +92,23 @@ class ApplierStatementPlansTest {
     }
 
     /**
+     * Another pass's claim, while one pass holds the account with the backlog, takes the other
+     * account's due events without walking that backlog (V15): through webhook_event_due (id) it read
+     * all 25,000 held events first, under the claimers' lock, so a busy account slowed every claim.
+     */
+    @Test
+    void aClaimSkipsTheBacklogOfAnAccountAnotherPassHolds() throws Exception {
+        String execute = "execute applier_statement('another pass', 300, %d)".formatted(BATCH);
+        for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
+            JsonNode plan = executed(mode, claimStatement(), execute);
+            assertEquals(OTHER_DUE, plan.path("Actual Rows").asInt(), mode + ": the free account's events are claimed");
+            long read = QueryPlans.rowsRead(plan, "webhook_event");
+            // The claimed events, plus a few entries to find the two due accounts and the free one's first event.
+            assertTrue(read <= OTHER_DUE + 5, mode + ": events read to claim " + OTHER_DUE + ": " + read + " in " + plan);
+        }
+    }
+
+    /**
      * The one scan of webhook_event goes through an index on {@code id} (the primary key, or
      * webhook_event_due) and reads at most the batch. PostgreSQL 17 also bounds a scan of an index on
      * {@code (account_id, status, id)} by the ids; PostgreSQL 15 and 16 filter the account's whole
@@ -101,6 +128,13 @@ class ApplierStatementPlansTest {
         int read = scan.path("Actual Rows").asInt() + scan.path("Rows Removed by Filter").asInt()
                 + scan.path("Rows Removed by Index Recheck").asInt();
         assertTrue(read <= BATCH, mode + ": rows read for a batch of " + BATCH + ": " + read);
+    }
+
+    /** The claim's statement, private to the apply package. */
+    private static String claimStatement() throws ReflectiveOperationException {
+        Field claim = WebhookClaimRepository.class.getDeclaredField("CLAIM");
+        claim.setAccessible(true);
+        return (String) claim.get(null);
     }
 
     /** Events in the middle of the backlog, as a Postgres array literal. */

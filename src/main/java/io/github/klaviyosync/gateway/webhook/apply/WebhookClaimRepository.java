@@ -25,21 +25,47 @@ public class WebhookClaimRepository {
     static final String LOCK_CLAIMERS = "select pg_advisory_xact_lock($1)";
 
     /*
-     * Claim: the oldest due received events (in id order through webhook_event_due, V12; the scan stops
-     * at the limit) of accounts no live claim holds, and a claim row for each of their accounts, taken
-     * afresh or over an expired one. One account's events are never split between two passes and stay
-     * in arrival order. The status is written out, not bound: a generic plan only uses a partial index
-     * whose predicate the statement's text implies.
+     * Claim: the oldest due received events of accounts no live claim holds, and a claim row for each
+     * of their accounts, taken afresh or over an expired one. One account's events are never split
+     * between two passes and stay in arrival order. Read through webhook_event_due (account_id, id),
+     * V15: each account's first received event (a recursive skip scan, one entry per account), the $3
+     * accounts not held whose first is oldest, up to $3 received events of each from its first (the
+     * scan bounded by the account on both sides), and of those the oldest $3 that are due (the oldest $3 due events of all can only belong to those
+     * accounts). A claim so reads an entry per account with received events and the events it takes,
+     * never the backlog of an account another pass holds. Every read is ordered by (account_id, id),
+     * an order only that index gives (an equality on account_id would reduce it to id, and by id alone
+     * the primary key gives it too), through the account's
+     * applied events, which a planner that takes most events for received (a backlog) walked. The
+     * status is written out, not bound: a generic plan only uses a partial index whose predicate the
+     * statement's text implies.
      */
     static final String CLAIM = """
-            with held as (
+            with recursive held as (
                 select h.account_id from webhook_claim h where h.claimed_until >= now()),
+            firsts as (
+                (select c.account_id, c.id from webhook_event c
+                  where c.status = '%1$s'
+                  order by c.account_id, c.id limit 1)
+                union all
+                select next.account_id, next.id from firsts f
+                 cross join lateral (
+                    select c.account_id, c.id from webhook_event c
+                     where c.status = '%1$s' and c.account_id > f.account_id
+                     order by c.account_id, c.id limit 1) next),
+            oldest as (
+                select f.account_id, f.id from firsts f
+                 where f.account_id not in (select account_id from held)
+                 order by f.id
+                 limit $3),
             due as (
-                select c.id, c.account_id, c.kind from webhook_event c
-                where c.status = '%1$s' and c.next_attempt_at <= now()
-                  and c.account_id not in (select account_id from held)
-                order by c.id
-                limit $3),
+                select e.id, e.account_id, e.kind from oldest o
+                 cross join lateral (
+                    select c.id, c.account_id, c.kind, c.next_attempt_at from webhook_event c
+                     where c.status = '%1$s' and (c.account_id, c.id) >= (o.account_id, o.id) and c.account_id <= o.account_id
+                     order by c.account_id, c.id limit $3) e
+                 where e.next_attempt_at <= now()
+                 order by e.id
+                 limit $3),
             taken as (
                 insert into webhook_claim as h (account_id, claimed_by, claimed_until)
                 select distinct account_id, $1::text, now() + make_interval(secs => $2) from due
