@@ -264,6 +264,21 @@ cpu_ticks() {
     { cat "${files[@]}" 2>/dev/null || true; } | awk '{ sub(/^.*\) /, ""); total += $12 + $13 } END { print total + 0 }'
 }
 
+# CPU ticks of the JIT compiler threads (C1, C2) of JVM process $1: part of that process's ticks.
+jit_ticks() {
+    local task total=0
+    for task in /proc/"$1"/task/*; do
+        [[ "$(cat "$task/comm" 2>/dev/null)" == C[12]\ Compiler* ]] || continue
+        total=$(( total + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }') ))
+    done
+    echo "$total"
+}
+
+# Ticks of one cpu_split entry: a process ("PID"), or the JIT threads of one ("jit:PID").
+entry_ticks() {
+    if [[ "$1" == jit:* ]]; then jit_ticks "${1#jit:}"; else cpu_ticks "$1"; fi
+}
+
 # The server processes serving database $1 (backends, by their process title), on this machine.
 db_backends() {
     local pid
@@ -281,7 +296,9 @@ machine_busy_ticks() {
 # backends (named postgres) over the middle of a run that started now and lasts WINDOW seconds: from
 # 1 s in to 3 s before its end (sampling itself takes time on a loaded machine). Prints "name ticks"
 # lines, then "rest" (everything else on the machine, other users' builds included), "idle" (of all
-# cores) and "elapsed" (ticks of one core); a process gone before the end counts as "gone".
+# cores) and "elapsed" (ticks of one core); a process gone before the end counts as "gone". An entry
+# NAME=jit:PID is the JIT compiler threads of process PID, already counted in that process's share
+# (a JVM still compiling spends a core's fraction on it that a warm one spends on the load).
 cpu_split() {
     local window="$1" db="$2"; shift 2
     local started_ns tck cores names=() pids=() pair
@@ -295,7 +312,7 @@ cpu_split() {
     sleep 1
     local backends before=() pg_before machine_before start_ns
     mapfile -t backends < <(db_backends "$db")
-    for pair in "${pids[@]}"; do before+=("$(cpu_ticks "$pair")"); done
+    for pair in "${pids[@]}"; do before+=("$(entry_ticks "$pair")"); done
     pg_before="$(cpu_ticks "${backends[@]}")"
     machine_before="$(machine_busy_ticks)"
     start_ns="$(date +%s%N)"
@@ -303,12 +320,12 @@ cpu_split() {
         'BEGIN { s = (end - now) / 1e9; print (s > 0 ? s : 0) }')"
     local elapsed_ticks i used sum=0 pg_used machine_used
     for i in "${!pids[@]}"; do
-        if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+        if ! kill -0 "${pids[$i]#jit:}" 2>/dev/null; then
             printf '%s gone\n' "${names[$i]}"
             continue
         fi
-        used=$(( $(cpu_ticks "${pids[$i]}") - ${before[$i]} ))
-        sum=$(( sum + used ))
+        used=$(( $(entry_ticks "${pids[$i]}") - ${before[$i]} ))
+        [[ "${pids[$i]}" == jit:* ]] || sum=$(( sum + used ))
         printf '%s %s\n' "${names[$i]}" "$used"
     done
     pg_used=$(( $(cpu_ticks "${backends[@]}") - pg_before ))
