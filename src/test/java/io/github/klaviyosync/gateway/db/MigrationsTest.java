@@ -45,7 +45,7 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("15", firstMigration.targetSchemaVersion);
+        assertEquals("16", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
@@ -134,6 +134,24 @@ class MigrationsTest {
         SQLException unknownKind = assertThrows(SQLException.class, () -> execute(
                 "insert into sync_run (account_id, kind, trigger) values ('" + account + "', 'lists', 'schedule')"));
         assertEquals("23514", unknownKind.getSQLState(), "check_violation");
+    }
+
+    @Test
+    void refuseAMembershipOfAnotherAccountsList() throws SQLException {
+        String owner = newAccount();
+        String other = newAccount();
+        execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via) values ('" + owner + "', 'L1', 'n', 'discovery')");
+        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + other + "', 'P1')");
+        String membership = """
+                insert into list_membership (list_id, subscriber_id, account_id, source)
+                select l.id, s.id, s.account_id, 'poll' from klaviyo_list l, subscriber s
+                where l.account_id = '%s' and s.account_id = '%s'""".formatted(owner, other);
+
+        SQLException refused = assertThrows(SQLException.class, () -> execute(membership));
+        assertEquals("23503", refused.getSQLState(), "foreign_key_violation");
+        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + owner + "', 'P1')");
+        execute(membership.replace(other, owner));
+        assertEquals(List.of("1"), strings("select count(*) from list_membership where account_id = '" + owner + "'"));
     }
 
     @Test
