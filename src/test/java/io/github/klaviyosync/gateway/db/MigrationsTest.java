@@ -140,8 +140,8 @@ class MigrationsTest {
     void refuseAMembershipOfAnotherAccountsList() throws SQLException {
         String owner = newAccount();
         String other = newAccount();
-        execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via) values ('" + owner + "', 'L1', 'n', 'discovery')");
-        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + other + "', 'P1')");
+        addList(owner, "L1");
+        addPerson(other, "P1");
         String membership = """
                 insert into list_membership (list_id, subscriber_id, account_id, source)
                 select l.id, s.id, s.account_id, 'poll' from klaviyo_list l, subscriber s
@@ -149,7 +149,7 @@ class MigrationsTest {
 
         SQLException refused = assertThrows(SQLException.class, () -> execute(membership));
         assertEquals("23503", refused.getSQLState(), "foreign_key_violation");
-        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + owner + "', 'P1')");
+        addPerson(owner, "P1");
         execute(membership.replace(other, owner));
         assertEquals(List.of("1"), strings("select count(*) from list_membership where account_id = '" + owner + "'"));
     }
@@ -157,8 +157,8 @@ class MigrationsTest {
     @Test
     void deleteEverythingOfAnAccountWithIt() throws SQLException {
         String account = newAccount();
-        execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via) values ('" + account + "', 'L1', 'n', 'discovery')");
-        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + account + "', 'P1')");
+        addList(account, "L1");
+        addPerson(account, "P1");
         execute("""
                 insert into list_membership (list_id, subscriber_id, account_id, source)
                 select l.id, s.id, l.account_id, 'poll' from klaviyo_list l join subscriber s using (account_id)
@@ -178,7 +178,7 @@ class MigrationsTest {
         String account = newAccount();
         String other = newAccount();
         execute("insert into subscriber (account_id, klaviyo_profile_id) select '" + account + "', 'P' || n from generate_series(1, 5) n");
-        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + other + "', 'Q1')");
+        addPerson(other, "Q1");
         execute("delete from subscriber where account_id = '" + account + "' and klaviyo_profile_id in ('P1', 'P2')");
         execute("insert into webhook_event (account_id, kind, payload) select '" + account + "', 'flow', '{}' from generate_series(1, 4)");
         String rowsOfAccount = "select count(*) from account_count where account_id = '" + account + "'";
@@ -229,6 +229,15 @@ class MigrationsTest {
         String id = UUID.randomUUID().toString();
         execute("insert into account (id, name, api_key_enc) values ('" + id + "', 'test', '\\x00')");
         return id;
+    }
+
+    private static void addList(String account, String klaviyoListId) throws SQLException {
+        execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via) values ('" + account + "', '"
+                + klaviyoListId + "', 'n', 'discovery')");
+    }
+
+    private static void addPerson(String account, String profileId) throws SQLException {
+        execute("insert into subscriber (account_id, klaviyo_profile_id) values ('" + account + "', '" + profileId + "')");
     }
 
     private static void assertHas(List<String> actual, String expected) {
