@@ -28,16 +28,17 @@ public class WebhookClaimRepository {
      * Claim: the oldest due received events of accounts no live claim holds, and a claim row for each
      * of their accounts, taken afresh or over an expired one. One account's events are never split
      * between two passes and stay in arrival order. Read through webhook_event_due (account_id, id),
-     * V15: each account's first received event (a recursive skip scan, one entry per account), the $3
-     * accounts not held whose first is oldest, up to $3 received events of each from its first (the
-     * scan bounded by the account on both sides), and of those the oldest $3 that are due (the oldest $3 due events of all can only belong to those
-     * accounts). A claim so reads an entry per account with received events and the events it takes,
+     * V15: each account's first received event (a recursive skip scan, one entry per account), from
+     * there the first due one of each account not held (past those waiting for a retry), the $3
+     * accounts whose first due event is oldest, up to $3 received events of each from that one (the
+     * scan bounded by the account on both sides), and of those the oldest $3 that are due (the
+     * oldest $3 due events of all can only belong to those accounts). A claim so reads an entry per
+     * account with received events, the retries waiting at their heads, and the events it takes,
      * never the backlog of an account another pass holds. Every read is ordered by (account_id, id),
-     * an order only that index gives (an equality on account_id would reduce it to id, and by id alone
-     * the primary key gives it too), through the account's
-     * applied events, which a planner that takes most events for received (a backlog) walked. The
-     * status is written out, not bound: a generic plan only uses a partial index whose predicate the
-     * statement's text implies.
+     * an order only that index gives (an equality on account_id would reduce it to id, and by id
+     * alone the primary key gives it too, through the account's applied events, which a planner
+     * that takes most events for received walked). The status is written out, not bound: a generic
+     * plan only uses a partial index whose predicate the statement's text implies.
      */
     static final String CLAIM = """
             with recursive held as (
@@ -52,10 +53,17 @@ public class WebhookClaimRepository {
                     select c.account_id, c.id from webhook_event c
                      where c.status = '%1$s' and c.account_id > f.account_id
                      order by c.account_id, c.id limit 1) next),
+            heads as (
+                select f.account_id, first_due.id from firsts f
+                 cross join lateral (
+                    select c.id from webhook_event c
+                     where c.status = '%1$s' and (c.account_id, c.id) >= (f.account_id, f.id) and c.account_id <= f.account_id
+                       and c.next_attempt_at <= now()
+                     order by c.account_id, c.id limit 1) first_due
+                 where f.account_id not in (select account_id from held)),
             oldest as (
-                select f.account_id, f.id from firsts f
-                 where f.account_id not in (select account_id from held)
-                 order by f.id
+                select h.account_id, h.id from heads h
+                 order by h.id
                  limit $3),
             due as (
                 select e.id, e.account_id, e.kind from oldest o

@@ -75,6 +75,33 @@ class ClaimStatementTest {
         }
     }
 
+    /**
+     * Accounts whose oldest events wait for a retry do not take the claim's places: it ranks each
+     * account by its first due event, so a free account's due push behind them is claimed.
+     */
+    @Test
+    void retriesWaitingAtTheHeadOfManyAccountsDoNotHoldBackAnotherAccountsDueEvents() throws SQLException {
+        List<String> waiting = List.of("00000000-0000-0000-0000-0000000000e1", "00000000-0000-0000-0000-0000000000e2",
+                "00000000-0000-0000-0000-0000000000e3");
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            for (String account : waiting) {
+                statement.execute("insert into account (id, name, api_key_enc, status) values ('%s', 'x', '\\x00', 'active')".formatted(account));
+                statement.execute("insert into webhook_event (account_id, kind, payload, next_attempt_at) values ('%s', 'flow', '{}', now() + interval '1 hour')"
+                        .formatted(account));
+            }
+            // Every event stored before these three is due: a claim of 2 takes the two oldest of them (a1, b1).
+            assertEquals(List.of(id(0), id(1)), claim(statement, 2).stream().sorted().toList());
+            statement.execute("delete from webhook_claim where claimed_by = 'pass'");
+            statement.execute("update webhook_event set next_attempt_at = now() + interval '1 hour' where account_id in ('%s', '%s')"
+                    .formatted(A, B));
+            // Every event of A and B waits, and C's first (c1): the accounts whose first received
+            // events are oldest have nothing due, and C's due c2 is claimed.
+            assertEquals(List.of(id(6)), claim(statement, 2));
+            connection.rollback();
+        }
+    }
+
     private static long id(int stored) {
         return ids.get(stored);
     }
@@ -90,6 +117,7 @@ class ClaimStatementTest {
     }
 
     private static List<Long> claim(Statement statement, int limit) throws SQLException {
+        statement.execute("deallocate all");
         statement.execute("prepare claim as " + WebhookClaimRepository.CLAIM);
         List<Long> claimed = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery("execute claim('pass', 300, %d)".formatted(limit))) {
