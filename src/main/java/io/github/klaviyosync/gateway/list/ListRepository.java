@@ -158,10 +158,16 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     static final String OWE_FULL_SYNCS = """
             update klaviyo_list set pending_full = true where account_id = $1 and status = $2""";
 
-    /** Lists a push says something of that only a poll can confirm (an array of row ids): due now, trigger webhook. */
+    /*
+     * Lists a push says something of that only a poll can confirm (an array of row ids): due now,
+     * trigger webhook. A list being synced now is made due at now(), past the next_sync_at it was
+     * claimed at, which is how its completion (COMPLETE) tells a request that came during the sync
+     * from none: kept at that earlier time, the request was cleared with the sync that began before it.
+     */
     static final String REQUEST_POLL = """
             update klaviyo_list
-               set next_sync_at = least(next_sync_at, now()),
+               set next_sync_at = case when lease_until > now() then greatest(next_sync_at, now())
+                                       else least(next_sync_at, now()) end,
                    pending_trigger = coalesce(pending_trigger, $2),
                    updated_at = now()
              where id = any($1::bigint[]) and status = $3 and account_id = $4""";

@@ -84,6 +84,29 @@ class ListRepositoryTest {
                 "due again one interval after the sync started");
     }
 
+    /**
+     * A poll a push asks for while the list is being synced survives that sync's completion: the sync
+     * began before the push, so it may have read the list before the member it names came back.
+     */
+    @Test
+    void aPollRequestedDuringASyncStaysDueAfterTheSyncCompletes() {
+        UUID account = UUID.randomUUID();
+        Row row = RolledBack.run(pool, connection -> onlyTheseDue(connection, account)
+                .call(() -> account(connection, account).call(() -> dueLists(connection, account, 1)))
+                .chain(() -> lists.claim(connection, "instance-1", 1, 2, LEASE))
+                .map(leases -> leases.get(0))
+                .call(lease -> lists.requestPoll(connection, account, List.of(lease.listId())))
+                .call(lease -> lists.complete(connection, lease, Instant.now(), Duration.ofMinutes(15), false))
+                .chain(lease -> rows(connection, """
+                        select pending_trigger, next_sync_at <= now() as due, lease_token from klaviyo_list where id = $1""",
+                        lease.listId()))
+                .map(found -> found.get(0)));
+
+        assertNull(row.getValue("lease_token"), "the sync completed");
+        assertEquals("webhook", row.getString("pending_trigger"), "the request is still pending");
+        assertTrue(row.getBoolean("due"), "and the list due at once");
+    }
+
     private Uni<List<Object>> completions(SqlConnection connection, ListLease stale, ListLease live) {
         Instant startedAt = Instant.parse("2026-11-30T10:00:00Z");
         return lists.complete(connection, stale, startedAt, Duration.ofMinutes(15), false)
