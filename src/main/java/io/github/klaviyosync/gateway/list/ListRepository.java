@@ -163,11 +163,12 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
      * trigger webhook. A list being synced now is made due at now(), past the next_sync_at it was
      * claimed at, which is how its completion (COMPLETE) tells a request that came during the sync
      * from none: kept at that earlier time, the request was cleared with the sync that began before it.
+     * (now() itself, not the later of the two: a leased list's next_sync_at may lie ahead, and the
+     * request wants it due now.)
      */
     static final String REQUEST_POLL = """
             update klaviyo_list
-               set next_sync_at = case when lease_until > now() then greatest(next_sync_at, now())
-                                       else least(next_sync_at, now()) end,
+               set next_sync_at = case when lease_until > now() then now() else least(next_sync_at, now()) end,
                    pending_trigger = coalesce(pending_trigger, $2),
                    updated_at = now()
              where id = any($1::bigint[]) and status = $3 and account_id = $4""";

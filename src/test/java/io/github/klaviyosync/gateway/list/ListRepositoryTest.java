@@ -107,6 +107,23 @@ class ListRepositoryTest {
         assertTrue(row.getBoolean("due"), "and the list due at once");
     }
 
+    /** A poll requested for a list being synced is due now, even when the list's next_sync_at lay ahead. */
+    @Test
+    void aPollRequestedDuringASyncIsDueNowWhateverTheListsDueTime() {
+        UUID account = UUID.randomUUID();
+        Row row = RolledBack.run(pool, connection -> onlyTheseDue(connection, account)
+                .call(() -> account(connection, account).call(() -> dueLists(connection, account, 1)))
+                .chain(() -> lists.claim(connection, "instance-1", 1, 2, LEASE))
+                .map(leases -> leases.get(0))
+                .call(lease -> connection.preparedQuery("update klaviyo_list set next_sync_at = now() + interval '1 day' where id = $1")
+                        .execute(Tuple.of(lease.listId())))
+                .call(lease -> lists.requestPoll(connection, account, List.of(lease.listId())))
+                .chain(lease -> rows(connection, "select next_sync_at <= now() as due from klaviyo_list where id = $1", lease.listId()))
+                .map(found -> found.get(0)));
+
+        assertTrue(row.getBoolean("due"));
+    }
+
     private Uni<List<Object>> completions(SqlConnection connection, ListLease stale, ListLease live) {
         Instant startedAt = Instant.parse("2026-11-30T10:00:00Z");
         return lists.complete(connection, stale, startedAt, Duration.ofMinutes(15), false)
