@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
 import io.github.klaviyosync.gateway.testsupport.QueryPlans;
+import io.github.klaviyosync.gateway.testsupport.SqlConstants;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -149,8 +149,8 @@ class SchemaAtScaleTest {
     /**
      * The webhook claim reads the backlog in id order and stops at its batch: through the index that
      * preceded V12 it read every received event and sorted them, so the more the applier had to do, the
-     * more each claim of a hundred cost. (Since V15 it also reads one entry per account with due events.) Run (and rolled back) with the plan for any value and the plan
-     * for these values.
+     * more each claim of a hundred cost (since V15 it also reads one entry per account with due
+     * events). Run (and rolled back) with the plan for any value and the plan for these values.
      */
     @Test
     void theWebhookClaimReadsNoMoreEventsThanItClaims() throws Exception {
@@ -206,9 +206,7 @@ class SchemaAtScaleTest {
 
 
     private static String sql(String owner, String name) throws ReflectiveOperationException {
-        Field field = Class.forName("io.github.klaviyosync.gateway." + owner).getDeclaredField(name);
-        field.setAccessible(true);
-        return (String) field.get(null);
+        return SqlConstants.of(Class.forName("io.github.klaviyosync.gateway." + owner), name);
     }
 
     private static List<String> strings(String sql) throws SQLException {

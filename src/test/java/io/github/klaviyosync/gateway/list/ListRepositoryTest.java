@@ -91,10 +91,7 @@ class ListRepositoryTest {
     @Test
     void aPollRequestedDuringASyncStaysDueAfterTheSyncCompletes() {
         UUID account = UUID.randomUUID();
-        Row row = RolledBack.run(pool, connection -> onlyTheseDue(connection, account)
-                .call(() -> account(connection, account).call(() -> dueLists(connection, account, 1)))
-                .chain(() -> lists.claim(connection, "instance-1", 1, 2, LEASE))
-                .map(leases -> leases.get(0))
+        Row row = RolledBack.run(pool, connection -> claimedList(connection, account)
                 .call(lease -> lists.requestPoll(connection, account, List.of(lease.listId())))
                 .call(lease -> lists.complete(connection, lease, Instant.now(), Duration.ofMinutes(15), false))
                 .chain(lease -> rows(connection, """
@@ -111,10 +108,7 @@ class ListRepositoryTest {
     @Test
     void aPollRequestedDuringASyncIsDueNowWhateverTheListsDueTime() {
         UUID account = UUID.randomUUID();
-        Row row = RolledBack.run(pool, connection -> onlyTheseDue(connection, account)
-                .call(() -> account(connection, account).call(() -> dueLists(connection, account, 1)))
-                .chain(() -> lists.claim(connection, "instance-1", 1, 2, LEASE))
-                .map(leases -> leases.get(0))
+        Row row = RolledBack.run(pool, connection -> claimedList(connection, account)
                 .call(lease -> connection.preparedQuery("update klaviyo_list set next_sync_at = now() + interval '1 day' where id = $1")
                         .execute(Tuple.of(lease.listId())))
                 .call(lease -> lists.requestPoll(connection, account, List.of(lease.listId())))
@@ -122,6 +116,14 @@ class ListRepositoryTest {
                 .map(found -> found.get(0)));
 
         assertTrue(row.getBoolean("due"));
+    }
+
+    /** The account's one list, the only one due, claimed by instance-1. */
+    private Uni<ListLease> claimedList(SqlConnection connection, UUID account) {
+        return onlyTheseDue(connection, account)
+                .call(() -> account(connection, account).call(() -> dueLists(connection, account, 1)))
+                .chain(() -> lists.claim(connection, "instance-1", 1, 2, LEASE))
+                .map(leases -> leases.get(0));
     }
 
     private Uni<List<Object>> completions(SqlConnection connection, ListLease stale, ListLease live) {

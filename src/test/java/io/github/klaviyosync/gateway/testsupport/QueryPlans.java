@@ -30,13 +30,19 @@ public final class QueryPlans {
         return nodes;
     }
 
+    /** The scans of {@code relation} in the plan, depth first. */
+    public static List<JsonNode> scans(JsonNode plan, String relation) {
+        return nodes(plan).stream()
+                .filter(node -> relation.equals(node.path("Relation Name").asText()) && node.path("Node Type").asText().contains("Scan"))
+                .toList();
+    }
+
     /**
      * Rows that the scans of {@code relation} in an {@code explain (analyze)} plan looked at, every loop
      * counted: those they returned and those their filters and rechecks removed.
      */
     public static long rowsRead(JsonNode plan, String relation) {
-        return nodes(plan).stream()
-                .filter(node -> relation.equals(node.path("Relation Name").asText()) && node.path("Node Type").asText().contains("Scan"))
+        return scans(plan, relation).stream()
                 .mapToLong(node -> Math.round((node.path("Actual Rows").asDouble() + node.path("Rows Removed by Filter").asDouble()
                         + node.path("Rows Removed by Index Recheck").asDouble()) * node.path("Actual Loops").asDouble(1)))
                 .sum();

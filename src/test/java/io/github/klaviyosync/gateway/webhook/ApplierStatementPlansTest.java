@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
 import io.github.klaviyosync.gateway.testsupport.QueryPlans;
+import io.github.klaviyosync.gateway.testsupport.SqlConstants;
 import io.github.klaviyosync.gateway.webhook.apply.WebhookClaimRepository;
-import java.lang.reflect.Field;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -100,7 +100,7 @@ class ApplierStatementPlansTest {
     void aClaimSkipsTheBacklogOfAnAccountAnotherPassHolds() throws Exception {
         String execute = "execute applier_statement('another pass', 300, %d)".formatted(BATCH);
         for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
-            JsonNode plan = executed(mode, claimStatement(), execute);
+            JsonNode plan = executed(mode, SqlConstants.of(WebhookClaimRepository.class, "CLAIM"), execute);
             assertEquals(OTHER_DUE, plan.path("Actual Rows").asInt(), mode + ": the free account's events are claimed");
             long read = QueryPlans.rowsRead(plan, "webhook_event");
             // The claimed events, plus a few entries to find the two due accounts and the free one's first event.
@@ -115,9 +115,7 @@ class ApplierStatementPlansTest {
      * backlog there, which is why such a scan is refused whatever it read.
      */
     private static void assertReachedById(String mode, JsonNode plan) {
-        List<JsonNode> scans = QueryPlans.nodes(plan).stream()
-                .filter(node -> "webhook_event".equals(node.path("Relation Name").asText()) && node.path("Node Type").asText().contains("Scan"))
-                .toList();
+        List<JsonNode> scans = QueryPlans.scans(plan, "webhook_event");
         assertEquals(1, scans.size(), mode + ": one scan of webhook_event in " + plan);
         JsonNode scan = scans.get(0);
         Set<String> indexes = QueryPlans.nodes(scan).stream()
@@ -128,13 +126,6 @@ class ApplierStatementPlansTest {
         int read = scan.path("Actual Rows").asInt() + scan.path("Rows Removed by Filter").asInt()
                 + scan.path("Rows Removed by Index Recheck").asInt();
         assertTrue(read <= BATCH, mode + ": rows read for a batch of " + BATCH + ": " + read);
-    }
-
-    /** The claim's statement, private to the apply package. */
-    private static String claimStatement() throws ReflectiveOperationException {
-        Field claim = WebhookClaimRepository.class.getDeclaredField("CLAIM");
-        claim.setAccessible(true);
-        return (String) claim.get(null);
     }
 
     /** Events in the middle of the backlog, as a Postgres array literal. */
