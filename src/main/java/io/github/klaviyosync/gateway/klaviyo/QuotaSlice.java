@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * spread through the window, and a holder asks again only when its reservation runs out. It
  * decides; {@link QuotaCache} carries the decisions out ({@link Effects}) outside its lock. Times are
  * the local clock's milliseconds; the database's are converted with the offset measured at each
- * lease. Thread-safe.
+ * lease, except the two that bound spending: the window's end and a pause's (see
+ * {@link #granted}). Thread-safe.
  */
 final class QuotaSlice {
 
@@ -112,7 +113,14 @@ final class QuotaSlice {
         return plan(now);
     }
 
-    /** A lease sent at {@code sentAt} came back at {@code now}. */
+    /**
+     * A lease sent at {@code sentAt} came back at {@code now}. The database read its clock somewhere
+     * between the two, and an answer can wait long on either leg (a lease queued for a connection or
+     * the budget row's lock; a busy event loop): the midpoint is only a guess. It places permits in
+     * the window's pace, where an error moves a permit within its window. The window's end is counted
+     * from the sending and a pause's from the answer, the earliest and the latest they can be here:
+     * no permit outlives its window's guard and no call goes before a pause ends, however late the answer.
+     */
     synchronized Effects granted(QuotaLease lease, QuotaGrant grant, long sentAt, long now) {
         leasing = false;
         offset = grant.dbNow() - (sentAt + now) / 2;
@@ -123,9 +131,9 @@ final class QuotaSlice {
         windowStart = grant.windowStart();
         windowUsed = grant.windowUsed();
         if (grant.pausedUntil() > grant.dbNow()) {
-            pausedUntil = Math.max(pausedUntil, grant.pausedUntil() - offset);
+            pausedUntil = Math.max(pausedUntil, pauseEnd(grant, now));
         }
-        long windowEnd = windowStart + settings.windowMillis() - offset;
+        long windowEnd = sentAt + (windowStart + settings.windowMillis() - grant.dbNow());
         QuotaLimits limits = lease.limits();
         int first = grant.windowUsed() - grant.granted();
         for (int index = first + 1; index <= grant.windowUsed(); index++) {
@@ -318,7 +326,7 @@ final class QuotaSlice {
         long window = limits.windowMillis();
         long windowEnd = grant.windowStart() + window;
         if (grant.pausedUntil() > grant.dbNow()) {
-            return grant.pausedUntil() - offset;
+            return pauseEnd(grant, now);
         }
         int cap = grant.windowCap();
         int batch = (int) Math.max(1, Math.min(lease.want() - grant.granted(),
@@ -338,6 +346,11 @@ final class QuotaSlice {
         }
         long local = at - offset;
         return grant.granted() == 0 && local <= now ? now + Math.max(1, limits.burstMillis() / 10) : local;
+    }
+
+    /** The local time a pause the database names ends: what was left of it when the database read its clock, counted from the answer. */
+    private static long pauseEnd(QuotaGrant grant, long answeredAt) {
+        return answeredAt + (grant.pausedUntil() - grant.dbNow());
     }
 
     /** Whether Klaviyo's steady window ends when ours does ({@code RateLimit-Reset} is in whole seconds, rounded up). */

@@ -110,6 +110,44 @@ class QuotaCacheTest {
     }
 
     @Test
+    void aPauseNamedByALeaseThatWaitedOnItsWayEndsNoSoonerForIt() {
+        // The lease waits 800 ms for the budget's row (another instance holds its lock), then the
+        // database reads its clock, names a pause of 3 s and answers at once.
+        rig.ledger.hold();
+        Acquired waiting = rig.acquire(account("a", CallPriority.LOOKUP), MEMBERS);
+        rig.advance(800);
+        rig.ledger.pausedUntil = rig.ledger.dbNow() + 3_000;
+        rig.ledger.answer(0);
+
+        // Halving the round trip would end the pause 400 ms early here, into Klaviyo's.
+        assertEquals(List.of(3_000L), rig.timers.pending());
+        assertFalse(waiting.released);
+        assertEquals(1, rig.ledger.leases.size());
+        rig.advance(3_000);
+        assertEquals(2, rig.ledger.leases.size(), "asked again when the pause ended");
+    }
+
+    @Test
+    void anAnswerThatWaitedOnItsWayBackStretchesNoPermitIntoItsWindowsGuard() {
+        // 1 s before the window's end the lease goes out, the database reads its clock at once, and
+        // the answer waits 800 ms for a busy event loop: 200 ms of the window are left, inside the
+        // 250 ms guard in which no permit of the window goes, lest its call reach Klaviyo in the next.
+        rig.advance(59_000);
+        rig.ledger.hold();
+        long readAt = rig.ledger.dbNow();
+        Acquired waiting = rig.acquire(account("a", CallPriority.LOOKUP), MEMBERS);
+        rig.advance(800);
+        rig.ledger.answerReadAt(1, readAt);
+
+        // Halving the round trip would place the window's end 400 ms late and let the call go now.
+        assertFalse(waiting.released, "not on a permit of a window in its guard");
+        assertEquals(2, rig.ledger.leases.size(), "the lapsed permit is asked for again");
+        rig.advance(200);
+        rig.ledger.answer(1);
+        assertTrue(waiting.released, "in the next window, on its permit");
+    }
+
+    @Test
     void nothingRemainingAtKlaviyoPausesUntilItsWindowResets() {
         KlaviyoCredentials sync = account("a", CallPriority.SYNC);
         assertTrue(rig.acquire(sync, MEMBERS).released);

@@ -172,6 +172,11 @@ final class QuotaTestRig {
         }
 
         QuotaGrant grant(QuotaLease lease, int granted) {
+            return grant(lease, granted, dbNow());
+        }
+
+        /** A grant whose statement read the database's clock at {@code now}. */
+        QuotaGrant grant(QuotaLease lease, int granted, long now) {
             int used;
             if (lease.budgetKey().equals("a") && lease.tier() == RateTier.L) {
                 windowUsed += granted;
@@ -179,8 +184,7 @@ final class QuotaTestRig {
             } else {
                 used = others.merge(lease.budgetKey() + " " + lease.tier(), granted, Integer::sum);
             }
-            long now = dbNow();
-            return new QuotaGrant(granted, now, windowStart(), used, lease.limits().perWindow(),
+            return new QuotaGrant(granted, now, now - Math.floorMod(now, 60_000L), used, lease.limits().perWindow(),
                     now - Math.floorMod(now, 1_000L), granted, pausedUntil);
         }
 
@@ -192,15 +196,20 @@ final class QuotaTestRig {
             holding = true;
         }
 
-        /** Answers the oldest held lease with {@code granted} permits. */
+        /** Answers the oldest held lease with {@code granted} permits, as read now (the lease waited on its way there). */
         void answer(int granted) {
+            answerReadAt(granted, dbNow());
+        }
+
+        /** Answers the oldest held lease with {@code granted} permits, as read at {@code dbNow} (the answer waited on its way back). */
+        void answerReadAt(int granted, long dbNow) {
             UniEmitter<? super QuotaGrant> emitter;
             QuotaLease lease;
             synchronized (this) {
                 emitter = held.remove(0);
                 lease = heldLeases.remove(0);
             }
-            emitter.complete(grant(lease, granted));
+            emitter.complete(grant(lease, granted, dbNow));
         }
 
         @Override
