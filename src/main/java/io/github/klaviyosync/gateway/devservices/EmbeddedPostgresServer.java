@@ -6,6 +6,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -23,6 +29,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final int port;
     private final Path dataDirectory;
     private EmbeddedPostgres postgres;
+    private String password = "";
 
     private EmbeddedPostgresServer(int port, Path dataDirectory) {
         this.port = port;
@@ -81,6 +88,54 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {
             // A temp directory left behind is harmless.
+        }
+    }
+
+    /**
+     * From now on TCP connections authenticate with SCRAM-SHA-256 and {@code newPassword}, as on a
+     * production server (the cluster starts trusting every connection): for tests whose clients
+     * must do the work a real server asks of them. Returns once a connection without it is refused.
+     */
+    public synchronized void requirePassword(String newPassword) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), USER, password);
+                Statement statement = connection.createStatement()) {
+            statement.execute("set password_encryption = 'scram-sha-256'");
+            statement.execute("alter role " + USER + " password '" + newPassword.replace("'", "''") + "'");
+            Files.writeString(dataDirectory.resolve("pg_hba.conf"), """
+                    local all all trust
+                    host all all 127.0.0.1/32 scram-sha-256
+                    host all all ::1/128 scram-sha-256
+                    """);
+            statement.execute("select pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("the password could not be set", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        password = newPassword;
+        awaitPasswordRequired();
+    }
+
+    /** The password TCP connections give: empty until {@link #requirePassword}. */
+    public synchronized String password() {
+        return password;
+    }
+
+    /** The reload is asynchronous: waits until the server refuses a connection without the password. */
+    private void awaitPasswordRequired() {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            try (Connection ignored = DriverManager.getConnection(jdbcUrl(), USER, "")) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("the server still takes connections without a password");
+                }
+                Thread.sleep(50);
+            } catch (SQLException refused) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

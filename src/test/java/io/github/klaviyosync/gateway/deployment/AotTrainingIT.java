@@ -20,9 +20,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The training run of the aot profile (pom.xml): the packaged application records what it loads
  * and links (JDK 25, {@code -XX:AOTMode=record}, on the image's JVM flags:
- * {@link AotImageFlags#recording()}) while it starts on a migrated database and serves a
- * production-like round (probes, metrics, an account connected and its list synced, flow webhooks,
- * the status API, the operator page); after SIGTERM the JVM writes that record, and
+ * {@link AotImageFlags#recording()}) while it starts on a migrated database that asks for a
+ * password, as production servers do (SCRAM: the drivers' classes for it go into the cache), and
+ * serves a production-like round (probes, metrics, an account connected and its list synced, flow
+ * webhooks, the status API, the operator page); after SIGTERM the JVM writes that record, and
  * {@code -XX:AOTMode=create} turns it into the cache {@code gateway.aot.cache}
  * (target/quarkus-app-aot/app.aot), which production starts map with {@code -XX:AOTCache}.
  * Quarkus records the same way in {@code @QuarkusIntegrationTest}s; these integration tests start

@@ -35,6 +35,7 @@ final class ChaosRig implements AutoCloseable {
     static final String API_TOKEN = "chaos-token-3e1d8c55-7a4f9b2e";
     private static final String CRYPTO_KEY = "Q2hhb3NSaWdLZXlGb3JUaGVQYWNrYWdlZEdhdGV3YXk=";
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final String DATABASE_PASSWORD = "chaos-rig-database-password";
 
     final EmbeddedPostgresServer database = EmbeddedPostgresServer.startFresh();
     final KlaviyoSimulator simulator = new KlaviyoSimulator(20261128);
@@ -48,6 +49,9 @@ final class ChaosRig implements AutoCloseable {
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
 
     ChaosRig() throws Exception {
+        // As production servers ask: the gateway's clients authenticate with SCRAM (and the aot
+        // build's training run records the classes that takes).
+        database.requirePassword(DATABASE_PASSWORD);
         root.route("/*").subRouter(simulator.router(vertx));
         simulatorServer = vertx.createHttpServer().requestHandler(root).listen(0)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -92,6 +96,7 @@ final class ChaosRig implements AutoCloseable {
         variables.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
         variables.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         variables.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);
+        variables.put("QUARKUS_DATASOURCE_PASSWORD", database.password());
         variables.put("GATEWAY_API_TOKENS", API_TOKEN);
         variables.put("GATEWAY_CRYPTO_KEY", CRYPTO_KEY);
         variables.put("GATEWAY_KLAVIYO_BASE_URL", "http://localhost:" + simulatorServer.actualPort());
@@ -135,7 +140,7 @@ final class ChaosRig implements AutoCloseable {
     }
 
     long count(String sql, Object... parameters) {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, database.password());
                 var statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
@@ -150,7 +155,7 @@ final class ChaosRig implements AutoCloseable {
     }
 
     List<Object[]> rows(String sql, Object... parameters) {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, database.password());
                 var statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
