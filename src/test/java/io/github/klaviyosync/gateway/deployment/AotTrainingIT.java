@@ -1,13 +1,17 @@
 package io.github.klaviyosync.gateway.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.devservices.EmbeddedPostgresServer;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +65,24 @@ class AotTrainingIT {
 
             String created = create(configuration, cache);
             assertTrue(Files.isRegularFile(cache) && Files.size(cache) > 0, "no AOT cache:\n" + created);
+
+            // A start on the cache authenticates both datasources with SCRAM, as on a production
+            // server, and loads none of the SCRAM classes (both clients') from a jar.
+            List<String> cached = new ArrayList<>(AotImageFlags.image());
+            cached.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:class+load"));
+            ChaosRig.Gateway production = rig.startGateway(Map.of(), cached);
+            stop(production);
+            List<String> scram = production.app().output().lines()
+                    .filter(line -> line.contains("ongres.scram.") || line.contains(".ScramAuthenticator "))
+                    .toList();
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(rig.database.jdbcUrl(),
+                    EmbeddedPostgresServer.USER, "").close(), "the database asks for a password: the start used SCRAM");
+            assertTrue(scram.stream().anyMatch(line -> line.contains(" org.postgresql.core.v3.ScramAuthenticator ")),
+                    "the class-load log names the JDBC driver's SCRAM classes");
+            assertTrue(scram.stream().anyMatch(line -> line.contains(" com.ongres.scram.client.ScramClient ")),
+                    "and the reactive client's");
+            assertEquals(List.of(), scram.stream().filter(line -> line.contains("source: file:")).toList(),
+                    "SCRAM classes the cache lacks");
         }
         Files.deleteIfExists(configuration);
     }
