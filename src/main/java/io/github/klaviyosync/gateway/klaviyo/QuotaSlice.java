@@ -348,7 +348,10 @@ final class QuotaSlice {
         return grant.granted() == 0 && local <= now ? now + Math.max(1, limits.burstMillis() / 10) : local;
     }
 
-    /** The local time a pause the database names ends: what was left of it when the database read its clock, counted from the answer. */
+    /**
+     * The local time a pause the database names ends: what was left of it when the database read its
+     * clock, counted from the answer.
+     */
     private static long pauseEnd(QuotaGrant grant, long answeredAt) {
         return answeredAt + (grant.pausedUntil() - grant.dbNow());
     }
