@@ -139,8 +139,13 @@ final class ChaosRig implements AutoCloseable {
         return json.substring(start, json.indexOf('"', start));
     }
 
+    /** A JDBC connection to the rig's database, with its password. */
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, database.password());
+    }
+
     long count(String sql, Object... parameters) {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, database.password());
+        try (Connection connection = connect();
                 var statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
@@ -155,7 +160,7 @@ final class ChaosRig implements AutoCloseable {
     }
 
     List<Object[]> rows(String sql, Object... parameters) {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), EmbeddedPostgresServer.USER, database.password());
+        try (Connection connection = connect();
                 var statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);

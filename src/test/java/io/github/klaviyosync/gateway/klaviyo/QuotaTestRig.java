@@ -167,8 +167,11 @@ final class QuotaTestRig {
         }
 
         long windowStart() {
-            long now = dbNow();
-            return now - Math.floorMod(now, 60_000L);
+            return windowStartAt(dbNow());
+        }
+
+        private static long windowStartAt(long dbNow) {
+            return dbNow - Math.floorMod(dbNow, 60_000L);
         }
 
         QuotaGrant grant(QuotaLease lease, int granted) {
@@ -184,7 +187,7 @@ final class QuotaTestRig {
             } else {
                 used = others.merge(lease.budgetKey() + " " + lease.tier(), granted, Integer::sum);
             }
-            return new QuotaGrant(granted, now, now - Math.floorMod(now, 60_000L), used, lease.limits().perWindow(),
+            return new QuotaGrant(granted, now, windowStartAt(now), used, lease.limits().perWindow(),
                     now - Math.floorMod(now, 1_000L), granted, pausedUntil);
         }
 
