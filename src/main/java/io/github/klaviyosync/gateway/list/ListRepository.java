@@ -35,14 +35,22 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     static final String IDS_BY_KLAVIYO_IDS = """
             select id, klaviyo_list_id from klaviyo_list where account_id = $1 and klaviyo_list_id = any($2::text[])""";
 
+    /**
+     * Rows past its limit that a claim ranks and may lock: the head rows that concurrent claims (each
+     * at most an instance's free slots) hold at that moment are skipped, and those behind them taken.
+     */
+    static final int CLAIM_LOCK_MARGIN = 256;
+
     /*
      * Claim (SKIP LOCKED): due lists of active accounts, most urgent first, at most $3 per account
      * counting the leases the account's lists already hold on every instance; round-robin across
-     * accounts, so one account's backlog never starves the others. The due and lease conditions are
-     * repeated on the locked row so that, after waiting for a concurrent claimer, Postgres re-checks them.
-     * The statuses are written into the statement, not bound: klaviyo_list_due is partial on active
-     * lists, and a generic plan (which PostgreSQL may choose for a statement run this often) can use a
-     * partial index only when the statement itself says the status.
+     * accounts, so one account's backlog never starves the others. Accounts are checked against the few
+     * that are not active (V17's partial index), not joined whole; only the head of the ranking ($2
+     * and a margin for rows that concurrent claims hold) is read again to be locked. The due and lease
+     * conditions are repeated on the locked row so that, after waiting for a concurrent claimer,
+     * Postgres re-checks them. The statuses are written into the statement, not bound: the partial
+     * indexes can serve a generic plan (which PostgreSQL may choose for a statement run this often)
+     * only when the statement itself says the status.
      */
     static final String CLAIM = """
             with busy as (
@@ -51,24 +59,29 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                  where status = '%1$s' and lease_until > now()
                  group by account_id
             ), candidates as (
-                select l.id, l.account_id,
+                select l.id, l.account_id, l.pending_trigger, l.next_sync_at,
                        row_number() over (partition by l.account_id
                                           order by (l.pending_trigger is null), l.next_sync_at, l.id) as account_rank
                   from klaviyo_list l
-                  join account a on a.id = l.account_id and a.status = '%2$s'
                  where l.status = '%1$s'
                    and l.next_sync_at <= now()
                    and (l.lease_until is null or l.lease_until <= now())
+                   and not exists (select 1 from account a where a.id = l.account_id and a.status <> '%2$s')
+            ), ranked as (
+                select c.id, c.account_rank, c.pending_trigger, c.next_sync_at
+                  from candidates c
+                  left join busy b on b.account_id = c.account_id
+                 where c.account_rank + coalesce(b.leased, 0) <= $3
+                 order by c.account_rank, (c.pending_trigger is null), c.next_sync_at
+                 limit $2 + %3$d
             ), picked as (
                 select l.id
                   from klaviyo_list l
-                  join candidates c on c.id = l.id
-                  left join busy b on b.account_id = c.account_id
-                 where c.account_rank + coalesce(b.leased, 0) <= $3
-                   and l.status = '%1$s'
+                  join ranked r on r.id = l.id
+                 where l.status = '%1$s'
                    and l.next_sync_at <= now()
                    and (l.lease_until is null or l.lease_until <= now())
-                 order by c.account_rank, (l.pending_trigger is null), l.next_sync_at
+                 order by r.account_rank, (r.pending_trigger is null), r.next_sync_at
                  limit $2
                  for update of l skip locked
             )
@@ -81,7 +94,8 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
              where l.id = p.id and a.id = l.account_id
             returning l.id, l.lease_token, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
                       l.pending_trigger, l.pending_full, l.next_sync_at, l.full_scan_run, l.full_scan_started_at,
-                      a.api_key_enc, a.klaviyo_account_id""".formatted(ListStatus.ACTIVE.wire(), AccountStatus.ACTIVE.wire());
+                      a.api_key_enc, a.klaviyo_account_id""".formatted(ListStatus.ACTIVE.wire(), AccountStatus.ACTIVE.wire(),
+                    CLAIM_LOCK_MARGIN);
 
     /** Renewal of the leases of the claims a dispatcher's syncs still hold (an array of tokens). */
     static final String RENEW = """

@@ -57,6 +57,27 @@ class ListRepositoryTest {
     }
 
     @Test
+    void aClaimLeavesOutTheListsOfAccountsThatAreNotActiveHowEverLongOverdue() {
+        UUID active = UUID.randomUUID();
+        UUID rejectedKey = UUID.randomUUID();
+        UUID deleted = UUID.randomUUID();
+        Map<UUID, Long> claimed = RolledBack.run(pool, connection -> onlyTheseDue(connection, active, rejectedKey, deleted)
+                .call(() -> account(connection, active).call(() -> dueLists(connection, active, 2)))
+                .call(() -> account(connection, rejectedKey).call(() -> dueLists(connection, rejectedKey, 3)))
+                .call(() -> account(connection, deleted).call(() -> dueLists(connection, deleted, 3)))
+                // Their lists are overdue by days, so they would rank before the active account's.
+                .call(() -> connection.preparedQuery("""
+                        update klaviyo_list set next_sync_at = next_sync_at - interval '3 days' where account_id <> $1""")
+                        .execute(Tuple.of(active)))
+                .call(() -> status(connection, rejectedKey, "auth_failed"))
+                .call(() -> status(connection, deleted, "deleted"))
+                .chain(() -> lists.claim(connection, "this-instance", 10, 5, LEASE))
+                .map(leases -> leases.stream().collect(Collectors.groupingBy(ListLease::accountId, Collectors.counting()))));
+
+        assertEquals(Map.of(active, 2L), claimed, "only the active account's lists are claimed");
+    }
+
+    @Test
     void onlyTheClaimThatHoldsAListCompletesItEvenAfterTheSameInstanceClaimedItAgain() {
         UUID account = UUID.randomUUID();
         List<Object> outcome = RolledBack.run(pool, connection -> onlyTheseDue(connection, account)
@@ -149,6 +170,12 @@ class ListRepositoryTest {
     private static Uni<Void> account(SqlConnection connection, UUID id) {
         return connection.preparedQuery("insert into account (id, name, api_key_enc) values ($1, 'test', '\\x00')")
                 .execute(Tuple.of(id))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> status(SqlConnection connection, UUID account, String status) {
+        return connection.preparedQuery("update account set status = $2 where id = $1")
+                .execute(Tuple.of(account, status))
                 .replaceWithVoid();
     }
 
