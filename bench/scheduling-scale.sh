@@ -71,6 +71,11 @@ start_gateway "$db" gateway GATEWAY_SYNC_MEMBER_INTERVAL="$INTERVAL"
 RUN_SECONDS=$(( INTERVALS * INTERVAL_SECONDS + 30 ))
 log "one instance, interval $INTERVAL: measuring for ${RUN_SECONDS}s"
 RUNS_BEFORE="$(pg_value "$db" "select count(*) from sync_run where kind = 'members' and status <> 'running'")"
+# Claims of due lists the instance made (gateway_sync_claims_total, all owners).
+claims_made() {
+    curl -sf "$GW_MANAGEMENT_URL/q/metrics" | awk '/^gateway_sync_claims_total/ { n += $2 } END { printf "%d", n }'
+}
+CLAIMS_BEFORE="$(claims_made)"
 mapfile -t BACKENDS < <(db_backends "$db")
 CPU_GW_0="$(cpu_total "$GW_PID")" CPU_SIM_0="$(cpu_total "$SIM_PID")" CPU_PG_0="$(cpu_total "${BACKENDS[@]}")"
 for (( waited = 0; waited < RUN_SECONDS; waited += 60 )); do
@@ -83,6 +88,7 @@ CPU_GW="$(awk -v a="$CPU_GW_0" -v b="$(cpu_total "$GW_PID")" 'BEGIN { printf "%.
 CPU_SIM="$(awk -v a="$CPU_SIM_0" -v b="$(cpu_total "$SIM_PID")" 'BEGIN { printf "%.1f", b - a }')"
 CPU_PG="$(awk -v a="$CPU_PG_0" -v b="$(cpu_total "${BACKENDS_END[@]}")" 'BEGIN { printf "%.1f", b - a }')"
 SYNCED="$(( $(pg_value "$db" "select count(*) from sync_run where kind = 'members' and status <> 'running'") - RUNS_BEFORE ))"
+CLAIMS="$(( $(claims_made) - CLAIMS_BEFORE ))"
 GW_RSS="$(rss_mib "$GW_PID")"
 stop_process "$GW_PID"
 
@@ -120,6 +126,7 @@ printf '  %-40s p50 %s ms, p99 %s ms\n' "a sync's duration (start to end)" "$D50
 printf '  %-40s %s MiB\n' "gateway RSS at the end" "$GW_RSS"
 printf '  %-40s %s syncs ended in %s s (%.1f a second)\n' "throughput" "$SYNCED" "$RUN_SECONDS" \
     "$(awk -v n="$SYNCED" -v s="$RUN_SECONDS" 'BEGIN { print n / s }')"
+printf '  %-40s %s (%s a sync)\n' "claims of due lists" "$CLAIMS" "$(ratio "$CLAIMS" "$SYNCED")"
 printf '  %-40s gateway %s s, PostgreSQL %s s, simulator %s s\n' "CPU over the run (split)" "$CPU_GW" "$CPU_PG" "$CPU_SIM"
 printf '  %-40s gateway %s ms, PostgreSQL %s ms\n' "CPU per sync" \
     "$(awk -v c="$CPU_GW" -v n="$SYNCED" 'BEGIN { printf "%.2f", n ? 1000 * c / n : 0 }')" \

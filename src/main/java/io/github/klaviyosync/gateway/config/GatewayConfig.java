@@ -279,14 +279,6 @@ public interface GatewayConfig {
         int maxConcurrentLists();
 
         /**
-         * How long a slot that came free waits before its instance claims for it, together with the
-         * slots that come free meanwhile. A claim ranks every due list (docs/SCALING.md: 4-11 ms at a
-         * million lists), so one claim per ended sync would cost the database a claim per sync.
-         */
-        @WithDefault("250ms")
-        Duration refillDelay();
-
-        /**
          * Safety bound: lists of one Klaviyo account synced at once, all instances together. The
          * account's Klaviyo budget sets the pace below it (syncs wait for it, most urgent first);
          * the bound only keeps one account from taking every slot of every instance.
