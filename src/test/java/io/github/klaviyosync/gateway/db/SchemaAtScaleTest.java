@@ -9,7 +9,6 @@ import io.github.klaviyosync.gateway.testsupport.MigratedDatabase;
 import io.github.klaviyosync.gateway.testsupport.QueryPlans;
 import io.github.klaviyosync.gateway.testsupport.SqlConstants;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -151,14 +150,15 @@ class SchemaAtScaleTest {
      * The member-sync claim ranks every due list, but reads again (to lock them) only the head of its
      * ranking, its limit and {@code ListRepository.CLAIM_LOCK_MARGIN}, and reads no account but those
      * that are not active (V17) and those of the lists it claims. Before, it read every due list twice
-     * and every account once, at each claim: at a million lists, 1,500 due and 20,000 accounts, 16-34
-     * ms a claim against 8-14 ms now (docs/SCALING.md). Run (and rolled back) with the plan for any
-     * value and the plan for these values.
+     * and every account once, at each claim: at a million lists, about 1,400 due and 20,000 accounts,
+     * 12.9-25.2 ms a claim against 4.4-10.7 ms now (bench/claim-scale.sh, docs/SCALING.md). Run (and
+     * rolled back) with the plan for any value and the plan for these values.
      */
     @Test
     void theMemberSyncClaimReadsAgainOnlyTheHeadOfItsRanking() throws Exception {
         int claimed = 4;
-        int margin = claimLockMargin();
+        int margin = SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"),
+                "CLAIM_LOCK_MARGIN");
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("""
                     insert into account (id, name, api_key_enc, status)
@@ -222,13 +222,6 @@ class SchemaAtScaleTest {
                 assertTrue(read <= 100 + 3, mode + ": events read for a batch of 100: " + read + " in " + plan);
             }
         }
-    }
-
-    private static int claimLockMargin() throws ReflectiveOperationException {
-        Field margin = Class.forName("io.github.klaviyosync.gateway.list.ListRepository")
-                .getDeclaredField("CLAIM_LOCK_MARGIN");
-        margin.setAccessible(true);
-        return margin.getInt(null);
     }
 
     private static long count(Statement statement, String sql) throws SQLException {

@@ -10,8 +10,17 @@ public final class SqlConstants {
 
     /** The value of {@code owner}'s static String field {@code name}. */
     public static String of(Class<?> owner, String name) throws ReflectiveOperationException {
+        return (String) field(owner, name).get(null);
+    }
+
+    /** The value of {@code owner}'s static int field {@code name}: a bound its SQL is built with. */
+    public static int intOf(Class<?> owner, String name) throws ReflectiveOperationException {
+        return field(owner, name).getInt(null);
+    }
+
+    private static Field field(Class<?> owner, String name) throws NoSuchFieldException {
         Field field = owner.getDeclaredField(name);
         field.setAccessible(true);
-        return (String) field.get(null);
+        return field;
     }
 }
