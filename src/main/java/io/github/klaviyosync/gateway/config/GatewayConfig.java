@@ -279,6 +279,16 @@ public interface GatewayConfig {
         int maxConcurrentLists();
 
         /**
+         * Least time between two claims of due lists by one instance while its last claim found fewer
+         * than it had free slots (nothing more was due or claimable): a sync that ends then waits this
+         * long for its slot to be claimed again, with the other slots freed meanwhile, instead of
+         * ranking every due list for each of them. While claims come back full, slots are claimed at
+         * once. A list due meanwhile starts this much later at most, on a member interval of minutes.
+         */
+        @WithDefault("250ms")
+        Duration quietClaimSpacing();
+
+        /**
          * Safety bound: lists of one Klaviyo account synced at once, all instances together. The
          * account's Klaviyo budget sets the pace below it (syncs wait for it, most urgent first);
          * the bound only keeps one account from taking every slot of every instance.

@@ -9,6 +9,8 @@ import io.github.klaviyosync.gateway.list.ListLeases;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -23,13 +25,16 @@ import org.jboss.logging.Logger;
  * The claim-and-dispatch loop of member syncs: claims due lists for an owner and hands each to
  * {@link MemberSyncService} on a session of its own, side by side within the instance's concurrency
  * bound; renews the owner's leases while syncs run. A tick returns once it has claimed: the syncs go
- * on in the background. A sync that ends frees its slot at once: the owner claims again right away
- * (once more after a claim under way, when a slot came free during it), so the pace is set by the
- * accounts' Klaviyo budgets that the syncs wait on, not by the tick, which only finds lists that
- * became due while nothing ended. A slot is never kept idle to batch claims: with syncs as short as
- * one Klaviyo round trip, a wait of 250 ms for the slots freed meanwhile cut an instance's syncs
- * from 74 to 44 a second (docs/SCALING.md). On a handover an owner claims nothing more, its syncs
- * stop after their current page commit, and the leases it still holds are released.
+ * on in the background. A sync that ends frees its slot: while the owner's last claim came back full
+ * (lists wait), it claims again right away (once more after a claim under way, when a slot came free
+ * during it), so the pace is set by the accounts' Klaviyo budgets that the syncs wait on, not by the
+ * tick; a slot is not kept idle then, since with syncs as short as one Klaviyo round trip a wait of
+ * 250 ms for the slots freed meanwhile cut an instance's syncs from 74 to 44 a second. While its last
+ * claim came back short (nothing more due), the next one waits until {@code quiet-claim-spacing}
+ * after it, for every slot freed meanwhile: each claim ranks every due list, and one per ended sync
+ * would make claims PostgreSQL's largest cost at scale (docs/SCALING.md). The tick finds lists that
+ * became due while nothing ended. On a handover an owner claims nothing more, its syncs stop after
+ * their current page commit, and the leases it still holds are released.
  */
 @ApplicationScoped
 public class ListSyncDispatcher {
@@ -42,16 +47,19 @@ public class ListSyncDispatcher {
     private final GatewayConfig.Sync config;
     private final HandingOver handingOver;
     private final MeterRegistry registry;
+    private final Vertx vertx;
     private final ConcurrentHashMap<String, OwnerSlots> owners = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
 
     ListSyncDispatcher(ListLeases leases, MemberSyncService syncs, SessionScopes scopes, GatewayConfig config,
-            HandingOver handingOver, MeterRegistry registry) {
+            HandingOver handingOver, MeterRegistry registry, Vertx vertx) {
         this.leases = leases;
         this.syncs = syncs;
         this.scopes = scopes;
         this.config = config.sync();
         this.handingOver = handingOver;
         this.registry = registry;
+        this.vertx = vertx;
     }
 
     /** Renews the owner's leases, then claims as many due lists as it has free slots and starts them. */
@@ -93,6 +101,12 @@ public class ListSyncDispatcher {
         return slots != null && (slots.backlog || slots.running.get() >= config.maxConcurrentLists());
     }
 
+    /** The container stops: a deferred claim that comes due after it would find no beans. */
+    @PreDestroy
+    void stop() {
+        stopped = true;
+    }
+
     private OwnerSlots slots(String owner) {
         return owners.computeIfAbsent(owner, ignored -> new OwnerSlots(Counter.builder("gateway.sync.claims")
                 .description("Claims of due lists (each ranks every due list of every account)")
@@ -118,6 +132,7 @@ public class ListSyncDispatcher {
             }
         }
         slots.claimAgain = false;
+        slots.lastClaimNanos = System.nanoTime();
         slots.claims.increment();
         return slots.work.track(() -> leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration()))
                 .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
@@ -149,8 +164,28 @@ public class ListSyncDispatcher {
                         failure -> LOG.errorf(failure, "sync of list %s ended abnormally", lease.klaviyoListId()));
     }
 
-    /** A slot came free: claim now, on a context of its own. */
+    /**
+     * A slot came free: claim now if lists were waiting at the last claim or it is {@code
+     * quiet-claim-spacing} old, else once it is (one deferred claim per owner at a time).
+     */
     private void refill(String owner, OwnerSlots slots) {
+        long waitNanos = slots.backlog ? 0 : slots.lastClaimNanos + config.quietClaimSpacing().toNanos() - System.nanoTime();
+        if (waitNanos <= 0) {
+            claimNow(owner, slots);
+        } else if (slots.deferred.compareAndSet(false, true)) {
+            vertx.setTimer(Math.max(1, Duration.ofNanos(waitNanos).toMillis()), id -> claimDeferred(owner, slots));
+        }
+    }
+
+    private void claimDeferred(String owner, OwnerSlots slots) {
+        slots.deferred.set(false);
+        if (!stopped) {
+            claimNow(owner, slots);
+        }
+    }
+
+    /** Claims on a context of its own. */
+    private void claimNow(String owner, OwnerSlots slots) {
         scopes.isolated(() -> claim(owner, slots))
                 .subscribe().with(
                         claimed -> LOG.tracef("refilled %d slots", claimed),
@@ -159,17 +194,20 @@ public class ListSyncDispatcher {
 
     /**
      * One owner's syncs on this instance: how many run, the claims they hold (renewed every tick),
-     * whether a claim is under way, whether a slot came free meanwhile, whether lists wait; its claims
-     * and syncs in flight, which a handover waits for; and the count of its claims.
+     * whether a claim is under way, whether a slot came free meanwhile, whether a claim waits for the
+     * spacing, whether lists wait and when the last claim began; its claims and syncs in flight, which
+     * a handover waits for; and the count of its claims.
      */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
         final Set<UUID> held = ConcurrentHashMap.newKeySet();
         final AtomicBoolean claiming = new AtomicBoolean();
+        final AtomicBoolean deferred = new AtomicBoolean();
         final InFlight work = new InFlight();
         final Counter claims;
         volatile boolean claimAgain;
         volatile boolean backlog;
+        volatile long lastClaimNanos = System.nanoTime();
 
         OwnerSlots(Counter claims) {
             this.claims = claims;

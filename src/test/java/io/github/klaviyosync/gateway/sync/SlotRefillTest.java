@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.sync;
 import static io.github.klaviyosync.gateway.testsupport.TestDatabase.row;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
@@ -21,9 +22,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * A sync that ends frees its slot at once: the owner claims the next due list then, not at its next
- * tick. One tick (the scheduler paused) syncs more lists of one account than the account's safety
- * bound lets run at once, by the claims that ended syncs made, which gateway_sync_claims_total counts.
+ * A sync that ends frees its slot for a claim before the next tick: one tick (the scheduler paused)
+ * syncs more lists of one account than the account's safety bound lets run at once, by the claims
+ * that ended syncs made, which gateway_sync_claims_total counts. While claims come back short, ended
+ * syncs share a claim at most every quiet-claim-spacing instead of each making one.
  */
 @QuarkusTest
 class SlotRefillTest {
@@ -41,6 +43,9 @@ class SlotRefillTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    GatewayConfig config;
 
     @Test
     void aFinishedSyncFreesItsSlotAtOnceSoOneTickSyncsEveryDueList() throws Throwable {
@@ -63,6 +68,40 @@ class SlotRefillTest {
             // The tick claimed 8 at most (the account's bound): the others came by claims of ended syncs.
             double claims = claims("refill-engine") - claimsBefore;
             assertTrue(claims >= 2, claims + " claims counted for " + LISTS + " syncs");
+        } finally {
+            scheduler.resume("member-sync");
+        }
+    }
+
+    @Test
+    void whileClaimsComeBackShortEndedSyncsShareAClaimAtMostEverySpacing() throws Throwable {
+        int lists = 40;
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        List<String> listIds = new ArrayList<>();
+        for (int i = 0; i < lists; i++) {
+            String listId = klaviyo.createList("Popup " + i);
+            klaviyo.addMembers(listId, 1, Instant.parse("2026-11-01T00:00:00Z"));
+            listIds.add(listId);
+        }
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        scheduler.pause("member-sync");
+        try {
+            accounts.addLists(accountId, listIds, null);
+            double claimsBefore = claims("quiet-engine");
+            long start = System.nanoTime();
+            // One account's lists: the account's bound (8) is under the free slots (16), so every claim
+            // comes back short and the lists that wait are claimed by ended syncs, spaced.
+            VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick("quiet-engine"));
+
+            Eventually.until(Duration.ofSeconds(60), "every list synced after one tick", () -> synced(accountId) == lists);
+            Eventually.until(Duration.ofSeconds(10), "the syncs end", () -> dispatcher.running("quiet-engine") == 0);
+            double claims = claims("quiet-engine") - claimsBefore;
+            long spacingMillis = config.sync().quietClaimSpacing().toMillis();
+            long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            // The tick's claim, then one per spacing at most (a timer may fire up to a millisecond early).
+            double most = 2 + elapsedMillis / (spacingMillis - 1.0);
+            assertTrue(claims >= 5 && claims <= most,
+                    claims + " claims for " + lists + " syncs in " + elapsedMillis + " ms; at most " + most);
         } finally {
             scheduler.resume("member-sync");
         }
