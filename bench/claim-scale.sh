@@ -3,7 +3,10 @@
 # LISTS_PER_ACCOUNT lists (1,000,000) due once per 15 minutes, LEASED of them held by other
 # instances, and the lists of INACTIVE_ACCOUNTS (auth_failed, deleted) due among them, which it must
 # leave out. Two moments: the steady state at the target (about STEADY_DUE lists due: claims lag a
-# second behind) and a backlog (BACKLOG_DUE due, after an outage). Docs: docs/SCALING.md.
+# second behind) and a backlog (BACKLOG_DUE due, after an outage). With INACTIVE_OVERDUE=1 the
+# inactive accounts' lists are overdue by a day, as they are once such an account has stopped being
+# synced (nothing moves their next_sync_at); by default they are spread like the others.
+# Docs: docs/SCALING.md.
 #
 # Method: the schema by the gateway's migrations, the rows by SQL, VACUUM ANALYZE; PostgreSQL's
 # now() is pinned to each moment (a constant now() ahead of pg_catalog's on the search_path, as cheap
@@ -21,6 +24,7 @@ require_package
 ACCOUNTS="${ACCOUNTS:-20000}"
 LISTS_PER_ACCOUNT="${LISTS_PER_ACCOUNT:-50}"
 INACTIVE_ACCOUNTS="${INACTIVE_ACCOUNTS:-200}"
+INACTIVE_OVERDUE="${INACTIVE_OVERDUE:-0}"
 LEASED="${LEASED:-100}"
 STEADY_DUE="${STEADY_DUE:-1500}"
 BACKLOG_DUE="${BACKLOG_DUE:-50000}"
@@ -54,6 +58,13 @@ insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, nex
 select a.id, 'L' || a.klaviyo_account_id || '-' || n, 'List ' || n, 'discovery',
        timestamptz '$EPOCH' + random() * interval '$INTERVAL_SECONDS seconds', timestamptz '$EPOCH' - interval '15 minutes'
   from account a, generate_series(1, $LISTS_PER_ACCOUNT) n;
+update klaviyo_list l set next_sync_at = timestamptz '$EPOCH' - interval '1 day'
+  from account a
+ where $INACTIVE_OVERDUE = 1 and a.id = l.account_id and a.status <> 'active';
+-- As the gateway flags them when it marks their account (migration V18).
+update klaviyo_list l set account_active = false
+  from account a
+ where a.id = l.account_id and a.status <> 'active';
 update klaviyo_list
    set lease_owner = 'elsewhere', lease_token = gen_random_uuid(), lease_until = timestamptz '$EPOCH' + interval '1 hour'
  where id in (select l.id from klaviyo_list l join account a on a.id = l.account_id and a.status = 'active'
@@ -67,6 +78,7 @@ FIFO="with picked as (
     select l.id
       from klaviyo_list l
      where l.status = 'active'
+       and l.account_active
        and l.next_sync_at <= now()
        and (l.lease_until is null or l.lease_until <= now())
        and not exists (select 1 from account a where a.id = l.account_id and a.status <> 'active')
@@ -128,7 +140,7 @@ for moment_name in steady backlog; do
 done
 
 echo
-echo "member-sync claim, $lists lists of $ACCOUNTS active accounts (+ $INACTIVE_ACCOUNTS inactive), $LEASED leased; ms per claim over $ROUNDS rounds"
+echo "member-sync claim, $lists lists of $ACCOUNTS active accounts (+ $INACTIVE_ACCOUNTS inactive$([[ "$INACTIVE_OVERDUE" == 1 ]] && echo ", their lists overdue")), $LEASED leased; ms per claim over $ROUNDS rounds"
 printf '  %-8s %7s %5s  %-7s %9s %9s %9s %9s %7s\n' moment due limit plan "claim p50" "claim p90" "FIFO p50" "FIFO p90" ratio
 printf '%s\n' "${RESULTS[@]}"
 echo "ratio: the gateway's claim (per-account ranking and cap) over the plain FIFO claim, medians"

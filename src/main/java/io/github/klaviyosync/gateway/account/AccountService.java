@@ -35,15 +35,17 @@ public class AccountService {
     private final KlaviyoKeyCheck keyCheck;
     private final KlaviyoClient klaviyo;
     private final List<AccountDeletion> deletions;
+    private final List<AccountStatusFollower> followers;
     private final AccountPurgeJob purges;
 
     AccountService(AccountRepository accounts, SecretBox secretBox, KlaviyoKeyCheck keyCheck, KlaviyoClient klaviyo,
-            @All List<AccountDeletion> deletions, AccountPurgeJob purges) {
+            @All List<AccountDeletion> deletions, @All List<AccountStatusFollower> followers, AccountPurgeJob purges) {
         this.accounts = accounts;
         this.secretBox = secretBox;
         this.keyCheck = keyCheck;
         this.klaviyo = klaviyo;
         this.deletions = deletions;
+        this.followers = followers;
         this.purges = purges;
     }
 
@@ -140,7 +142,8 @@ public class AccountService {
                         account.webhookSecretSealed = secretBox.seal(webhookSecret, SecretField.WEBHOOK_SECRET, id);
                     }
                     account.updatedAt = now();
-                });
+                })
+                .call(account -> apiKey == null ? Uni.createFrom().voidItem() : writtenThenFollowed(id, true));
     }
 
     /** A new flow token; the old one stops working at once. */
@@ -188,8 +191,13 @@ public class AccountService {
         account.status = AccountStatus.DELETED;
         account.statusReason = "deleted through the API";
         account.updatedAt = now();
+        return writtenThenFollowed(account.id, false)
+                .chain(() -> stopDeleted(account.id));
+    }
+
+    private Uni<Void> stopDeleted(UUID id) {
         return Multi.createFrom().iterable(deletions)
-                .onItem().transformToUniAndConcatenate(deletion -> deletion.accountDeleted(account.id))
+                .onItem().transformToUniAndConcatenate(deletion -> deletion.accountDeleted(id))
                 .collect().last()
                 .replaceWithVoid();
     }
@@ -204,7 +212,24 @@ public class AccountService {
         return accounts.findById(id)
                 .chain(account -> account != null && holds(account, refusedKeyFingerprint)
                         ? accounts.markAuthFailed(id, reason, now())
-                        : Uni.createFrom().item(false));
+                        : Uni.createFrom().item(false))
+                .call(marked -> marked ? followed(id, false) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Writes the account's changed row, then tells the followers: every status change locks the
+     * account's row before its lists, so two changes of one account at once wait instead of deadlocking.
+     */
+    private Uni<Void> writtenThenFollowed(UUID id, boolean active) {
+        return accounts.flush()
+                .chain(() -> followed(id, active));
+    }
+
+    private Uni<Void> followed(UUID id, boolean active) {
+        return Multi.createFrom().iterable(followers)
+                .onItem().transformToUniAndConcatenate(follower -> follower.accountActiveChanged(id, active))
+                .collect().last()
+                .replaceWithVoid();
     }
 
     private boolean holds(Account account, String keyFingerprint) {

@@ -77,6 +77,13 @@ public class KlaviyoList extends PanacheEntityBase {
 
     public Instant fullScanStartedAt;
 
+    /**
+     * Whether the list's account is active: a list of an account that is not (auth_failed, deleted) is
+     * left out of the index of due lists, which every member-sync claim reads.
+     */
+    @Column(nullable = false)
+    public boolean accountActive = true;
+
     @Column(nullable = false)
     public Instant createdAt;
 

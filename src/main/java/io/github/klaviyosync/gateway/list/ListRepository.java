@@ -44,8 +44,10 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     /*
      * Claim (SKIP LOCKED): due lists of active accounts, most urgent first, at most $3 per account
      * counting the leases the account's lists already hold on every instance; round-robin across
-     * accounts, so one account's backlog never starves the others. Accounts are checked against the few
-     * that are not active (V17's partial index), not joined whole; only the head of the ranking ($2
+     * accounts, so one account's backlog never starves the others. The index of due lists holds only
+     * those of active accounts (V18: an inactive account's lists stay overdue forever); accounts are
+     * still checked against the few that are not active (V17's partial index), not joined whole, in
+     * case a list's flag lags its account's status; only the head of the ranking ($2
      * and a margin for rows that concurrent claims hold) is read again to be locked. The due and lease
      * conditions are repeated on the locked row so that, after waiting for a concurrent claimer,
      * Postgres re-checks them. The statuses are written into the statement, not bound: the partial
@@ -64,6 +66,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                                           order by (l.pending_trigger is null), l.next_sync_at, l.id) as account_rank
                   from klaviyo_list l
                  where l.status = '%1$s'
+                   and l.account_active
                    and l.next_sync_at <= now()
                    and (l.lease_until is null or l.lease_until <= now())
                    and not exists (select 1 from account a where a.id = l.account_id and a.status <> '%2$s')
@@ -148,7 +151,10 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     static final String DELETE_ACCOUNT_BATCH = """
             delete from klaviyo_list where id in (select id from klaviyo_list where account_id = $1 limit $2)""";
 
-    /** A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed and active. */
+    /**
+     * A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed,
+     * active, and of an active account (only an active account's key lists them).
+     */
     static final String SAVE_DISCOVERED = """
             with saved as (
                 insert into klaviyo_list as l (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
@@ -157,6 +163,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                 on conflict (account_id, klaviyo_list_id) do update set
                     name = excluded.name,
                     status = $6,
+                    account_active = true,
                     updated_at = now()
                 returning (l.xmax = 0) as inserted
             )
@@ -236,6 +243,14 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
         return find("accountId = ?1 and klaviyoListId = ?2", accountId, klaviyoListId)
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .firstResult();
+    }
+
+    /**
+     * Puts the account's lists in the index of due lists, or takes them out of it, as the account
+     * becomes active or stops being so; returns how many lists changed.
+     */
+    Uni<Integer> followAccount(UUID accountId, boolean active) {
+        return update("accountActive = ?1 where accountId = ?2 and accountActive <> ?1", active, accountId);
     }
 
     /** Frees the account's lists from any instance holding them and drops their pending requests. */

@@ -71,7 +71,8 @@ class KeyReplacedElsewhereTest {
             Instant patchedAt = Instant.now();
             execute("update account set api_key_enc = ?, status = 'active', status_reason = null where id = ?",
                     secretBox.seal(replaced.apiKey(), SecretField.API_KEY, accountId), accountId);
-            execute("update klaviyo_list set next_sync_at = now() where account_id = ?", accountId);
+            // ...and puts the account's lists back in the index of due lists, as AccountService does.
+            execute("update klaviyo_list set next_sync_at = now(), account_active = true where account_id = ?", accountId);
 
             tickUntil(() -> runsSince(accountId, patchedAt).stream().anyMatch(run -> "succeeded".equals(run.get("status"))),
                     "a sync with the new key");

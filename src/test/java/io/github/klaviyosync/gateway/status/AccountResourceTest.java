@@ -306,9 +306,11 @@ class AccountResourceTest {
         assertEquals("deleted", stored.get("status"));
         assertEquals(0, TestDatabase.count("select count(*) from list_discovery where account_id = ?", account.id()),
                 "no discovery is due for it any more");
-        Map<String, Object> listRow = TestDatabase.row("select lease_owner, pending_trigger from klaviyo_list where id = ?", list);
+        Map<String, Object> listRow = TestDatabase.row("select lease_owner, pending_trigger, account_active from klaviyo_list where id = ?",
+                list);
         assertNull(listRow.get("lease_owner"));
         assertNull(listRow.get("pending_trigger"));
+        assertEquals(false, listRow.get("account_active"), "out of the index of due lists that claims read");
         api().when().get("/api/accounts/" + account.id()).then().statusCode(200).body("status", equalTo("deleted"));
         api().when().get("/api/accounts/" + account.id() + "/lists").then().statusCode(200).body("size()", equalTo(1));
         api().when().post("/api/accounts/" + account.id() + "/flow-token").then().statusCode(409);

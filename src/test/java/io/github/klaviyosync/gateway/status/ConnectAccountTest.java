@@ -209,6 +209,7 @@ class ConnectAccountTest {
         Eventually.until(SYNC_WAIT, "the account is auth_failed",
                 () -> "auth_failed".equals(api().get("/api/accounts/" + id).path("status")));
         assertTrue(klaviyoClient.isStopped(id.toString()));
+        assertEquals(false, accountActiveOfLists(id), "its lists left the index of due lists that claims read");
         klaviyo.addMembers(listId, 1, Instant.now());
         dueNow(id, listId);
         EngineWitness.awaitAClaim(accounts);
@@ -219,6 +220,7 @@ class ConnectAccountTest {
                 .then().statusCode(200).body("status", equalTo("active")).body(not(containsString(klaviyo.apiKey())));
 
         assertFalse(klaviyoClient.isStopped(id.toString()), "the client calls Klaviyo for it again");
+        assertEquals(true, accountActiveOfLists(id), "its lists are back in the index of due lists");
         dueNow(id, listId);
         Eventually.until(SYNC_WAIT, "the new member is synced with the new key", () -> memberCount(id, listId) == 3);
         assertEquals(klaviyo.apiKey(), secretBox.open((byte[]) TestDatabase.value(
@@ -267,6 +269,11 @@ class ConnectAccountTest {
         Object count = TestDatabase.value("select member_count from klaviyo_list where account_id = ? and klaviyo_list_id = ?",
                 accountId, listId);
         return count == null ? -1 : ((Number) count).intValue();
+    }
+
+    /** Whether any of the account's lists is flagged as one of an active account. */
+    private static Object accountActiveOfLists(UUID accountId) {
+        return TestDatabase.value("select bool_or(account_active) from klaviyo_list where account_id = ?", accountId);
     }
 
     private static void dueNow(UUID accountId, String listId) {
