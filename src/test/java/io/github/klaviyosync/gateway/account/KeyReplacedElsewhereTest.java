@@ -10,11 +10,11 @@ import io.github.klaviyosync.gateway.crypto.SecretField;
 import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
@@ -48,7 +48,7 @@ class KeyReplacedElsewhereTest {
     ListSyncDispatcher dispatcher;
 
     @Inject
-    Scheduler scheduler;
+    ApplicationEngine applicationEngine;
 
     @Test
     void aKeyReplacedThroughAnotherReplicaIsUsedAtTheNextSyncWithoutAFailedRun() throws Throwable {
@@ -58,7 +58,7 @@ class KeyReplacedElsewhereTest {
         UUID accountId = accounts.register(klaviyo, null, null, false);
         execute("insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via) values (?, ?, 'n', 'discovery')",
                 accountId, listId);
-        scheduler.pause("member-sync");
+        applicationEngine.pauseQuiet();
         try {
             klaviyo.revokeKey();
             tickUntil(() -> "auth_failed".equals(TestDatabase.value("select status from account where id = ?", accountId)),
@@ -81,7 +81,7 @@ class KeyReplacedElsewhereTest {
             assertEquals("active", TestDatabase.value("select status from account where id = ?", accountId));
             assertTrue(replaced.counters().requests() > 0, "the new key reached Klaviyo");
         } finally {
-            scheduler.resume("member-sync");
+            applicationEngine.resume();
         }
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.member.ProfileSweepDispatcher;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.quarkus.scheduler.Scheduler;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.Test;
 class HandoverTest {
 
     private static final String OWNER = "engine-handing-over";
-    private static final String APPLICATION_ENGINE = "member-sync";
     private static final String SWEEPER = "sweeper-handing-over";
     private static final String APPLICATION_SWEEPS = "profile-sweep";
 
@@ -50,6 +50,9 @@ class HandoverTest {
     @Inject
     Scheduler scheduler;
 
+    @Inject
+    ApplicationEngine applicationEngine;
+
     @Test
     void aHandedOverOwnerStopsAfterThePageItCommitsAndReleasesItsLeaseDueAtOnce() throws Throwable {
         SimulatedAccount klaviyo = accounts.klaviyoAccount();
@@ -57,10 +60,11 @@ class HandoverTest {
         klaviyo.addMembers(listId, 2_000, Instant.parse("2026-01-01T00:00:00Z"));
         klaviyo.faults().latency(Duration.ofMillis(150));
         UUID accountId = accounts.register(klaviyo, null, null, false);
+        // Quiet first: a claim of the application's engine would sync the list instead of the test's.
+        applicationEngine.pauseQuiet();
         execute("""
                 insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
                 values (?, ?, 'Handed over', 'discovery', now(), 'connect')""", accountId, listId);
-        scheduler.pause(APPLICATION_ENGINE);
         try {
             Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(OWNER, accountId));
             Eventually.until(Duration.ofSeconds(30), "two pages are committed", () -> pages(accountId) >= 2);
@@ -89,7 +93,7 @@ class HandoverTest {
             assertEquals(requestsAtRelease, klaviyo.counters().requestsForList(listId), "nothing fetched after the release");
         } finally {
             execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
-            scheduler.resume(APPLICATION_ENGINE);
+            applicationEngine.resume();
         }
     }
 
@@ -103,7 +107,7 @@ class HandoverTest {
         klaviyo.faults().latency(Duration.ofSeconds(60));
         UUID accountId = accounts.register(klaviyo, null, null, false);
         // Paused first: a sync of the application's engine would hold the list for the page's minute.
-        scheduler.pause(APPLICATION_ENGINE);
+        applicationEngine.pauseQuiet();
         try {
             execute("""
                     insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
@@ -127,7 +131,7 @@ class HandoverTest {
         } finally {
             klaviyo.faults().latency(Duration.ZERO);
             execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
-            scheduler.resume(APPLICATION_ENGINE);
+            applicationEngine.resume();
         }
     }
 

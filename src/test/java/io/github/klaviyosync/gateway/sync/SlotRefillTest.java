@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
@@ -39,7 +39,7 @@ class SlotRefillTest {
     ListSyncDispatcher dispatcher;
 
     @Inject
-    Scheduler scheduler;
+    ApplicationEngine applicationEngine;
 
     @Inject
     MeterRegistry registry;
@@ -57,7 +57,7 @@ class SlotRefillTest {
             lists.add(listId);
         }
         UUID accountId = accounts.register(klaviyo, null, null, false);
-        scheduler.pause("member-sync");
+        applicationEngine.pauseQuiet();
         try {
             accounts.addLists(accountId, lists, null);
             double claimsBefore = claims("refill-engine");
@@ -69,7 +69,7 @@ class SlotRefillTest {
             double claims = claims("refill-engine") - claimsBefore;
             assertTrue(claims >= 2, claims + " claims counted for " + LISTS + " syncs");
         } finally {
-            scheduler.resume("member-sync");
+            applicationEngine.resume();
         }
     }
 
@@ -84,7 +84,7 @@ class SlotRefillTest {
             listIds.add(listId);
         }
         UUID accountId = accounts.register(klaviyo, null, null, false);
-        scheduler.pause("member-sync");
+        applicationEngine.pauseQuiet();
         try {
             accounts.addLists(accountId, listIds, null);
             double claimsBefore = claims("quiet-engine");
@@ -103,7 +103,7 @@ class SlotRefillTest {
             assertTrue(claims >= 5 && claims <= most,
                     claims + " claims for " + lists + " syncs in " + elapsedMillis + " ms; at most " + most);
         } finally {
-            scheduler.resume("member-sync");
+            applicationEngine.resume();
         }
     }
 
