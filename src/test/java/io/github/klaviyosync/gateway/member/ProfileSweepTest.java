@@ -18,6 +18,7 @@ import io.github.klaviyosync.gateway.list.LeaseOwner;
 import io.github.klaviyosync.gateway.simulator.SimProfile;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.status.ApiFixtures;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
@@ -66,6 +67,9 @@ class ProfileSweepTest {
 
     @Inject
     Scheduler scheduler;
+
+    @Inject
+    ApplicationEngine applicationEngine;
 
     @Inject
     ProfileSweepService service;
@@ -276,7 +280,7 @@ class ProfileSweepTest {
 
     @Test
     void whileMemberSyncsTakeEverySlotOnlyOneSweepRuns() throws Throwable {
-        scheduler.pause("member-sync");
+        applicationEngine.pauseQuiet();
         try {
             // 8 accounts of 2 slow lists each fill the owner's 16 member-sync slots.
             for (int i = 0; i < 8; i++) {
@@ -306,7 +310,7 @@ class ProfileSweepTest {
                 assertEquals(1, finishedSweeps(accountId));
             }
         } finally {
-            scheduler.resume("member-sync");
+            applicationEngine.resume();
         }
     }
 

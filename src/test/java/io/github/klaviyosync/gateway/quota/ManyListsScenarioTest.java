@@ -18,10 +18,10 @@ import io.github.klaviyosync.gateway.klaviyo.QuotaCache;
 import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -59,7 +59,7 @@ class ManyListsScenarioTest {
     ListSyncDispatcher dispatcher;
 
     @Inject
-    Scheduler scheduler;
+    ApplicationEngine applicationEngine;
 
     @Inject
     QuotaCache quota;
@@ -69,7 +69,7 @@ class ManyListsScenarioTest {
     @BeforeEach
     void scale() {
         ScenarioSupport.scaleSimulator(simulator);
-        scheduler.pause("member-sync");
+        applicationEngine.pauseQuiet();
     }
 
     @AfterEach
@@ -77,7 +77,7 @@ class ManyListsScenarioTest {
         if (accountId != null) {
             ScenarioSupport.delete(List.of(accountId));
         }
-        scheduler.resume("member-sync");
+        applicationEngine.resume();
         ScenarioSupport.restoreSimulator(simulator);
     }
 

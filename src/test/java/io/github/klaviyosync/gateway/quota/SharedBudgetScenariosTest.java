@@ -22,11 +22,11 @@ import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.simulator.KlaviyoSimulator;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.status.ApiFixtures;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.Management;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -64,7 +64,7 @@ class SharedBudgetScenariosTest {
     ListSyncDispatcher dispatcher;
 
     @Inject
-    Scheduler scheduler;
+    ApplicationEngine applicationEngine;
 
     @Inject
     QuotaCache quota;
@@ -74,13 +74,13 @@ class SharedBudgetScenariosTest {
     @BeforeEach
     void scale() {
         ScenarioSupport.scaleSimulator(simulator);
-        scheduler.pause("member-sync");
+        applicationEngine.pauseQuiet();
     }
 
     @AfterEach
     void restore() {
         ScenarioSupport.delete(created);
-        scheduler.resume("member-sync");
+        applicationEngine.resume();
         ScenarioSupport.restoreSimulator(simulator);
     }
 

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.status.ApiFixtures.FixtureAccount;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
@@ -35,19 +35,19 @@ class ManualSyncTest {
     ApiFixtures fixtures;
 
     @Inject
-    Scheduler scheduler;
+    ApplicationEngine applicationEngine;
 
     @BeforeEach
     void setUp() {
         fixtures = new ApiFixtures(secretBox);
         // The requests are what is tested here: the engine, which would take the lists they make due
         // (and find their fixture keys refused), waits.
-        scheduler.pause("member-sync");
+        applicationEngine.pauseQuiet();
     }
 
     @AfterEach
     void resumeTheEngine() {
-        scheduler.resume("member-sync");
+        applicationEngine.resume();
     }
 
     private static RequestSpecification api() {

@@ -12,10 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
-import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
 class FencedFullSyncTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String MEMBER_SYNC_JOB = "member-sync";
 
     @Inject
     TestAccounts accounts;
@@ -48,16 +47,16 @@ class FencedFullSyncTest {
     ListSyncDispatcher dispatcher;
 
     @Inject
-    Scheduler scheduler;
+    ApplicationEngine applicationEngine;
 
     @BeforeEach
     void pauseTheEngine() {
-        scheduler.pause(MEMBER_SYNC_JOB);
+        applicationEngine.pauseQuiet();
     }
 
     @AfterEach
     void resumeTheEngine() {
-        scheduler.resume(MEMBER_SYNC_JOB);
+        applicationEngine.resume();
     }
 
     @Test
