@@ -157,8 +157,7 @@ class SchemaAtScaleTest {
     @Test
     void theMemberSyncClaimReadsAgainOnlyTheHeadOfItsRanking() throws Exception {
         int claimed = 4;
-        int margin = SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"),
-                "CLAIM_LOCK_MARGIN");
+        int margin = claimLockMargin();
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("""
                     insert into account (id, name, api_key_enc, status)
@@ -173,14 +172,7 @@ class SchemaAtScaleTest {
             long due = count(statement, "select count(*) from klaviyo_list where status = 'active' and next_sync_at <= now()");
             long leased = count(statement, "select count(*) from klaviyo_list where lease_until is not null");
             for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
-                connection.setAutoCommit(false);
-                statement.execute("set local plan_cache_mode = " + mode);
-                statement.execute("prepare claim_head as " + sql("list.ListRepository", "CLAIM"));
-                JsonNode plan = QueryPlans.top(statement, "explain (analyze, format json) execute claim_head('test', %d, 8, 30)"
-                        .formatted(claimed));
-                connection.rollback();
-                connection.setAutoCommit(true);
-                statement.execute("deallocate claim_head");
+                JsonNode plan = claimRolledBack(connection, statement, mode, claimed);
                 assertEquals(claimed, plan.path("Actual Rows").asInt(), mode + ": the claim claims its limit");
                 // Read once: the due lists and the leased ones; again: the head locked, then the claimed rows updated.
                 long read = QueryPlans.rowsRead(plan, "klaviyo_list");
@@ -202,8 +194,7 @@ class SchemaAtScaleTest {
     @Test
     void theMemberSyncClaimReadsNoListOfAnAccountThatIsNotActive() throws Exception {
         int claimed = 4;
-        int margin = SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"),
-                "CLAIM_LOCK_MARGIN");
+        int margin = claimLockMargin();
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("""
                     insert into account (id, name, api_key_enc, status)
@@ -226,14 +217,7 @@ class SchemaAtScaleTest {
             long due = count(statement, "select count(*) from klaviyo_list where status = 'active' and account_active and next_sync_at <= now()");
             long leased = count(statement, "select count(*) from klaviyo_list where lease_until is not null");
             for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
-                connection.setAutoCommit(false);
-                statement.execute("set local plan_cache_mode = " + mode);
-                statement.execute("prepare claim_active as " + sql("list.ListRepository", "CLAIM"));
-                JsonNode plan = QueryPlans.top(statement, "explain (analyze, format json) execute claim_active('test', %d, 8, 30)"
-                        .formatted(claimed));
-                connection.rollback();
-                connection.setAutoCommit(true);
-                statement.execute("deallocate claim_active");
+                JsonNode plan = claimRolledBack(connection, statement, mode, claimed);
                 assertEquals(claimed, plan.path("Actual Rows").asInt(), mode + ": the claim claims its limit");
                 long read = QueryPlans.rowsRead(plan, "klaviyo_list");
                 long bound = due + leased + 2L * claimed + margin;
@@ -273,6 +257,23 @@ class SchemaAtScaleTest {
                 assertTrue(read <= 100 + 3, mode + ": events read for a batch of 100: " + read + " in " + plan);
             }
         }
+    }
+
+    private static int claimLockMargin() throws ReflectiveOperationException {
+        return SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"), "CLAIM_LOCK_MARGIN");
+    }
+
+    /** The member-sync claim of {@code limit} lists run under EXPLAIN ANALYZE with plan cache mode {@code mode}, rolled back. */
+    private static JsonNode claimRolledBack(Connection connection, Statement statement, String mode, int limit) throws Exception {
+        connection.setAutoCommit(false);
+        statement.execute("set local plan_cache_mode = " + mode);
+        statement.execute("prepare claim_rolled_back as " + sql("list.ListRepository", "CLAIM"));
+        JsonNode plan = QueryPlans.top(statement, "explain (analyze, format json) execute claim_rolled_back('test', %d, 8, 30)"
+                .formatted(limit));
+        connection.rollback();
+        connection.setAutoCommit(true);
+        statement.execute("deallocate claim_rolled_back");
+        return plan;
     }
 
     private static long count(Statement statement, String sql) throws SQLException {
