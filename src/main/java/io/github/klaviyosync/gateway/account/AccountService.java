@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
@@ -196,10 +197,7 @@ public class AccountService {
     }
 
     private Uni<Void> stopDeleted(UUID id) {
-        return Multi.createFrom().iterable(deletions)
-                .onItem().transformToUniAndConcatenate(deletion -> deletion.accountDeleted(id))
-                .collect().last()
-                .replaceWithVoid();
+        return inTurn(deletions, deletion -> deletion.accountDeleted(id));
     }
 
     /**
@@ -226,8 +224,13 @@ public class AccountService {
     }
 
     private Uni<Void> followed(UUID id, boolean active) {
-        return Multi.createFrom().iterable(followers)
-                .onItem().transformToUniAndConcatenate(follower -> follower.accountActiveChanged(id, active))
+        return inTurn(followers, follower -> follower.accountActiveChanged(id, active));
+    }
+
+    /** Calls each of the packages above, one after the other, in the caller's transaction. */
+    private static <T> Uni<Void> inTurn(List<T> packages, Function<T, Uni<Void>> call) {
+        return Multi.createFrom().iterable(packages)
+                .onItem().transformToUniAndConcatenate(call::apply)
                 .collect().last()
                 .replaceWithVoid();
     }

@@ -9,8 +9,6 @@ import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
@@ -42,31 +40,22 @@ class SlotRefillTest {
     ApplicationEngine applicationEngine;
 
     @Inject
-    MeterRegistry registry;
-
-    @Inject
     GatewayConfig config;
 
     @Test
     void aFinishedSyncFreesItsSlotAtOnceSoOneTickSyncsEveryDueList() throws Throwable {
-        SimulatedAccount klaviyo = accounts.klaviyoAccount();
-        List<String> lists = new ArrayList<>();
-        for (int i = 0; i < LISTS; i++) {
-            String listId = klaviyo.createList("Form " + i);
-            klaviyo.addMembers(listId, 3, Instant.parse("2026-11-01T00:00:00Z"));
-            lists.add(listId);
-        }
-        UUID accountId = accounts.register(klaviyo, null, null, false);
+        Seeded seeded = registeredWithLists(LISTS, 3);
+        UUID accountId = seeded.accountId();
         applicationEngine.pauseQuiet();
         try {
-            accounts.addLists(accountId, lists, null);
-            double claimsBefore = claims("refill-engine");
+            accounts.addLists(accountId, seeded.listIds(), null);
+            double claimsBefore = applicationEngine.claimsOf("refill-engine");
             VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick("refill-engine"));
 
             Eventually.until(Duration.ofSeconds(30), "every list synced after one tick", () -> synced(accountId) == LISTS);
             Eventually.until(Duration.ofSeconds(10), "the syncs end", () -> dispatcher.running("refill-engine") == 0);
             // The tick claimed 8 at most (the account's bound): the others came by claims of ended syncs.
-            double claims = claims("refill-engine") - claimsBefore;
+            double claims = applicationEngine.claimsOf("refill-engine") - claimsBefore;
             assertTrue(claims >= 2, claims + " claims counted for " + LISTS + " syncs");
         } finally {
             applicationEngine.resume();
@@ -76,18 +65,12 @@ class SlotRefillTest {
     @Test
     void whileClaimsComeBackShortEndedSyncsShareAClaimAtMostEverySpacing() throws Throwable {
         int lists = 40;
-        SimulatedAccount klaviyo = accounts.klaviyoAccount();
-        List<String> listIds = new ArrayList<>();
-        for (int i = 0; i < lists; i++) {
-            String listId = klaviyo.createList("Popup " + i);
-            klaviyo.addMembers(listId, 1, Instant.parse("2026-11-01T00:00:00Z"));
-            listIds.add(listId);
-        }
-        UUID accountId = accounts.register(klaviyo, null, null, false);
+        Seeded seeded = registeredWithLists(lists, 1);
+        UUID accountId = seeded.accountId();
         applicationEngine.pauseQuiet();
         try {
-            accounts.addLists(accountId, listIds, null);
-            double claimsBefore = claims("quiet-engine");
+            accounts.addLists(accountId, seeded.listIds(), null);
+            double claimsBefore = applicationEngine.claimsOf("quiet-engine");
             long start = System.nanoTime();
             // One account's lists: the account's bound (8) is under the free slots (16), so every claim
             // comes back short and the lists that wait are claimed by ended syncs, spaced.
@@ -95,7 +78,7 @@ class SlotRefillTest {
 
             Eventually.until(Duration.ofSeconds(60), "every list synced after one tick", () -> synced(accountId) == lists);
             Eventually.until(Duration.ofSeconds(10), "the syncs end", () -> dispatcher.running("quiet-engine") == 0);
-            double claims = claims("quiet-engine") - claimsBefore;
+            double claims = applicationEngine.claimsOf("quiet-engine") - claimsBefore;
             long spacingMillis = config.sync().quietClaimSpacing().toMillis();
             long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             // The tick's claim, then one per spacing at most (a timer may fire up to a millisecond early).
@@ -107,10 +90,20 @@ class SlotRefillTest {
         }
     }
 
-    private double claims(String owner) {
-        return registry.find("gateway.sync.claims").tag("owner", owner).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
+    /** An account registered in the gateway, and its lists in Klaviyo, not yet known to the gateway. */
+    private record Seeded(UUID accountId, List<String> listIds) {
+    }
+
+    /** An account with {@code count} lists of {@code members} each in Klaviyo. */
+    private Seeded registeredWithLists(int count, int members) {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        List<String> listIds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String listId = klaviyo.createList("Form " + i);
+            klaviyo.addMembers(listId, members, Instant.parse("2026-11-01T00:00:00Z"));
+            listIds.add(listId);
+        }
+        return new Seeded(accounts.register(klaviyo, null, null, false), listIds);
     }
 
     private static long synced(UUID accountId) {

@@ -47,18 +47,19 @@ public class ApplicationEngine {
         scheduler.resume(JOB);
     }
 
+    /** The claims of due lists made so far for {@code owner} on this instance (gateway_sync_claims_total). */
+    public double claimsOf(String owner) {
+        return registry.find("gateway.sync.claims").tag("owner", owner).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
     private boolean quietOverTheSettle() {
-        double claimsBefore = claims();
+        double claimsBefore = claimsOf(owner.id());
         if (dispatcher.running(owner.id()) > 0) {
             return false;
         }
         Eventually.pause(settle);
-        return dispatcher.running(owner.id()) == 0 && claims() == claimsBefore;
-    }
-
-    private double claims() {
-        return registry.find("gateway.sync.claims").tag("owner", owner.id()).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
+        return dispatcher.running(owner.id()) == 0 && claimsOf(owner.id()) == claimsBefore;
     }
 }
