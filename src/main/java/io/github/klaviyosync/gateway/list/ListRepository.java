@@ -41,18 +41,32 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
      */
     static final int CLAIM_LOCK_MARGIN = 256;
 
+    /**
+     * Due lists a claim ranks at most, oldest first (and as many that a push or a request made due):
+     * several times its limit and {@link #CLAIM_LOCK_MARGIN}, so that in a backlog a claim costs the
+     * same as in the steady state instead of ranking every due list (3.2-3.4 s a claim with a million
+     * due, docs/SCALING.md).
+     */
+    static final int CLAIM_WINDOW = 1024;
+
     /*
      * Claim (SKIP LOCKED): due lists of active accounts, most urgent first, at most $3 per account
      * counting the leases the account's lists already hold on every instance; round-robin across
-     * accounts, so one account's backlog never starves the others. The index of due lists holds only
-     * those of active accounts (V18: an inactive account's lists stay overdue forever); accounts are
-     * still checked against the few that are not active (V17's partial index), not joined whole, in
-     * case a list's flag lags its account's status; only the head of the ranking ($2
-     * and a margin for rows that concurrent claims hold) is read again to be locked. The due and lease
-     * conditions are repeated on the locked row so that, after waiting for a concurrent claimer,
-     * Postgres re-checks them. The statuses are written into the statement, not bound: the partial
-     * indexes can serve a generic plan (which PostgreSQL may choose for a statement run this often)
-     * only when the statement itself says the status.
+     * accounts, so one account's backlog never starves the others.
+     * - The window: only the oldest CLAIM_WINDOW due lists are ranked, read in next_sync_at order from
+     *   the index of due lists (V18: lists of active accounts only), skipping those of accounts at their
+     *   cap (else one large account held at its cap would fill the window at every claim) and those of
+     *   the few accounts that are not active (in case a list's flag lags its account's status), plus the
+     *   oldest CLAIM_WINDOW that a push or a request made due (V19's index): they rank first in their
+     *   account but are the newest of a backlog. The ranking is the full one whenever fewer lists are
+     *   due; in a backlog, an account whose oldest due list is younger than the window waits for the
+     *   claims that take the older ones.
+     * - Only the head of the ranking ($2 and a margin for rows that concurrent claims hold) is read
+     *   again to be locked. The due and lease conditions are repeated on the locked row so that, after
+     *   waiting for a concurrent claimer, Postgres re-checks them.
+     * - The statuses are written into the statement, not bound: the partial indexes can serve a generic
+     *   plan (which PostgreSQL may choose for a statement run this often) only when the statement
+     *   itself says the status.
      */
     static final String CLAIM = """
             with busy as (
@@ -60,16 +74,24 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                   from klaviyo_list
                  where status = '%1$s' and lease_until > now()
                  group by account_id
-            ), candidates as (
-                select l.id, l.account_id, l.pending_trigger, l.next_sync_at,
-                       row_number() over (partition by l.account_id
-                                          order by (l.pending_trigger is null), l.next_sync_at, l.id) as account_rank
+            ), claimable as not materialized (
+                select l.id, l.account_id, l.pending_trigger, l.next_sync_at
                   from klaviyo_list l
                  where l.status = '%1$s'
                    and l.account_active
                    and l.next_sync_at <= now()
                    and (l.lease_until is null or l.lease_until <= now())
-                   and not exists (select 1 from account a where a.id = l.account_id and a.status <> '%2$s')
+                   and l.account_id not in (select a.id from account a where a.status <> '%2$s')
+                   and l.account_id not in (select b.account_id from busy b where b.leased >= $3)
+            ), windowed as (
+                (select * from claimable order by next_sync_at limit %4$d)
+                union
+                (select * from claimable where pending_trigger is not null order by next_sync_at limit %4$d)
+            ), candidates as (
+                select w.id, w.account_id, w.pending_trigger, w.next_sync_at,
+                       row_number() over (partition by w.account_id
+                                          order by (w.pending_trigger is null), w.next_sync_at, w.id) as account_rank
+                  from windowed w
             ), ranked as (
                 select c.id, c.account_rank, c.pending_trigger, c.next_sync_at
                   from candidates c
@@ -98,7 +120,7 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
             returning l.id, l.lease_token, l.account_id, l.klaviyo_list_id, l.member_cursor, l.page_cursor,
                       l.pending_trigger, l.pending_full, l.next_sync_at, l.full_scan_run, l.full_scan_started_at,
                       a.api_key_enc, a.klaviyo_account_id""".formatted(ListStatus.ACTIVE.wire(), AccountStatus.ACTIVE.wire(),
-                    CLAIM_LOCK_MARGIN);
+                    CLAIM_LOCK_MARGIN, CLAIM_WINDOW);
 
     /** Renewal of the leases of the claims a dispatcher's syncs still hold (an array of tokens). */
     static final String RENEW = """

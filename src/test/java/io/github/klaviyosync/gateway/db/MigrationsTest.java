@@ -45,7 +45,7 @@ class MigrationsTest {
     void applyToAnEmptyDatabaseAndThenHaveNothingLeftToDo() {
         assertTrue(firstMigration.success);
         assertEquals(null, firstMigration.initialSchemaVersion, "the database was empty");
-        assertEquals("18", firstMigration.targetSchemaVersion);
+        assertEquals("19", firstMigration.targetSchemaVersion);
         assertEquals(0, flyway().migrate().migrationsExecuted);
         flyway().validate();
     }
@@ -62,6 +62,7 @@ class MigrationsTest {
     void createTheIndexesTheQueriesNeed() throws SQLException {
         List<String> indexes = strings("select indexname || ': ' || indexdef from pg_indexes where schemaname = 'public'");
         assertHas(indexes, "klaviyo_list_due: CREATE INDEX klaviyo_list_due ON public.klaviyo_list USING btree (next_sync_at) WHERE ((status = 'active'::text) AND account_active)");
+        assertHas(indexes, "klaviyo_list_triggered: CREATE INDEX klaviyo_list_triggered ON public.klaviyo_list USING btree (next_sync_at) WHERE ((pending_trigger IS NOT NULL) AND (status = 'active'::text) AND account_active)");
         assertHas(indexes, "list_discovery_due: CREATE INDEX list_discovery_due ON public.list_discovery USING btree (next_discovery_at)");
         assertHas(indexes, "webhook_event_due: CREATE INDEX webhook_event_due ON public.webhook_event USING btree (account_id, id) WHERE (status = 'received'::text)");
         assertHas(indexes, "list_membership_page: CREATE INDEX list_membership_page ON public.list_membership USING btree (list_id, joined_at, subscriber_id)");

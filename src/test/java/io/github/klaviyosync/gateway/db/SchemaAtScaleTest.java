@@ -228,6 +228,51 @@ class SchemaAtScaleTest {
     }
 
     /**
+     * In a backlog the member-sync claim ranks a window of the oldest due lists, not every due list:
+     * with every one of a million lists due (a fleet stopped for 15 minutes), ranking them all cost
+     * 3.2-3.4 s a claim (bench/claim-scale.sh BACKLOG_DUE=1000000, docs/SCALING.md). The lists of an
+     * account at its cap are read and passed over, so they are counted in the bound; so are the lists
+     * a push made due, which the window adds however new they are.
+     */
+    @Test
+    void theMemberSyncClaimRanksAWindowOfABacklogNotEveryDueList() throws Exception {
+        int claimed = 16;
+        int margin = claimLockMargin();
+        int window = SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"), "CLAIM_WINDOW");
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    insert into account (id, name, api_key_enc, status)
+                    select gen_random_uuid(), 'backlog ' || n, '\\x00', 'active' from generate_series(1, 2000) n""");
+            statement.execute("""
+                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
+                    select a.id, 'B' || n, 'list', 'discovery', now() - interval '1 hour' + n * interval '1 second' + random() * interval '1 second',
+                           case when n = 3 and a.name like 'backlog 1_' then 'webhook' end
+                      from account a, generate_series(1, 4) n
+                     where a.name like 'backlog %'""");
+            // One account at its cap of 8, with the oldest lists of all.
+            statement.execute("""
+                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, lease_owner, lease_until)
+                    select a.id, 'C' || n, 'list', 'discovery', now() - interval '2 hours' + n * interval '1 second',
+                           case when n <= 8 then 'other-instance' end, case when n <= 8 then now() + interval '1 minute' end
+                      from account a, generate_series(1, 500) n
+                     where a.name = 'backlog 2000'""");
+            statement.execute("analyze account, klaviyo_list");
+            long due = count(statement, "select count(*) from klaviyo_list where status = 'active' and account_active and next_sync_at <= now()");
+            long leased = count(statement, "select count(*) from klaviyo_list where lease_until is not null");
+            long capped = count(statement, "select count(*) from klaviyo_list where klaviyo_list_id like 'C%'");
+            long triggered = count(statement, "select count(*) from klaviyo_list where pending_trigger is not null");
+            for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
+                JsonNode plan = claimRolledBack(connection, statement, mode, claimed);
+                assertEquals(claimed, plan.path("Actual Rows").asInt(), mode + ": the claim claims its limit");
+                long read = QueryPlans.rowsRead(plan, "klaviyo_list");
+                long bound = window + capped + triggered + 2L * leased + 2L * claimed + margin;
+                assertTrue(bound < due, "the bound is below the lists due: " + bound + " of " + due);
+                assertTrue(read <= bound, mode + ": lists read: " + read + " (" + due + " due), at most " + bound);
+            }
+        }
+    }
+
+    /**
      * The webhook claim reads the backlog in id order and stops at its batch: through the index that
      * preceded V12 it read every received event and sorted them, so the more the applier had to do, the
      * more each claim of a hundred cost (since V15 it also reads one entry per account with due

@@ -77,6 +77,38 @@ class ListRepositoryTest {
         assertEquals(Map.of(active, 2L), claimed, "only the active account's lists are claimed");
     }
 
+    /**
+     * In a backlog the claim ranks only a window of the oldest due lists ({@code CLAIM_WINDOW}). An
+     * account held at its cap whose lists are the oldest of all must not fill that window, and a list a
+     * push made due, the newest of all and behind a full window, must still rank first in its account.
+     */
+    @Test
+    void aClaimInABacklogPassesOverAnAccountAtItsCapAndTakesWhatAPushMadeDue() {
+        UUID capped = UUID.randomUUID();
+        UUID waiting = UUID.randomUUID();
+        UUID pushed = UUID.randomUUID();
+        Map<UUID, Long> claimed = RolledBack.run(pool, connection -> onlyTheseDue(connection, capped, waiting, pushed)
+                .call(() -> account(connection, capped).call(() -> dueLists(connection, capped, ListRepository.CLAIM_WINDOW + 100)))
+                .call(() -> connection.preparedQuery("""
+                        update klaviyo_list
+                           set next_sync_at = next_sync_at - interval '1 year',
+                               lease_owner = case when klaviyo_list_id in ('L1', 'L2') then 'other-instance' end,
+                               lease_until = case when klaviyo_list_id in ('L1', 'L2') then now() + interval '1 minute' end
+                         where account_id = $1""")
+                        .execute(Tuple.of(capped)))
+                .call(() -> account(connection, waiting).call(() -> dueLists(connection, waiting, ListRepository.CLAIM_WINDOW + 10)))
+                .call(() -> account(connection, pushed).call(() -> dueLists(connection, pushed, 1)))
+                .call(() -> connection.preparedQuery("update klaviyo_list set next_sync_at = now() + interval '1 day' where account_id = $1")
+                        .execute(Tuple.of(pushed)))
+                .call(() -> rows(connection, "select id from klaviyo_list where account_id = $1", pushed)
+                        .chain(found -> lists.requestPoll(connection, pushed, List.of(found.get(0).getLong("id")))))
+                .chain(() -> lists.claim(connection, "this-instance", 3, 2, LEASE))
+                .map(leases -> leases.stream().collect(Collectors.groupingBy(ListLease::accountId, Collectors.counting()))));
+
+        assertEquals(Map.of(pushed, 1L, waiting, 2L), claimed,
+                "the pushed list and the waiting account's two oldest; none of the account at its cap");
+    }
+
     @Test
     void onlyTheClaimThatHoldsAListCompletesItEvenAfterTheSameInstanceClaimedItAgain() {
         UUID account = UUID.randomUUID();
