@@ -76,6 +76,8 @@ class AccountResourceTest {
                 .body("quota.share", equalTo(0.5f))
                 .body("quota.tiers", org.hamcrest.Matchers.empty());
         // As the instances leave it: 120 leased in the minute under way, 340 in the last one, two 429s.
+        // Read within the same clock minute, or the minute under way would be the last one.
+        awaitTheMinuteHasTenSecondsLeft();
         TestDatabase.execute("""
                 with clock as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms)
                 insert into klaviyo_quota (budget_key, tier, budget, window_start_ms, granted, last_window_start_ms,
@@ -102,6 +104,19 @@ class AccountResourceTest {
                     .body(path + ".backfills[0].pagesLeft", equalTo(880))
                     // 880 pages at 350 a minute, the account's only backfill.
                     .body(path + ".backfills[0].etaSeconds", equalTo(151));
+        }
+    }
+
+    /** Sleeps into the next clock minute when less than ten seconds of this one are left. */
+    private static void awaitTheMinuteHasTenSecondsLeft() {
+        long left = 60_000 - System.currentTimeMillis() % 60_000;
+        if (left < 10_000) {
+            try {
+                Thread.sleep(left + 50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
