@@ -44,8 +44,8 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     /**
      * Due lists a claim ranks at most, oldest first (and as many that a push or a request made due):
      * several times its limit and {@link #CLAIM_LOCK_MARGIN}, so that in a backlog a claim costs the
-     * same as in the steady state instead of ranking every due list (3.2-3.4 s a claim with a million
-     * due, docs/SCALING.md).
+     * same as in the steady state instead of ranking every due list (with a million due, 2.9-3.4 s a
+     * claim against 6-7 ms: docs/SCALING.md).
      */
     static final int CLAIM_WINDOW = 1024;
 
