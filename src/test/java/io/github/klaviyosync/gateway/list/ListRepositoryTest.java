@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class ListRepositoryTest {
         UUID capped = UUID.randomUUID();
         UUID waiting = UUID.randomUUID();
         UUID pushed = UUID.randomUUID();
-        Map<UUID, Long> claimed = RolledBack.run(pool, connection -> onlyTheseDue(connection, capped, waiting, pushed)
+        Map<UUID, Set<String>> claimed = RolledBack.run(pool, connection -> onlyTheseDue(connection, capped, waiting, pushed)
                 .call(() -> account(connection, capped).call(() -> dueLists(connection, capped, ListRepository.CLAIM_WINDOW + 100)))
                 .call(() -> connection.preparedQuery("""
                         update klaviyo_list
@@ -103,9 +104,13 @@ class ListRepositoryTest {
                 .call(() -> rows(connection, "select id from klaviyo_list where account_id = $1", pushed)
                         .chain(found -> lists.requestPoll(connection, pushed, List.of(found.get(0).getLong("id")))))
                 .chain(() -> lists.claim(connection, "this-instance", 3, 2, LEASE))
-                .map(leases -> leases.stream().collect(Collectors.groupingBy(ListLease::accountId, Collectors.counting()))));
+                .map(leases -> leases.stream().collect(Collectors.groupingBy(ListLease::accountId,
+                        Collectors.mapping(ListLease::klaviyoListId, Collectors.toSet())))));
 
-        assertEquals(Map.of(pushed, 1L, waiting, 2L), claimed,
+        // dueLists makes L1 the least overdue of an account's lists.
+        String oldest = "L" + (ListRepository.CLAIM_WINDOW + 10);
+        String next = "L" + (ListRepository.CLAIM_WINDOW + 9);
+        assertEquals(Map.of(pushed, Set.of("L1"), waiting, Set.of(oldest, next)), claimed,
                 "the pushed list and the waiting account's two oldest; none of the account at its cap");
     }
 
