@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -171,16 +172,13 @@ class SchemaAtScaleTest {
             long inactiveAccounts = count(statement, "select count(*) from account where status <> 'active'");
             long due = count(statement, "select count(*) from klaviyo_list where status = 'active' and next_sync_at <= now()");
             long leased = count(statement, "select count(*) from klaviyo_list where lease_until is not null");
-            for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
-                JsonNode plan = claimRolledBack(connection, statement, mode, claimed);
-                assertEquals(claimed, plan.path("Actual Rows").asInt(), mode + ": the claim claims its limit");
-                // Read once: the due lists and the leased ones; again: the head locked, then the claimed rows updated.
-                long read = QueryPlans.rowsRead(plan, "klaviyo_list");
-                long bound = due + leased + 2L * claimed + margin;
-                assertTrue(read <= bound, mode + ": lists read: " + read + " (" + due + " due), at most " + bound);
+            // Read once: the due lists and the leased ones; again: the head locked, then the claimed rows updated.
+            Map<String, JsonNode> plans = claimReadsAtMost(connection, statement, claimed, due + leased + 2L * claimed + margin,
+                    due + " due");
+            plans.forEach((mode, plan) -> {
                 long accounts = QueryPlans.rowsRead(plan, "account");
                 assertTrue(accounts <= claimed + inactiveAccounts, mode + ": accounts read: " + accounts + " in " + plan);
-            }
+            });
         }
     }
 
@@ -216,14 +214,8 @@ class SchemaAtScaleTest {
             long overdueOfInactive = count(statement, "select count(*) from klaviyo_list where not account_active");
             long due = count(statement, "select count(*) from klaviyo_list where status = 'active' and account_active and next_sync_at <= now()");
             long leased = count(statement, "select count(*) from klaviyo_list where lease_until is not null");
-            for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
-                JsonNode plan = claimRolledBack(connection, statement, mode, claimed);
-                assertEquals(claimed, plan.path("Actual Rows").asInt(), mode + ": the claim claims its limit");
-                long read = QueryPlans.rowsRead(plan, "klaviyo_list");
-                long bound = due + leased + 2L * claimed + margin;
-                assertTrue(read <= bound, mode + ": lists read: " + read + " (" + due + " due of active accounts, "
-                        + overdueOfInactive + " overdue of inactive ones), at most " + bound);
-            }
+            claimReadsAtMost(connection, statement, claimed, due + leased + 2L * claimed + margin,
+                    due + " due of active accounts, " + overdueOfInactive + " overdue of inactive ones");
         }
     }
 
@@ -261,14 +253,9 @@ class SchemaAtScaleTest {
             long leased = count(statement, "select count(*) from klaviyo_list where lease_until is not null");
             long capped = count(statement, "select count(*) from klaviyo_list where klaviyo_list_id like 'C%'");
             long triggered = count(statement, "select count(*) from klaviyo_list where pending_trigger is not null");
-            for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
-                JsonNode plan = claimRolledBack(connection, statement, mode, claimed);
-                assertEquals(claimed, plan.path("Actual Rows").asInt(), mode + ": the claim claims its limit");
-                long read = QueryPlans.rowsRead(plan, "klaviyo_list");
-                long bound = window + capped + triggered + 2L * leased + 2L * claimed + margin;
-                assertTrue(bound < due, "the bound is below the lists due: " + bound + " of " + due);
-                assertTrue(read <= bound, mode + ": lists read: " + read + " (" + due + " due), at most " + bound);
-            }
+            long bound = window + capped + triggered + 2L * leased + 2L * claimed + margin;
+            assertTrue(bound < due, "the bound is below the lists due: " + bound + " of " + due);
+            claimReadsAtMost(connection, statement, claimed, bound, due + " due");
         }
     }
 
@@ -306,6 +293,24 @@ class SchemaAtScaleTest {
 
     private static int claimLockMargin() throws ReflectiveOperationException {
         return SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"), "CLAIM_LOCK_MARGIN");
+    }
+
+    /**
+     * Runs the member-sync claim of {@code limit} lists with the generic plan and with the plan for
+     * these values, asserts that each claims its limit and reads at most {@code bound} lists, and
+     * returns the plans by mode.
+     */
+    private static Map<String, JsonNode> claimReadsAtMost(Connection connection, Statement statement, int limit, long bound,
+            String lists) throws Exception {
+        Map<String, JsonNode> plans = new LinkedHashMap<>();
+        for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
+            JsonNode plan = claimRolledBack(connection, statement, mode, limit);
+            assertEquals(limit, plan.path("Actual Rows").asInt(), mode + ": the claim claims its limit");
+            long read = QueryPlans.rowsRead(plan, "klaviyo_list");
+            assertTrue(read <= bound, mode + ": lists read: " + read + " (" + lists + "), at most " + bound);
+            plans.put(mode, plan);
+        }
+        return plans;
     }
 
     /** The member-sync claim of {@code limit} lists run under EXPLAIN ANALYZE with plan cache mode {@code mode}, rolled back. */
