@@ -116,9 +116,7 @@ class SchemaAtScaleTest {
     void theMemberSyncClaimReadsListsThroughIndexesOnly() throws Exception {
         // Enough lists, a few being synced and a few due, for the planner's statistics to be those of a real table.
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    insert into account (id, name, api_key_enc, status)
-                    select gen_random_uuid(), 'shop ' || n, '\\x00', 'active' from generate_series(1, 200) n""");
+            accounts(statement, "shop", 200, "active");
             statement.execute("""
                     insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, lease_until)
                     select a.id, 'L' || n, 'list', 'discovery',
@@ -160,9 +158,7 @@ class SchemaAtScaleTest {
         int claimed = 4;
         int margin = claimLockMargin();
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    insert into account (id, name, api_key_enc, status)
-                    select gen_random_uuid(), 'due ' || n, '\\x00', 'active' from generate_series(1, 400) n""");
+            accounts(statement, "due", 400, "active");
             statement.execute("""
                     insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at)
                     select a.id, 'D' || n, 'list', 'discovery', now() - n * interval '1 second'
@@ -194,12 +190,8 @@ class SchemaAtScaleTest {
         int claimed = 4;
         int margin = claimLockMargin();
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    insert into account (id, name, api_key_enc, status)
-                    select gen_random_uuid(), 'refused ' || n, '\\x00', 'auth_failed' from generate_series(1, 100) n""");
-            statement.execute("""
-                    insert into account (id, name, api_key_enc, status)
-                    select gen_random_uuid(), 'live ' || n, '\\x00', 'active' from generate_series(1, 50) n""");
+            accounts(statement, "refused", 100, "auth_failed");
+            accounts(statement, "live", 50, "active");
             statement.execute("""
                     insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, account_active)
                     select a.id, 'R' || n, 'list', 'discovery', now() - interval '1 day' - n * interval '1 second', false
@@ -232,9 +224,7 @@ class SchemaAtScaleTest {
         int margin = claimLockMargin();
         int window = SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"), "CLAIM_WINDOW");
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    insert into account (id, name, api_key_enc, status)
-                    select gen_random_uuid(), 'backlog ' || n, '\\x00', 'active' from generate_series(1, 2000) n""");
+            accounts(statement, "backlog", 2000, "active");
             statement.execute("""
                     insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
                     select a.id, 'B' || n, 'list', 'discovery', now() - interval '1 hour' + n * interval '1 second' + random() * interval '1 second',
@@ -324,6 +314,13 @@ class SchemaAtScaleTest {
         connection.setAutoCommit(true);
         statement.execute("deallocate claim_rolled_back");
         return plan;
+    }
+
+    /** {@code count} accounts named {@code prefix} and a number, with this status. */
+    private static void accounts(Statement statement, String prefix, int count, String status) throws SQLException {
+        statement.execute("""
+                insert into account (id, name, api_key_enc, status)
+                select gen_random_uuid(), '%s ' || n, '\\x00', '%s' from generate_series(1, %d) n""".formatted(prefix, status, count));
     }
 
     private static long count(Statement statement, String sql) throws SQLException {
