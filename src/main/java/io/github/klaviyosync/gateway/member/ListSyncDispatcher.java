@@ -46,20 +46,20 @@ public class ListSyncDispatcher {
     private final SessionScopes scopes;
     private final GatewayConfig.Sync config;
     private final HandingOver handingOver;
-    private final Vertx vertx;
     private final MeterRegistry registry;
+    private final Vertx vertx;
     private final ConcurrentHashMap<String, OwnerSlots> owners = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     ListSyncDispatcher(ListLeases leases, MemberSyncService syncs, SessionScopes scopes, GatewayConfig config,
-            HandingOver handingOver, Vertx vertx, MeterRegistry registry) {
+            HandingOver handingOver, MeterRegistry registry, Vertx vertx) {
         this.leases = leases;
         this.syncs = syncs;
         this.scopes = scopes;
         this.config = config.sync();
         this.handingOver = handingOver;
-        this.vertx = vertx;
         this.registry = registry;
+        this.vertx = vertx;
     }
 
     /** Renews the owner's leases, then claims as many due lists as it has free slots and starts them. */

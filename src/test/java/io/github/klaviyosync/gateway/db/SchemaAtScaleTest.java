@@ -156,7 +156,7 @@ class SchemaAtScaleTest {
     @Test
     void theMemberSyncClaimReadsAgainOnlyTheHeadOfItsRanking() throws Exception {
         int claimed = 4;
-        int margin = claimLockMargin();
+        int margin = claimConstant("CLAIM_LOCK_MARGIN");
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             accounts(statement, "due", 400, "active");
             statement.execute("""
@@ -188,7 +188,7 @@ class SchemaAtScaleTest {
     @Test
     void theMemberSyncClaimReadsNoListOfAnAccountThatIsNotActive() throws Exception {
         int claimed = 4;
-        int margin = claimLockMargin();
+        int margin = claimConstant("CLAIM_LOCK_MARGIN");
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             accounts(statement, "refused", 100, "auth_failed");
             accounts(statement, "live", 50, "active");
@@ -221,8 +221,8 @@ class SchemaAtScaleTest {
     @Test
     void theMemberSyncClaimRanksAWindowOfABacklogNotEveryDueList() throws Exception {
         int claimed = 16;
-        int margin = claimLockMargin();
-        int window = SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"), "CLAIM_WINDOW");
+        int margin = claimConstant("CLAIM_LOCK_MARGIN");
+        int window = claimConstant("CLAIM_WINDOW");
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             accounts(statement, "backlog", 2000, "active");
             statement.execute("""
@@ -281,8 +281,9 @@ class SchemaAtScaleTest {
         }
     }
 
-    private static int claimLockMargin() throws ReflectiveOperationException {
-        return SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"), "CLAIM_LOCK_MARGIN");
+    /** A sizing constant of the member-sync claim in {@code ListRepository}. */
+    private static int claimConstant(String name) throws ReflectiveOperationException {
+        return SqlConstants.intOf(Class.forName("io.github.klaviyosync.gateway.list.ListRepository"), name);
     }
 
     /**

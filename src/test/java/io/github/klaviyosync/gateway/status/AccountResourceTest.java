@@ -111,12 +111,7 @@ class AccountResourceTest {
     private static void awaitTheMinuteHasTenSecondsLeft() {
         long left = 60_000 - System.currentTimeMillis() % 60_000;
         if (left < 10_000) {
-            try {
-                Thread.sleep(left + 50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Eventually.pause(Duration.ofMillis(left + 50));
         }
     }
 
