@@ -289,6 +289,16 @@ public interface GatewayConfig {
         Duration quietClaimSpacing();
 
         /**
+         * Lists an instance claims beyond its free slots while its claims come back full (lists wait):
+         * they wait in a queue of the instance and start as syncs end, so a busy instance claims again
+         * only once the queue is down to half, not once per one or two ended syncs. A list that waited
+         * a whole {@code tick} in the queue is given back for any instance to claim. 0 claims for the
+         * free slots only.
+         */
+        @WithDefault("16")
+        int claimAhead();
+
+        /**
          * Safety bound: lists of one Klaviyo account synced at once, all instances together. The
          * account's Klaviyo budget sets the pace below it (syncs wait for it, most urgent first);
          * the bound only keeps one account from taking every slot of every instance.

@@ -60,6 +60,16 @@ public class ListLeases {
         return pool.withTransaction(connection -> lists.releaseOwned(connection, owner));
     }
 
+    /**
+     * Claims that waited too long in this instance's queue are given back unstarted, cursors and due
+     * time kept, for any instance to claim. Returns how many were released.
+     */
+    public Uni<Integer> releaseQueued(Collection<UUID> tokens) {
+        return tokens.isEmpty()
+                ? Uni.createFrom().item(0)
+                : pool.withTransaction(connection -> lists.releaseQueued(connection, tokens));
+    }
+
     /** Klaviyo no longer has the list (404): it is kept, marked deleted, and no longer synced. */
     public Uni<Void> markDeleted(ListLease lease) {
         return Panache.withTransaction(() -> lists.markDeleted(lease))

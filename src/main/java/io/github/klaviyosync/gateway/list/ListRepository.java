@@ -169,6 +169,14 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
             update klaviyo_list set lease_owner = null, lease_until = null, lease_token = null, updated_at = now()
              where lease_owner = $1""";
 
+    /**
+     * Release of claims that waited too long in their instance's queue, never started (an array of
+     * tokens): given back as they stand, like a handover, for any instance to claim.
+     */
+    static final String RELEASE_QUEUED = """
+            update klaviyo_list set lease_owner = null, lease_until = null, lease_token = null, updated_at = now()
+             where lease_token = any($1::uuid[])""";
+
     /** Purge of a deleted account (a bounded batch): its lists, once their memberships and runs are gone. */
     static final String DELETE_ACCOUNT_BATCH = """
             delete from klaviyo_list where id in (select id from klaviyo_list where account_id = $1 limit $2)""";
@@ -322,6 +330,12 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
     Uni<Integer> releaseOwned(SqlConnection connection, String owner) {
         return connection.preparedQuery(RELEASE_OWNED)
                 .execute(Tuple.of(owner))
+                .map(rows -> rows.rowCount());
+    }
+
+    Uni<Integer> releaseQueued(SqlConnection connection, Collection<UUID> tokens) {
+        return connection.preparedQuery(RELEASE_QUEUED)
+                .execute(Tuple.of((Object) tokens.toArray(UUID[]::new)))
                 .map(rows -> rows.rowCount());
     }
 

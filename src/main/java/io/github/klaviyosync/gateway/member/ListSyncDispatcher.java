@@ -13,10 +13,12 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -32,9 +34,13 @@ import org.jboss.logging.Logger;
  * 250 ms for the slots freed meanwhile cut an instance's syncs from 74 to 44 a second. While its last
  * claim came back short (nothing more due), the next one waits until {@code quiet-claim-spacing}
  * after it, for every slot freed meanwhile: each claim ranks every due list, and one per ended sync
- * would make claims PostgreSQL's largest cost at scale (docs/SCALING.md). The tick finds lists that
- * became due while nothing ended. On a handover an owner claims nothing more, its syncs stop after
- * their current page commit, and the leases it still holds are released.
+ * would make claims PostgreSQL's largest cost at scale (docs/SCALING.md). While claims come back
+ * full, each also takes up to {@code claim-ahead} lists more than the free slots into a queue of the
+ * owner, from which ended syncs' slots are filled; the owner claims again once the queue is down to
+ * half, so a busy instance claims once per several ended syncs. A queued list that waited a whole
+ * tick (behind long syncs, say) is given back for any instance to take. The tick finds lists that
+ * became due while nothing ended. On a handover an owner claims nothing more, its queue is dropped,
+ * its syncs stop after their current page commit, and the leases it still holds are released.
  */
 @ApplicationScoped
 public class ListSyncDispatcher {
@@ -62,10 +68,15 @@ public class ListSyncDispatcher {
         this.vertx = vertx;
     }
 
-    /** Renews the owner's leases, then claims as many due lists as it has free slots and starts them. */
+    /**
+     * Gives back the queued lists that waited a whole tick, renews the owner's other leases, then
+     * claims as many due lists as it has free slots (and room in its queue while lists wait) and
+     * starts them.
+     */
     public Uni<Integer> tick(String owner) {
         OwnerSlots slots = slots(owner);
-        return renewLeases(owner, slots)
+        return releaseStale(slots)
+                .chain(() -> renewLeases(owner, slots))
                 .chain(() -> claim(owner, slots));
     }
 
@@ -77,6 +88,7 @@ public class ListSyncDispatcher {
     public Uni<Integer> handOver(String owner, Duration wait) {
         handingOver.begin(owner);
         OwnerSlots slots = slots(owner);
+        takeStale(slots, Long.MIN_VALUE); // the whole queue: released below with the owner's other leases
         return slots.work.idle(wait)
                 .invoke(idle -> {
                     if (!idle) {
@@ -90,6 +102,12 @@ public class ListSyncDispatcher {
     public int running(String owner) {
         OwnerSlots slots = owners.get(owner);
         return slots == null ? 0 : slots.running.get();
+    }
+
+    /** Claimed lists that wait in the owner's queue on this instance for a slot. */
+    public int queued(String owner) {
+        OwnerSlots slots = owners.get(owner);
+        return slots == null ? 0 : slots.queue.size();
     }
 
     /**
@@ -111,17 +129,43 @@ public class ListSyncDispatcher {
         return owners.computeIfAbsent(owner, ignored -> new OwnerSlots(Counter.builder("gateway.sync.claims")
                 .description("Claims of due lists (each ranks every due list of every account)")
                 .tag("owner", owner)
-                .register(registry)));
+                .register(registry), config.maxConcurrentLists()));
+    }
+
+    /** The queued claims older than a tick are given back unstarted. */
+    private Uni<Integer> releaseStale(OwnerSlots slots) {
+        return leases.releaseQueued(takeStale(slots, config.tick().toNanos()));
+    }
+
+    /** Takes out of the queue (and out of the renewed claims) those queued at least {@code ageNanos} ago. */
+    private static List<UUID> takeStale(OwnerSlots slots, long ageNanos) {
+        long now = System.nanoTime();
+        List<UUID> stale = new ArrayList<>();
+        for (Queued queued : slots.queue) {
+            // remove() succeeds once: a slot taking this claim at the same moment gets it, or this does.
+            if (now - queued.sinceNanos() >= ageNanos && slots.queue.remove(queued)) {
+                slots.held.remove(queued.lease().token());
+                stale.add(queued.lease().token());
+            }
+        }
+        return stale;
     }
 
     private Uni<Void> renewLeases(String owner, OwnerSlots slots) {
         return leases.renew(List.copyOf(slots.held), config.leaseDuration()).replaceWithVoid();
     }
 
-    /** Claims for the free slots and starts what it claimed; one claim per owner at a time. */
+    /**
+     * Claims for the free slots (and the queue), starts what it claimed and queues the rest; one
+     * claim per owner at a time.
+     */
     private Uni<Integer> claim(String owner, OwnerSlots slots) {
-        int freeSlots = config.maxConcurrentLists() - slots.running.get();
-        if (freeSlots <= 0 || handingOver.isHandingOver(owner)) {
+        if (handingOver.isHandingOver(owner)) {
+            return Uni.createFrom().item(0);
+        }
+        startQueued(owner, slots);
+        int wanted = wanted(slots);
+        if (wanted <= 0) {
             return Uni.createFrom().item(0);
         }
         if (!slots.claiming.compareAndSet(false, true)) {
@@ -134,9 +178,9 @@ public class ListSyncDispatcher {
         slots.claimAgain = false;
         slots.lastClaimNanos = System.nanoTime();
         slots.claims.increment();
-        return slots.work.track(() -> leases.claim(owner, freeSlots, config.maxConcurrentListsPerAccount(), config.leaseDuration()))
-                .invoke(claimed -> slots.backlog = claimed.size() == freeSlots)
-                .invoke(claimed -> claimed.forEach(lease -> start(owner, lease, slots)))
+        return slots.work.track(() -> leases.claim(owner, wanted, config.maxConcurrentListsPerAccount(), config.leaseDuration()))
+                .invoke(claimed -> slots.backlog = claimed.size() == wanted)
+                .invoke(claimed -> claimed.forEach(lease -> startOrQueue(owner, lease, slots)))
                 .map(List::size)
                 .onTermination().invoke(() -> claimEnded(owner, slots));
     }
@@ -149,12 +193,43 @@ public class ListSyncDispatcher {
         }
     }
 
-    private void start(String owner, ListLease lease, OwnerSlots slots) {
+    /**
+     * How many lists to claim now: the free slots, plus, while claims come back full and the queue is
+     * down to half, what fills the queue.
+     */
+    private int wanted(OwnerSlots slots) {
+        int free = Math.max(0, config.maxConcurrentLists() - slots.running.get());
+        int queued = slots.queue.size();
+        boolean fillQueue = slots.backlog && queued <= config.claimAhead() / 2;
+        return free + (fillQueue ? Math.max(0, config.claimAhead() - queued) : 0);
+    }
+
+    private void startOrQueue(String owner, ListLease lease, OwnerSlots slots) {
         if (handingOver.isHandingOver(owner)) {
             return; // claimed while the handover began: its lease is released with the others
         }
-        slots.running.incrementAndGet();
         slots.held.add(lease.token());
+        if (slots.takeSlot()) {
+            start(owner, lease, slots);
+        } else {
+            slots.queue.add(new Queued(lease, System.nanoTime()));
+        }
+    }
+
+    /** Fills the free slots from the queue. */
+    private void startQueued(String owner, OwnerSlots slots) {
+        while (!slots.queue.isEmpty() && !handingOver.isHandingOver(owner) && slots.takeSlot()) {
+            Queued next = slots.queue.poll();
+            if (next == null) {
+                slots.running.decrementAndGet(); // another slot took the last one
+                return;
+            }
+            start(owner, next.lease(), slots);
+        }
+    }
+
+    /** Starts the sync of a claimed list in a slot already taken. */
+    private void start(String owner, ListLease lease, OwnerSlots slots) {
         slots.work.track(() -> scopes.isolated(() -> syncs.sync(lease)))
                 .onTermination().invoke(() -> slots.held.remove(lease.token()))
                 .onTermination().invoke(slots.running::decrementAndGet)
@@ -169,6 +244,10 @@ public class ListSyncDispatcher {
      * quiet-claim-spacing} old, else once it is (one deferred claim per owner at a time).
      */
     private void refill(String owner, OwnerSlots slots) {
+        startQueued(owner, slots);
+        if (wanted(slots) <= 0) {
+            return; // the queue filled the slot and holds enough
+        }
         long waitNanos = slots.backlog ? 0 : slots.lastClaimNanos + config.quietClaimSpacing().toNanos() - System.nanoTime();
         if (waitNanos <= 0) {
             claimNow(owner, slots);
@@ -192,25 +271,44 @@ public class ListSyncDispatcher {
                         failure -> LOG.warnf("claiming due lists failed: %s", failure.getClass().getSimpleName()));
     }
 
+    /** A claimed list waiting for a slot, and since when. */
+    private record Queued(ListLease lease, long sinceNanos) {
+    }
+
     /**
-     * One owner's syncs on this instance: how many run, the claims they hold (renewed every tick),
-     * whether a claim is under way, whether a slot came free meanwhile, whether a claim waits for the
+     * One owner's syncs on this instance: how many run, the claims they and the queue hold (renewed
+     * every tick), the claimed lists waiting for a slot, whether a claim is under way, whether a slot came free meanwhile, whether a claim waits for the
      * spacing, whether lists wait and when the last claim began; its claims and syncs in flight, which
      * a handover waits for; and the count of its claims.
      */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
         final Set<UUID> held = ConcurrentHashMap.newKeySet();
+        final ConcurrentLinkedDeque<Queued> queue = new ConcurrentLinkedDeque<>();
         final AtomicBoolean claiming = new AtomicBoolean();
         final AtomicBoolean deferred = new AtomicBoolean();
         final InFlight work = new InFlight();
         final Counter claims;
+        final int slots;
         volatile boolean claimAgain;
         volatile boolean backlog;
         volatile long lastClaimNanos = System.nanoTime();
 
-        OwnerSlots(Counter claims) {
+        OwnerSlots(Counter claims, int slots) {
             this.claims = claims;
+            this.slots = slots;
+        }
+
+        /** Takes a free slot for a sync; false when every slot runs one. */
+        boolean takeSlot() {
+            int now = running.get();
+            while (now < slots) {
+                if (running.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+                now = running.get();
+            }
+            return false;
         }
     }
 }

@@ -1,11 +1,12 @@
 package io.github.klaviyosync.gateway.sync;
 
-import static io.github.klaviyosync.gateway.testsupport.TestDatabase.row;
+import static io.github.klaviyosync.gateway.sync.SyncTestSupport.registeredWithLists;
+import static io.github.klaviyosync.gateway.sync.SyncTestSupport.syncedLists;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.member.ListSyncDispatcher;
-import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.sync.SyncTestSupport.Seeded;
 import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
@@ -13,9 +14,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +42,7 @@ class SlotRefillTest {
 
     @Test
     void aFinishedSyncFreesItsSlotAtOnceSoOneTickSyncsEveryDueList() throws Throwable {
-        Seeded seeded = registeredWithLists(LISTS, 3);
+        Seeded seeded = registeredWithLists(accounts, LISTS, 3);
         UUID accountId = seeded.accountId();
         applicationEngine.pauseQuiet();
         try {
@@ -52,7 +50,7 @@ class SlotRefillTest {
             double claimsBefore = applicationEngine.claimsOf("refill-engine");
             VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick("refill-engine"));
 
-            Eventually.until(Duration.ofSeconds(30), "every list synced after one tick", () -> synced(accountId) == LISTS);
+            Eventually.until(Duration.ofSeconds(30), "every list synced after one tick", () -> syncedLists(accountId) == LISTS);
             Eventually.until(Duration.ofSeconds(10), "the syncs end", () -> dispatcher.running("refill-engine") == 0);
             // The tick claimed 8 at most (the account's bound): the others came by claims of ended syncs.
             double claims = applicationEngine.claimsOf("refill-engine") - claimsBefore;
@@ -65,7 +63,7 @@ class SlotRefillTest {
     @Test
     void whileClaimsComeBackShortEndedSyncsShareAClaimAtMostEverySpacing() throws Throwable {
         int lists = 40;
-        Seeded seeded = registeredWithLists(lists, 1);
+        Seeded seeded = registeredWithLists(accounts, lists, 1);
         UUID accountId = seeded.accountId();
         applicationEngine.pauseQuiet();
         try {
@@ -76,7 +74,7 @@ class SlotRefillTest {
             // comes back short and the lists that wait are claimed by ended syncs, spaced.
             VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick("quiet-engine"));
 
-            Eventually.until(Duration.ofSeconds(60), "every list synced after one tick", () -> synced(accountId) == lists);
+            Eventually.until(Duration.ofSeconds(60), "every list synced after one tick", () -> syncedLists(accountId) == lists);
             Eventually.until(Duration.ofSeconds(10), "the syncs end", () -> dispatcher.running("quiet-engine") == 0);
             double claims = applicationEngine.claimsOf("quiet-engine") - claimsBefore;
             long spacingMillis = config.sync().quietClaimSpacing().toMillis();
@@ -88,26 +86,5 @@ class SlotRefillTest {
         } finally {
             applicationEngine.resume();
         }
-    }
-
-    /** An account registered in the gateway, and its lists in Klaviyo, not yet known to the gateway. */
-    private record Seeded(UUID accountId, List<String> listIds) {
-    }
-
-    /** An account with {@code count} lists of {@code members} each in Klaviyo. */
-    private Seeded registeredWithLists(int count, int members) {
-        SimulatedAccount klaviyo = accounts.klaviyoAccount();
-        List<String> listIds = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String listId = klaviyo.createList("Form " + i);
-            klaviyo.addMembers(listId, members, Instant.parse("2026-11-01T00:00:00Z"));
-            listIds.add(listId);
-        }
-        return new Seeded(accounts.register(klaviyo, null, null, false), listIds);
-    }
-
-    private static long synced(UUID accountId) {
-        return (long) row("select count(*) as n from klaviyo_list where account_id = ? and last_synced_at is not null",
-                accountId).get("n");
     }
 }

@@ -5,6 +5,7 @@ import static io.github.klaviyosync.gateway.testsupport.TestDatabase.row;
 
 import io.github.klaviyosync.gateway.simulator.SimProfile;
 import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
+import io.github.klaviyosync.gateway.testsupport.TestAccounts;
 import io.github.klaviyosync.gateway.testsupport.TestSecrets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,28 @@ import java.util.UUID;
 final class SyncTestSupport {
 
     private SyncTestSupport() {
+    }
+
+    /** An account registered in the gateway, and its lists in Klaviyo, not yet known to the gateway. */
+    record Seeded(UUID accountId, List<String> listIds, SimulatedAccount klaviyo) {
+    }
+
+    /** An account with {@code count} lists of {@code members} each in Klaviyo, registered with nothing due. */
+    static Seeded registeredWithLists(TestAccounts accounts, int count, int members) {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        List<String> listIds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String listId = klaviyo.createList("Form " + i);
+            klaviyo.addMembers(listId, members, Instant.parse("2026-11-01T00:00:00Z"));
+            listIds.add(listId);
+        }
+        return new Seeded(accounts.register(klaviyo, null, null, false), listIds, klaviyo);
+    }
+
+    /** The account's lists synced at least once. */
+    static long syncedLists(UUID accountId) {
+        return (long) row("select count(*) as n from klaviyo_list where account_id = ? and last_synced_at is not null",
+                accountId).get("n");
     }
 
     static List<String> addSmsMembers(SimulatedAccount klaviyo, String listId, int count, Instant firstJoined, boolean sameSecond) {
