@@ -127,7 +127,7 @@ public class ListSyncDispatcher {
 
     private OwnerSlots slots(String owner) {
         return owners.computeIfAbsent(owner, ignored -> new OwnerSlots(Counter.builder("gateway.sync.claims")
-                .description("Claims of due lists (each ranks every due list of every account)")
+                .description("Claims of due lists (each ranks at most a window of the oldest due lists)")
                 .tag("owner", owner)
                 .register(registry), config.maxConcurrentLists()));
     }
@@ -164,7 +164,8 @@ public class ListSyncDispatcher {
             return Uni.createFrom().item(0);
         }
         startQueued(owner, slots);
-        int wanted = wanted(slots);
+        int free = freeSlots(slots);
+        int wanted = free + ahead(slots);
         if (wanted <= 0) {
             return Uni.createFrom().item(0);
         }
@@ -179,7 +180,9 @@ public class ListSyncDispatcher {
         slots.lastClaimNanos = System.nanoTime();
         slots.claims.increment();
         return slots.work.track(() -> leases.claim(owner, wanted, config.maxConcurrentListsPerAccount(), config.leaseDuration()))
-                .invoke(claimed -> slots.backlog = claimed.size() == wanted)
+                // Lists wait while a claim fills every free slot (or, with none free, finds any):
+                // the part for the queue is taken when there, so its shortfall does not make claims quiet.
+                .invoke(claimed -> slots.backlog = claimed.size() >= Math.max(1, free))
                 .invoke(claimed -> claimed.forEach(lease -> startOrQueue(owner, lease, slots)))
                 .map(List::size)
                 .onTermination().invoke(() -> claimEnded(owner, slots));
@@ -193,15 +196,14 @@ public class ListSyncDispatcher {
         }
     }
 
-    /**
-     * How many lists to claim now: the free slots, plus, while claims come back full and the queue is
-     * down to half, what fills the queue.
-     */
-    private int wanted(OwnerSlots slots) {
-        int free = Math.max(0, config.maxConcurrentLists() - slots.running.get());
+    private int freeSlots(OwnerSlots slots) {
+        return Math.max(0, config.maxConcurrentLists() - slots.running.get());
+    }
+
+    /** Lists to claim for the queue: while lists wait and the queue is down to half, what fills it. */
+    private int ahead(OwnerSlots slots) {
         int queued = slots.queue.size();
-        boolean fillQueue = slots.backlog && queued <= config.claimAhead() / 2;
-        return free + (fillQueue ? Math.max(0, config.claimAhead() - queued) : 0);
+        return slots.backlog && queued <= config.claimAhead() / 2 ? config.claimAhead() - queued : 0;
     }
 
     private void startOrQueue(String owner, ListLease lease, OwnerSlots slots) {
@@ -245,7 +247,7 @@ public class ListSyncDispatcher {
      */
     private void refill(String owner, OwnerSlots slots) {
         startQueued(owner, slots);
-        if (wanted(slots) <= 0) {
+        if (freeSlots(slots) + ahead(slots) <= 0) {
             return; // the queue filled the slot and holds enough
         }
         long waitNanos = slots.backlog ? 0 : slots.lastClaimNanos + config.quietClaimSpacing().toNanos() - System.nanoTime();
