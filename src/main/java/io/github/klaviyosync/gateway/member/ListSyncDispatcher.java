@@ -33,9 +33,9 @@ import org.jboss.logging.Logger;
  * tick; a slot is not kept idle then, since with syncs as short as one Klaviyo round trip a wait of
  * 250 ms for the slots freed meanwhile cut an instance's syncs from 74 to 44 a second. While its last
  * claim came back short (nothing more due), the next one waits until {@code quiet-claim-spacing}
- * after it, for every slot freed meanwhile: each claim ranks every due list, and one per ended sync
- * would make claims PostgreSQL's largest cost at scale (docs/SCALING.md). While claims come back
- * full, each also takes up to {@code claim-ahead} lists more than the free slots into a queue of the
+ * after it, for every slot freed meanwhile: each claim ranks up to a window of due lists, and one per
+ * ended sync would make claims PostgreSQL's largest cost at scale (docs/SCALING.md). While claims
+ * fill every free slot, each also takes up to {@code claim-ahead} lists more into a queue of the
  * owner, from which ended syncs' slots are filled; the owner claims again once the queue is down to
  * half, so a busy instance claims once per several ended syncs. A queued list that waited a whole
  * tick (behind long syncs, say) is given back for any instance to take. The tick finds lists that
@@ -278,10 +278,11 @@ public class ListSyncDispatcher {
     }
 
     /**
-     * One owner's syncs on this instance: how many run, the claims they and the queue hold (renewed
-     * every tick), the claimed lists waiting for a slot, whether a claim is under way, whether a slot came free meanwhile, whether a claim waits for the
-     * spacing, whether lists wait and when the last claim began; its claims and syncs in flight, which
-     * a handover waits for; and the count of its claims.
+     * One owner's syncs on this instance: how many run (of {@code slots}), the claims they and the
+     * queue hold (renewed every tick), the claimed lists waiting for a slot, whether a claim is under
+     * way, whether a slot came free meanwhile, whether a claim waits for the spacing, whether lists
+     * wait and when the last claim began; its claims and syncs in flight, which a handover waits for;
+     * and the count of its claims.
      */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
