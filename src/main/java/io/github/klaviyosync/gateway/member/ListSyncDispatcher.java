@@ -111,8 +111,8 @@ public class ListSyncDispatcher {
     }
 
     /**
-     * Whether the owner's member syncs on this instance take every slot, or more lists were due than
-     * slots at the last claim: work that ranks below member syncs (profile sweeps) holds back then.
+     * Whether the owner's member syncs on this instance take every slot, or lists filled every free
+     * slot at the last claim: work that ranks below member syncs (profile sweeps) holds back then.
      */
     public boolean busy(String owner) {
         OwnerSlots slots = owners.get(owner);
@@ -304,14 +304,7 @@ public class ListSyncDispatcher {
 
         /** Takes a free slot for a sync; false when every slot runs one. */
         boolean takeSlot() {
-            int now = running.get();
-            while (now < slots) {
-                if (running.compareAndSet(now, now + 1)) {
-                    return true;
-                }
-                now = running.get();
-            }
-            return false;
+            return running.getAndUpdate(now -> now < slots ? now + 1 : now) < slots;
         }
     }
 }
