@@ -289,11 +289,11 @@ public interface GatewayConfig {
         Duration quietClaimSpacing();
 
         /**
-         * Lists an instance claims beyond its free slots while its claims come back full (lists wait):
-         * they wait in a queue of the instance and start as syncs end, so a busy instance claims again
-         * only once the queue is down to half, not once per one or two ended syncs. A list that waited
-         * a whole {@code tick} in the queue is given back for any instance to claim. 0 claims for the
-         * free slots only.
+         * Lists an instance claims beyond its free slots while its claims fill every free slot (lists
+         * wait): they wait in a queue of the instance and start as syncs end, so a busy instance claims
+         * again only once the queue is down to half, not once per one or two ended syncs. A list that
+         * waited a whole {@code tick} in the queue is given back for any instance to claim. 0 claims
+         * for the free slots only.
          */
         @WithDefault("16")
         int claimAhead();

@@ -203,7 +203,8 @@ public class ListSyncDispatcher {
     /** Lists to claim for the queue: while lists wait and the queue is down to half, what fills it. */
     private int ahead(OwnerSlots slots) {
         int queued = slots.queue.size();
-        return slots.backlog && queued <= config.claimAhead() / 2 ? config.claimAhead() - queued : 0;
+        int room = config.claimAhead() - queued;
+        return slots.backlog && queued <= config.claimAhead() / 2 && room > 0 ? room : 0;
     }
 
     private void startOrQueue(String owner, ListLease lease, OwnerSlots slots) {
