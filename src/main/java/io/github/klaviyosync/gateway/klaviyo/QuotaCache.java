@@ -4,6 +4,7 @@ import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.klaviyo.QuotaLedger.QuotaLease;
 import io.github.klaviyosync.gateway.klaviyo.model.CallPriority;
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +12,10 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -106,6 +109,23 @@ public class QuotaCache {
                 .filter(slice -> slice.budgetKey().equals(accountKey))
                 .mapToLong(QuotaSlice::leasesSent)
                 .sum();
+    }
+
+    /**
+     * The instance stops: every slice gives its permits in hand back to the shared budget (four
+     * leases at a time), so that the other instances may spend them in this window instead of the
+     * window losing them. Returns how many permits went back.
+     */
+    public Uni<Integer> giveBack() {
+        long now = clock.millis();
+        List<QuotaLease> returns = slices.values().stream()
+                .map(slice -> slice.giveBack(now))
+                .filter(Objects::nonNull)
+                .toList();
+        return Multi.createFrom().iterable(returns)
+                .onItem().transformToUni(lease -> ledger.lease(lease).replaceWith(lease.returned()))
+                .merge(4)
+                .collect().with(Collectors.summingInt(Integer::intValue));
     }
 
     private QuotaSlice slice(String holder, String accountKey, RateTier tier) {

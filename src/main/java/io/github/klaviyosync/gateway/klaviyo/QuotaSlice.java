@@ -214,6 +214,27 @@ final class QuotaSlice {
     }
 
     /** The limits a lease of {@code priority} carries: the share of the tier, or of Klaviyo's announced limit when lower. */
+    /**
+     * The instance stops: the permits in hand go back to the shared budget now, with those that
+     * lapsed here earlier in the window, for the other instances to spend in it. Null when there is
+     * nothing to give back, or a lease is on its way (what it brings lapses here, as before).
+     */
+    synchronized QuotaLease giveBack(long now) {
+        if (leasing) {
+            return null;
+        }
+        validUntil = now; // the permits in hand lapse now: expire() counts them as unused
+        expire(now);
+        if (unused == 0) {
+            return null;
+        }
+        QuotaLease lease = new QuotaLease(budgetKey, tier, 0, unused, unusedWindow, ceilingProposal, proposalWindow,
+                limits(leasedFor));
+        unused = 0;
+        ceilingProposal = null;
+        return lease;
+    }
+
     synchronized QuotaLimits limits(CallPriority priority) {
         return settings.limits(tier, announcedLimit, priority);
     }

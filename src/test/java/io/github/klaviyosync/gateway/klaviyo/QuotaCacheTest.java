@@ -178,6 +178,31 @@ class QuotaCacheTest {
     }
 
     @Test
+    void theInstanceStoppingGivesItsPermitsInHandBackAtOnce() {
+        rig.ledger.rule = lease -> lease.want() == 0 ? rig.ledger.grant(lease, 0) : rig.ledger.grant(lease, 5);
+        KlaviyoCredentials sync = account("a", CallPriority.SYNC);
+        assertTrue(rig.acquire(sync, MEMBERS).released);
+        long window = rig.ledger.windowStart();
+        int leases = rig.ledger.leases.size();
+
+        List<Integer> given = new ArrayList<>();
+        rig.cache.giveBack().subscribe().with(given::add);
+
+        // One lease that only gives back: the four permits in hand, in their window.
+        assertEquals(List.of(4), given);
+        assertEquals(leases + 1, rig.ledger.leases.size());
+        QuotaLease giveBack = rig.ledger.lastLease();
+        assertEquals(0, giveBack.want());
+        assertEquals(4, giveBack.returned());
+        assertEquals(window, giveBack.returnedWindow());
+
+        // They are no longer here: the next call leases anew, and nothing is given back twice.
+        assertTrue(rig.acquire(sync, MEMBERS).released);
+        assertEquals(leases + 2, rig.ledger.leases.size());
+        assertEquals(0, rig.ledger.lastLease().returned());
+    }
+
+    @Test
     void klaviyosLowerLimitLowersTheShare() {
         KlaviyoCredentials sync = account("a", CallPriority.SYNC);
         assertTrue(rig.acquire(sync, MEMBERS).released);
