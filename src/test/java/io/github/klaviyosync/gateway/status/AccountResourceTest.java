@@ -77,7 +77,7 @@ class AccountResourceTest {
                 .body("quota.tiers", org.hamcrest.Matchers.empty());
         // As the instances leave it: 120 leased in the minute under way, 340 in the last one, two 429s.
         // Read within the same clock minute, or the minute under way would be the last one.
-        awaitTheMinuteHasTenSecondsLeft();
+        Eventually.awayFromTheMinutesEnd(Duration.ofSeconds(10));
         TestDatabase.execute("""
                 with clock as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms)
                 insert into klaviyo_quota (budget_key, tier, budget, window_start_ms, granted, last_window_start_ms,
@@ -108,13 +108,6 @@ class AccountResourceTest {
     }
 
     /** Sleeps into the next clock minute when less than ten seconds of this one are left. */
-    private static void awaitTheMinuteHasTenSecondsLeft() {
-        long left = 60_000 - System.currentTimeMillis() % 60_000;
-        if (left < 10_000) {
-            Eventually.pause(Duration.ofMillis(left + 50));
-        }
-    }
-
     @Test
     void showsWhenTheAccountsMembersAndListsWereLastCheckedAndWhyTheLastListCheckFailed() {
         FixtureAccount fresh = fixtures.account();

@@ -22,6 +22,17 @@ public final class Eventually {
         Assertions.assertTrue(condition.getAsBoolean(), "not within " + within + ": " + what);
     }
 
+    /**
+     * With less than {@code margin} left of the clock's minute (the quota's window), sleeps into the
+     * next, so that what a test writes and reads of a window stays in one.
+     */
+    public static void awayFromTheMinutesEnd(Duration margin) {
+        long left = 60_000 - System.currentTimeMillis() % 60_000;
+        if (left < margin.toMillis()) {
+            pause(Duration.ofMillis(left + 50));
+        }
+    }
+
     public static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
