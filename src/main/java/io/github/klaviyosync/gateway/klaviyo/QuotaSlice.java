@@ -213,7 +213,6 @@ final class QuotaSlice {
         return waiters.isEmpty() && !leasing && now - lastUsed >= idleMillis && now >= pausedUntil;
     }
 
-    /** The limits a lease of {@code priority} carries: the share of the tier, or of Klaviyo's announced limit when lower. */
     /**
      * The instance stops: the permits in hand go back to the shared budget now, with those that
      * lapsed here earlier in the window, for the other instances to spend in it. Null when there is
@@ -235,6 +234,7 @@ final class QuotaSlice {
         return lease;
     }
 
+    /** The limits a lease of {@code priority} carries: the share of the tier, or of Klaviyo's announced limit when lower. */
     synchronized QuotaLimits limits(CallPriority priority) {
         return settings.limits(tier, announcedLimit, priority);
     }
