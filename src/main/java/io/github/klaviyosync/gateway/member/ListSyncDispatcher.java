@@ -129,7 +129,7 @@ public class ListSyncDispatcher {
         return owners.computeIfAbsent(owner, ignored -> new OwnerSlots(Counter.builder("gateway.sync.claims")
                 .description("Claims of due lists (each ranks at most a window of the oldest due lists)")
                 .tag("owner", owner)
-                .register(registry), config.maxConcurrentLists()));
+                .register(registry)));
     }
 
     /** The queued claims older than a tick are given back unstarted. */
@@ -212,7 +212,7 @@ public class ListSyncDispatcher {
             return; // claimed while the handover began: its lease is released with the others
         }
         slots.held.add(lease.token());
-        if (slots.takeSlot()) {
+        if (slots.takeSlot(config.maxConcurrentLists())) {
             start(owner, lease, slots);
         } else {
             slots.queue.add(new Queued(lease, System.nanoTime()));
@@ -221,7 +221,7 @@ public class ListSyncDispatcher {
 
     /** Fills the free slots from the queue. */
     private void startQueued(String owner, OwnerSlots slots) {
-        while (!slots.queue.isEmpty() && !handingOver.isHandingOver(owner) && slots.takeSlot()) {
+        while (!slots.queue.isEmpty() && !handingOver.isHandingOver(owner) && slots.takeSlot(config.maxConcurrentLists())) {
             Queued next = slots.queue.poll();
             if (next == null) {
                 slots.running.decrementAndGet(); // another slot took the last one
@@ -279,11 +279,11 @@ public class ListSyncDispatcher {
     }
 
     /**
-     * One owner's syncs on this instance: how many run (of {@code slots}), the claims they and the
-     * queue hold (renewed every tick), the claimed lists waiting for a slot, whether a claim is under
-     * way, whether a slot came free meanwhile, whether a claim waits for the spacing, whether lists
-     * wait and when the last claim began; its claims and syncs in flight, which a handover waits for;
-     * and the count of its claims.
+     * One owner's syncs on this instance: how many run, the claims they and the queue hold (renewed
+     * every tick), the claimed lists waiting for a slot, whether a claim is under way, whether a slot
+     * came free meanwhile, whether a claim waits for the spacing, whether lists wait and when the last
+     * claim began; its claims and syncs in flight, which a handover waits for; and the count of its
+     * claims.
      */
     private static final class OwnerSlots {
         final AtomicInteger running = new AtomicInteger();
@@ -293,18 +293,16 @@ public class ListSyncDispatcher {
         final AtomicBoolean deferred = new AtomicBoolean();
         final InFlight work = new InFlight();
         final Counter claims;
-        final int slots;
         volatile boolean claimAgain;
         volatile boolean backlog;
         volatile long lastClaimNanos = System.nanoTime();
 
-        OwnerSlots(Counter claims, int slots) {
+        OwnerSlots(Counter claims) {
             this.claims = claims;
-            this.slots = slots;
         }
 
-        /** Takes a free slot for a sync; false when every slot runs one. */
-        boolean takeSlot() {
+        /** Takes one of {@code slots} for a sync; false when every slot runs one. */
+        boolean takeSlot(int slots) {
             return running.getAndUpdate(now -> now < slots ? now + 1 : now) < slots;
         }
     }
