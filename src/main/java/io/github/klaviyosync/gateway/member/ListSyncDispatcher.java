@@ -75,9 +75,9 @@ public class ListSyncDispatcher {
      */
     public Uni<Integer> tick(String owner) {
         OwnerSlots slots = slots(owner);
-        return releaseStale(slots)
+        return slots.work.track(() -> releaseStale(slots)
                 .chain(() -> renewLeases(owner, slots))
-                .chain(() -> claim(owner, slots));
+                .chain(() -> claim(owner, slots)));
     }
 
     /**
@@ -102,6 +102,12 @@ public class ListSyncDispatcher {
     public int running(String owner) {
         OwnerSlots slots = owners.get(owner);
         return slots == null ? 0 : slots.running.get();
+    }
+
+    /** The owner's ticks, claims and syncs under way on this instance (what a handover waits for). */
+    public int inFlight(String owner) {
+        OwnerSlots slots = owners.get(owner);
+        return slots == null ? 0 : slots.work.running();
     }
 
     /** Claimed lists that wait in the owner's queue on this instance for a slot. */
@@ -282,7 +288,7 @@ public class ListSyncDispatcher {
      * One owner's syncs on this instance: how many run, the claims they and the queue hold (renewed
      * every tick), the claimed lists waiting for a slot, whether a claim is under way, whether a slot
      * came free meanwhile, whether a claim waits for the spacing, whether lists wait and when the last
-     * claim began; its claims and syncs in flight, which a handover waits for; and the count of its
+     * claim began; its ticks, claims and syncs in flight, which a handover waits for; and the count of its
      * claims.
      */
     private static final class OwnerSlots {

@@ -4,6 +4,7 @@ import static io.github.klaviyosync.gateway.testsupport.TestDatabase.count;
 import static io.github.klaviyosync.gateway.testsupport.TestDatabase.execute;
 import static io.github.klaviyosync.gateway.testsupport.TestDatabase.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,15 +15,21 @@ import io.github.klaviyosync.gateway.simulator.SimulatedAccount;
 import io.github.klaviyosync.gateway.testsupport.ApplicationEngine;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestAccounts;
+import io.github.klaviyosync.gateway.testsupport.TestDatabase;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,6 +142,50 @@ class HandoverTest {
         }
     }
 
+    /**
+     * A tick under way counts as in flight until it ends, renewals and claim included: a handover
+     * waits for it, and so does {@link ApplicationEngine#pauseQuiet()}, which a tick of the
+     * application's engine slipping past once let a test's list be taken.
+     */
+    @Test
+    void aTickUnderWayIsInFlightUntilItEnds() throws Throwable {
+        String owner = "engine-ticking";
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Renewed while locked");
+        klaviyo.addMembers(listId, 200, Instant.parse("2026-01-01T00:00:00Z"));
+        klaviyo.faults().latency(Duration.ofSeconds(60));
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        applicationEngine.pauseQuiet();
+        try (Connection locker = TestDatabase.connect()) {
+            execute("""
+                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
+                    values (?, ?, 'Renewed while locked', 'discovery', now(), 'connect')""", accountId, listId);
+            Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(owner, accountId));
+            Eventually.until(Duration.ofSeconds(10), "the sync awaits its first page",
+                    () -> klaviyo.counters().requests("get_profiles_for_list") == 1);
+            assertEquals(1, dispatcher.inFlight(owner), "the sync alone");
+
+            // The tick's renewal of the list's lease waits on this row lock.
+            locker.setAutoCommit(false);
+            try (PreparedStatement lock = locker.prepareStatement("select 1 from klaviyo_list where account_id = ? for update")) {
+                lock.setObject(1, accountId);
+                lock.executeQuery().close();
+            }
+            CompletableFuture<Integer> tick = CompletableFuture.supplyAsync(tickOf(owner));
+            Eventually.until(Duration.ofSeconds(10), "the tick is in flight beside the sync", () -> dispatcher.inFlight(owner) == 2);
+            assertFalse(tick.isDone(), "the tick waits for the lock");
+
+            locker.rollback();
+            tick.get(10, TimeUnit.SECONDS);
+            assertEquals(1, dispatcher.inFlight(owner), "the tick ended; the sync goes on");
+        } finally {
+            klaviyo.faults().latency(Duration.ZERO);
+            VertxContextSupport.subscribeAndAwait(() -> dispatcher.handOver(owner, Duration.ofSeconds(5)));
+            execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
+            applicationEngine.resume();
+        }
+    }
+
     @Test
     void aHandedOverSweeperStopsAfterThePageItCommitsAndReleasesTheSweepDueAtOnce() throws Throwable {
         SimulatedAccount klaviyo = accounts.klaviyoAccount();
@@ -204,6 +255,16 @@ class HandoverTest {
             execute("update profile_sweep set next_sweep_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
             scheduler.resume(APPLICATION_SWEEPS);
         }
+    }
+
+    private Supplier<Integer> tickOf(String owner) {
+        return () -> {
+            try {
+                return VertxContextSupport.subscribeAndAwait(() -> dispatcher.tick(owner));
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
     /** Lets the test's engine claim (other tests' due lists too) until it holds this account's list. */

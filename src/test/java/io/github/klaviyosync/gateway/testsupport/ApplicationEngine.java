@@ -13,8 +13,9 @@ import java.time.Duration;
  * The application's own member-sync engine, for a test that drives engines of its own. Pausing its
  * scheduled job stops only its ticks: a sync it started before still ends, and the freed slot is
  * claimed again (at once, or up to {@code gateway.sync.quiet-claim-spacing} later), which would take
- * the test's due lists. {@link #pauseQuiet()} returns once none of its syncs runs and it made no claim
- * over twice that spacing.
+ * the test's due lists; so would a tick already under way when the pause came (on a cold start its
+ * claim may reach PostgreSQL long after it began). {@link #pauseQuiet()} returns once none of its
+ * ticks, claims or syncs is in flight and it began no claim over twice that spacing.
  */
 @ApplicationScoped
 public class ApplicationEngine {
@@ -56,10 +57,10 @@ public class ApplicationEngine {
 
     private boolean quietOverTheSettle() {
         double claimsBefore = claimsOf(owner.id());
-        if (dispatcher.running(owner.id()) > 0) {
+        if (dispatcher.inFlight(owner.id()) > 0) {
             return false;
         }
         Eventually.pause(settle);
-        return dispatcher.running(owner.id()) == 0 && claimsOf(owner.id()) == claimsBefore;
+        return dispatcher.inFlight(owner.id()) == 0 && claimsOf(owner.id()) == claimsBefore;
     }
 }
