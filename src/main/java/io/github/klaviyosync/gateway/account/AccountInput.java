@@ -39,8 +39,8 @@ final class AccountInput {
     }
 
     private static void checkName(String name) {
-        if (name != null && (name.isBlank() || name.length() > MAX_NAME_LENGTH)) {
-            throw ApiProblem.badRequest("field 'name' must be 1 to " + MAX_NAME_LENGTH + " characters");
+        if (name != null && (name.isBlank() || name.length() > MAX_NAME_LENGTH || hasControlCharacters(name))) {
+            throw ApiProblem.badRequest("field 'name' must be 1 to " + MAX_NAME_LENGTH + " characters without control characters");
         }
     }
 
@@ -62,9 +62,15 @@ final class AccountInput {
 
     /** Says what is wrong with a secret without ever repeating it. */
     private static void checkSecret(String field, String value) {
-        if (value != null && (value.isBlank() || value.length() > MAX_SECRET_LENGTH || !value.strip().equals(value))) {
+        if (value != null && (value.isBlank() || value.length() > MAX_SECRET_LENGTH || !value.strip().equals(value)
+                || hasControlCharacters(value))) {
             throw ApiProblem.badRequest("field '" + field + "' must be 1 to " + MAX_SECRET_LENGTH
-                    + " characters without surrounding spaces");
+                    + " characters without surrounding spaces or control characters");
         }
+    }
+
+    /** Line breaks, tabs and U+0000 (which PostgreSQL's text cannot hold) have no place in a name or a secret. */
+    private static boolean hasControlCharacters(String value) {
+        return value.chars().anyMatch(Character::isISOControl);
     }
 }

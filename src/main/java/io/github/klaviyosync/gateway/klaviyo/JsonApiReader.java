@@ -74,9 +74,8 @@ final class JsonApiReader {
         return new Page<>(List.copyOf(items), next == null || next.isBlank() ? null : next);
     }
 
-    /** Klaviyo's {@code errors[]}, empty when the body has none. */
     /**
-     * Klaviyo's {@code errors[]}, their words masked ({@link LogMask#scrub}) where they enter the gateway:
+     * Klaviyo's {@code errors[]} (empty when the body has none), their words masked ({@link LogMask#scrub}) where they enter the gateway:
      * a refused request's detail can quote its filter, with an email or a phone number in it, and these
      * words go on to logs, exception messages and stored run errors.
      */

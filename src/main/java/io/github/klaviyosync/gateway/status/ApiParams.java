@@ -23,6 +23,17 @@ final class ApiParams {
         }
     }
 
+    /**
+     * Klaviyo's id of a list, as a path or query value. One with a control character (U+0000 above
+     * all, which PostgreSQL's text cannot hold, so the look-up itself would fail) names no list: 404.
+     */
+    static String listId(String text) {
+        if (text != null && text.chars().anyMatch(Character::isISOControl)) {
+            throw ApiProblem.notFound("no such list");
+        }
+        return text;
+    }
+
     static int limit(String text, int defaultLimit, int maxLimit) {
         return count("limit", text, defaultLimit, maxLimit);
     }

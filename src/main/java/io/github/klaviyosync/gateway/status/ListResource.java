@@ -85,7 +85,7 @@ public class ListResource {
         int pageSize = ApiParams.limit(limit, config.api().membersPageSize(), config.api().maxPageSize());
         var filter = new MemberFilter(ApiParams.consent(smsConsent), ApiParams.flag("includeRemoved", includeRemoved));
         var cursor = MemberCursor.decode(after);
-        return members.page(accountId, listId, filter, cursor, pageSize)
+        return members.page(accountId, ApiParams.listId(listId), filter, cursor, pageSize)
                 .map(page -> new MemberPageView(
                         page.rows().stream().map(row -> ApiViews.member(row.membership(), row.subscriber())).toList(),
                         page.next() == null ? null : page.next().encode()));
@@ -114,7 +114,7 @@ public class ListResource {
             @QueryParam("full") String full) {
         var accountId = ApiParams.accountId(id);
         boolean fullSync = ApiParams.flag("full", full);
-        return manualSync.requestSync(accountId, listId, fullSync)
+        return manualSync.requestSync(accountId, ApiParams.listId(listId), fullSync)
                 .map(request -> RestResponse.accepted(
                         new SyncRequestedView(request.klaviyoListId(), request.full(), request.requestedAt())));
     }

@@ -50,7 +50,7 @@ public class RunResource {
             @QueryParam("limit") String limit) {
         var accountId = ApiParams.accountId(id);
         int count = ApiParams.limit(limit, config.api().runsPageSize(), config.api().maxPageSize());
-        String klaviyoListId = listId == null || listId.isEmpty() ? null : listId;
+        String klaviyoListId = listId == null || listId.isEmpty() ? null : ApiParams.listId(listId);
         return runs.runs(accountId, klaviyoListId, count)
                 .map(found -> found.stream().map(row -> ApiViews.run(row.run(), row.klaviyoListId())).toList());
     }

@@ -241,6 +241,10 @@ class AccountResourceTest {
         api().contentType(ContentType.JSON).body("{}").when().patch(path)
                 .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("at least one"));
         api().contentType(ContentType.JSON).body("{\"name\":\"  \"}").when().patch(path).then().statusCode(400);
+        api().contentType(ContentType.JSON).body("{\"name\":\"Sh\\u0000op\"}").when().patch(path)
+                .then().statusCode(400).body("detail", containsString("control characters"));
+        api().contentType(ContentType.JSON).body("{\"name\":\"Shop\\nline\"}").when().patch(path)
+                .then().statusCode(400).body("detail", containsString("control characters"));
         api().contentType(ContentType.JSON).body("{\"name\":{\"first\":1}}").when().patch(path)
                 .then().statusCode(400).body("detail", equalTo("field 'name' is missing or has the wrong type"));
         api().contentType(ContentType.JSON).body("{\"name\": \"unterminated").when().patch(path)

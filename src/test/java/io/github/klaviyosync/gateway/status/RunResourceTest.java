@@ -88,4 +88,18 @@ class RunResourceTest {
         api().queryParam("listId", "NoSuchList").when().get(path).then().statusCode(404);
         api().when().get("/api/accounts/" + UUID.randomUUID() + "/runs").then().statusCode(404);
     }
+
+    /** PostgreSQL's text holds no U+0000: such an id names no list (it was a 500 before). */
+    @Test
+    void answersAListIdWithANulCharacterAsNoSuchList() {
+        FixtureAccount account = fixtures.account();
+        String accountPath = "/api/accounts/" + account.id();
+        api().queryParam("listId", "Ab\u0000c").when().get(accountPath + "/runs")
+                .then().statusCode(404).contentType("application/problem+json");
+        api().urlEncodingEnabled(false).when().get(accountPath + "/lists/Ab%00c/members")
+                .then().statusCode(404).contentType("application/problem+json");
+        api().urlEncodingEnabled(false).when().post(accountPath + "/lists/Ab%00c/sync")
+                .then().statusCode(404).contentType("application/problem+json");
+        api().queryParam("listId", "NoSuchList").when().get(accountPath + "/runs").then().statusCode(404);
+    }
 }
