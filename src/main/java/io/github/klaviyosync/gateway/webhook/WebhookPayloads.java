@@ -18,7 +18,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Reads webhook bodies strictly: a number where a string belongs, an object where an array belongs,
- * trailing bytes or invalid UTF-8 are all {@link WebhookRejection#malformed 400s}, whose detail names
+ * trailing bytes, invalid UTF-8, UTF-16 or a byte order mark are all {@link WebhookRejection#malformed 400s}, whose detail names
  * the problem without echoing the body. Also reads stored events back for the applier.
  */
 @ApplicationScoped
@@ -183,11 +183,32 @@ public class WebhookPayloads {
     }
 
     private <T> T read(byte[] body, Class<T> type) {
+        if (!plainUtf8(body)) {
+            throw WebhookRejection.malformed("the body must be JSON in UTF-8, without a byte order mark");
+        }
         try {
             return mapper.readValue(body, type);
         } catch (IOException e) {
             throw WebhookRejection.malformed(describe(type));
         }
+    }
+
+    /**
+     * JSON on the wire is UTF-8 without a byte order mark (RFC 8259). Jackson would read UTF-16 and
+     * UTF-32 too (it detects them by a BOM or by zero bytes among the first four) and skip a UTF-8
+     * BOM, while a flow push is stored as the UTF-8 text of its bytes. JSON text starts with an
+     * ASCII character and never holds a zero byte, so without either Jackson reads UTF-8, strictly.
+     */
+    private static boolean plainUtf8(byte[] body) {
+        if (body.length > 0 && body[0] < 0) {
+            return false;
+        }
+        for (byte b : body) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private <T> T read(String stored, Class<T> type) {

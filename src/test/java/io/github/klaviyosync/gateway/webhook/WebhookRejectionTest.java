@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.webhook;
 
 import io.github.klaviyosync.gateway.webhook.intake.SignatureVerifier;
 import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +18,8 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +131,41 @@ class WebhookRejectionTest {
         badRequest(WebhookRequests.flow(account.id().toString(), account.flowToken(), invalidUtf8));
 
         assertEquals(0, storedEvents(account));
+    }
+
+    /**
+     * JSON on the wire is UTF-8 without a byte order mark (RFC 8259). The parser would otherwise read
+     * UTF-16 or UTF-32 and skip a BOM, while a flow push is stored as the UTF-8 text of its bytes: a
+     * UTF-16 body failed in the database (503, retried for ever), a BOM was accepted (202) and its event
+     * failed to apply.
+     */
+    @Test
+    void aBodyInUtf16OrWithAByteOrderMarkIsABadRequest() {
+        TestAccount account = WebhookFixtures.account(accounts);
+        String flow = WebhookFixtures.flowBody("L1", WebhookFixtures.profileId(), "", "");
+        byte[] withBom = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, bytes(flow));
+        for (byte[] body : List.of(flow.getBytes(StandardCharsets.UTF_16LE), flow.getBytes(StandardCharsets.UTF_16BE),
+                flow.getBytes(StandardCharsets.UTF_16), withBom)) {
+            WebhookRequests.flow(account.id().toString(), account.flowToken(), body)
+                    .then().statusCode(400)
+                    .contentType(Problem.MEDIA_TYPE)
+                    .body("detail", containsString("UTF-8"));
+        }
+        String meta = "\"meta\":{\"klaviyo_account_id\":\"" + account.klaviyoAccountId() + "\",\"klaviyo_webhook_id\":\"wh-1\"}";
+        byte[] system = "{\"data\":[],%s}".formatted(meta).getBytes(StandardCharsets.UTF_16LE);
+        WebhookRequests.signed(account.id().toString(), account.webhookSecret(), "wh-1", WebhookFixtures.httpDate(Instant.now()), system)
+                .then().statusCode(400)
+                .body("detail", containsString("UTF-8"));
+        assertEquals(0, storedEvents(account));
+
+        WebhookRequests.flow(account.id().toString(), account.flowToken(), bytes(flow)).then().statusCode(202);
+        assertEquals(1, storedEvents(account), "the same push in UTF-8 is stored");
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] joined = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, joined, head.length, tail.length);
+        return joined;
     }
 
     @Test

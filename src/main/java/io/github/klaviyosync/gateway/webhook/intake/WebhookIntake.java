@@ -154,7 +154,7 @@ public class WebhookIntake {
     private List<NewEvent> flowEvent(WebhookCredentials account, String token, byte[] body) {
         verifier.verifyFlowToken(token, account.flowTokenHash());
         payloads.parseFlow(body);
-        // Stored as received: parseFlow proved it is valid UTF-8 JSON of the documented shape.
+        // Stored as received: parseFlow proved it is JSON of the documented shape in plain UTF-8.
         String payload = new String(body, StandardCharsets.UTF_8);
         return List.of(new NewEvent(account.accountId(), WebhookKind.FLOW, null, null, payload, null));
     }
