@@ -18,8 +18,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Reads webhook bodies strictly: a number where a string belongs, an object where an array belongs,
- * trailing bytes, invalid UTF-8, UTF-16 or a byte order mark are all {@link WebhookRejection#malformed 400s}, whose detail names
- * the problem without echoing the body. Also reads stored events back for the applier.
+ * trailing bytes, invalid UTF-8, UTF-16 or a byte order mark are all {@link WebhookRejection#malformed
+ * 400s}, whose detail names the problem without echoing the body. Also reads stored events back for the applier.
  */
 @ApplicationScoped
 public class WebhookPayloads {
