@@ -27,7 +27,7 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
      * or that have no row yet (never discovered: trigger connect). The account rows are the ones locked,
      * since a missing row cannot be; NO KEY UPDATE leaves inserts referencing the account (webhooks)
      * unblocked. `discovery_due` says which of the two the claim is for: a due discovery comes first
-     * and counts as a list check.
+     * and counts as a list check. Each claim gets a new token, which fences its writes.
      */
     static final String CLAIM = """
             with due as (
@@ -42,14 +42,15 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                  limit $2
                  for no key update of a skip locked
             )
-            insert into list_discovery as d (account_id, trigger, lease_owner, lease_until)
-            select id, $5::text, $1::text, now() + make_interval(secs => $3) from due
+            insert into list_discovery as d (account_id, trigger, lease_owner, lease_until, lease_token)
+            select id, $5::text, $1::text, now() + make_interval(secs => $3), gen_random_uuid() from due
             on conflict (account_id) do update set
                 lease_owner = excluded.lease_owner,
-                lease_until = excluded.lease_until
+                lease_until = excluded.lease_until,
+                lease_token = excluded.lease_token
              where (d.next_discovery_at <= now() or d.next_list_check_at <= now())
                and (d.lease_until is null or d.lease_until <= now())
-            returning d.account_id, d.trigger, d.last_discovery_at, d.next_discovery_at, d.last_list_check_at,
+            returning d.account_id, d.lease_token, d.trigger, d.last_discovery_at, d.next_discovery_at, d.last_list_check_at,
                       (d.next_discovery_at <= now() or d.last_list_check_at is null) as discovery_due,
                       (select a.api_key_enc from account a where a.id = d.account_id) as api_key_enc,
                       (select a.klaviyo_account_id from account a where a.id = d.account_id) as klaviyo_account_id""";
@@ -67,8 +68,9 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                    next_list_check_at = $5::timestamptz + make_interval(secs => $6),
                    list_check_error = null,
                    lease_owner = null,
-                   lease_until = null
-             where account_id = $1 and lease_owner = $2""";
+                   lease_until = null,
+                   lease_token = null
+             where account_id = $1 and lease_token = $2""";
 
     /** A list check that started at $3 succeeded: lists updated before it are known; the next is an interval after it. */
     static final String COMPLETE_CHECK = """
@@ -77,8 +79,9 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                    next_list_check_at = $3::timestamptz + make_interval(secs => $4),
                    list_check_error = null,
                    lease_owner = null,
-                   lease_until = null
-             where account_id = $1 and lease_owner = $2""";
+                   lease_until = null,
+                   lease_token = null
+             where account_id = $1 and lease_token = $2""";
 
     /** A list check failed: why, kept for the operator until one succeeds; the next one is an interval later. */
     static final String RELEASE_CHECK_FAILED = """
@@ -86,20 +89,26 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                set next_list_check_at = now() + make_interval(secs => $3),
                    list_check_error = $4,
                    lease_owner = null,
-                   lease_until = null
-             where account_id = $1 and lease_owner = $2""";
+                   lease_until = null,
+                   lease_token = null
+             where account_id = $1 and lease_token = $2""";
 
     /** Release after a failure (CASE on the row's own values): due again after a retry delay unless asked for sooner. */
     static final String RELEASE_FAILED = """
             update list_discovery
                set next_discovery_at = case when next_discovery_at > $3 then next_discovery_at else $4 end,
                    lease_owner = null,
-                   lease_until = null
-             where account_id = $1 and lease_owner = $2""";
+                   lease_until = null,
+                   lease_token = null
+             where account_id = $1 and lease_token = $2""";
 
     /** Handover (a bulk conditional update): the owner's discoveries are given back, due as they stand. */
     static final String RELEASE_OWNED = """
-            update list_discovery set lease_owner = null, lease_until = null where lease_owner = $1""";
+            update list_discovery set lease_owner = null, lease_until = null, lease_token = null where lease_owner = $1""";
+
+    /** Each page of a walk renews its claim first (zero rows: the claim is no longer this walk's, nothing is written). */
+    static final String RENEW = """
+            update list_discovery set lease_until = now() + make_interval(secs => $3) where account_id = $1 and lease_token = $2""";
 
     /** Purge of a deleted account: its discovery schedule. */
     static final String DELETE_OF_ACCOUNT = "delete from list_discovery where account_id = $1";
@@ -135,9 +144,17 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
                 });
     }
 
+    /** Renews the claim for another lease; fails with {@link DiscoveryLeaseLostException} when it is no longer the walk's. */
+    Uni<Void> renew(SqlConnection connection, DiscoveryLease lease, Duration duration) {
+        return connection.preparedQuery(RENEW)
+                .execute(Tuple.of(lease.accountId(), lease.token(), Rows.seconds(duration)))
+                .invoke(rows -> DiscoveryLeaseLostException.unlessOne(rows.rowCount(), lease))
+                .replaceWithVoid();
+    }
+
     Uni<Integer> complete(SqlConnection connection, DiscoveryLease lease, Instant next, Instant startedAt,
             Duration checkInterval) {
-        Tuple parameters = Tuple.of(lease.accountId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.timestamp(next),
+        Tuple parameters = Tuple.of(lease.accountId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.timestamp(next),
                 Rows.timestamp(startedAt), Rows.seconds(checkInterval));
         return connection.preparedQuery(COMPLETE)
                 .execute(parameters)
@@ -146,19 +163,19 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
 
     Uni<Integer> completeCheck(SqlConnection connection, DiscoveryLease lease, Instant startedAt, Duration interval) {
         return connection.preparedQuery(COMPLETE_CHECK)
-                .execute(Tuple.of(lease.accountId(), lease.owner(), Rows.timestamp(startedAt), Rows.seconds(interval)))
+                .execute(Tuple.of(lease.accountId(), lease.token(), Rows.timestamp(startedAt), Rows.seconds(interval)))
                 .map(rows -> rows.rowCount());
     }
 
     Uni<Integer> releaseCheckFailed(SqlConnection connection, DiscoveryLease lease, Duration retry, String reason) {
         return connection.preparedQuery(RELEASE_CHECK_FAILED)
-                .execute(Tuple.of(lease.accountId(), lease.owner(), Rows.seconds(retry), reason))
+                .execute(Tuple.of(lease.accountId(), lease.token(), Rows.seconds(retry), reason))
                 .map(rows -> rows.rowCount());
     }
 
     Uni<Integer> releaseFailed(SqlConnection connection, DiscoveryLease lease, Instant retryAt) {
         return connection.preparedQuery(RELEASE_FAILED)
-                .execute(Tuple.of(lease.accountId(), lease.owner(), Rows.timestamp(lease.dueAt()), Rows.timestamp(retryAt)))
+                .execute(Tuple.of(lease.accountId(), lease.token(), Rows.timestamp(lease.dueAt()), Rows.timestamp(retryAt)))
                 .map(rows -> rows.rowCount());
     }
 
@@ -184,7 +201,7 @@ public class DiscoveryRepository implements PanacheRepositoryBase<DiscoveryState
         String trigger = row.getString("trigger");
         SyncTrigger resolved = trigger != null ? WireValue.parse(SyncTrigger.class, trigger)
                 : row.getValue("last_discovery_at") == null ? SyncTrigger.CONNECT : SyncTrigger.SCHEDULE;
-        return new DiscoveryLease(row.getUUID("account_id"), row.getBuffer("api_key_enc").getBytes(),
+        return new DiscoveryLease(row.getUUID("account_id"), row.getUUID("lease_token"), row.getBuffer("api_key_enc").getBytes(),
                 row.getString("klaviyo_account_id"), resolved,
                 Rows.instant(row, "next_discovery_at"), row.getBoolean("discovery_due"),
                 Rows.instant(row, "last_list_check_at"), owner);

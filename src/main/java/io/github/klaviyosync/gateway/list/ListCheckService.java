@@ -58,6 +58,7 @@ public class ListCheckService {
                 .collect().last()
                 .chain(() -> pool.withTransaction(connection -> discoveries.completeCheck(connection, lease, startedAt,
                         config.listCheckInterval())))
+                .invoke(completed -> DiscoveryLeaseLostException.unlessOne(completed, lease))
                 .invoke(() -> count("succeeded"))
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, failure));
@@ -67,8 +68,8 @@ public class ListCheckService {
         if (page.items().isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return pool.withTransaction(connection -> lists.saveDiscovered(connection, lease.accountId(), SyncTrigger.SCHEDULE,
-                        page.items()))
+        return pool.withTransaction(connection -> discoveries.renew(connection, lease, config.discoveryLeaseDuration())
+                        .chain(() -> lists.saveDiscovered(connection, lease.accountId(), SyncTrigger.SCHEDULE, page.items())))
                 .invoke(added -> {
                     if (added > 0) {
                         LOG.infof("list check of account %s found %d new list(s)", lease.accountId(), added);
@@ -77,6 +78,11 @@ public class ListCheckService {
     }
 
     private Uni<Void> recordFailure(DiscoveryLease lease, Throwable failure) {
+        if (failure instanceof DiscoveryLeaseLostException) {
+            LOG.warnf("list check of account %s stopped: %s", lease.accountId(), failure.getMessage());
+            count("lost");
+            return Uni.createFrom().voidItem();
+        }
         String reason = SyncFailures.describe(failure);
         if (failure instanceof KlaviyoException) {
             LOG.warnf("list check of account %s failed: %s", lease.accountId(), reason);

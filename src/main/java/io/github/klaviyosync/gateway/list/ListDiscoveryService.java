@@ -117,8 +117,8 @@ public class ListDiscoveryService {
 
     private Uni<Integer> savePage(DiscoveryLease lease, StartedRun run, Page<ListItem> page, Set<String> listed) {
         page.items().forEach(list -> listed.add(list.id()));
-        return pool.withTransaction(connection -> lists.saveDiscovered(connection, lease.accountId(), lease.trigger(),
-                        page.items()))
+        return pool.withTransaction(connection -> discoveries.renew(connection, lease, config.discoveryLeaseDuration())
+                        .chain(() -> lists.saveDiscovered(connection, lease.accountId(), lease.trigger(), page.items())))
                 .call(added -> runs.addDiscoveryPage(run.id(), page.items().size(), added))
                 .invoke(() -> {
                     if (handingOver.isHandingOver(lease.owner())) {
@@ -128,16 +128,17 @@ public class ListDiscoveryService {
     }
 
     /**
-     * Ends a complete discovery: lists Klaviyo did not list are deleted; with a nightly discovery,
-     * every list owes a removal check with its next sync; the account is due again at the next cron
-     * time, and its next list check one interval after this discovery started.
+     * Ends a complete discovery, if its claim is still its own (else nothing of it is written): the
+     * account is due again at the next cron time, and its next list check one interval after this
+     * discovery started; lists Klaviyo did not list are deleted; with a nightly discovery, every list
+     * owes a removal check with its next sync.
      */
     private Uni<Integer> complete(SqlConnection connection, DiscoveryLease lease, StartedRun run, Set<String> listed) {
         boolean nightly = lease.trigger() == SyncTrigger.SCHEDULE;
-        return lists.markMissingDeleted(connection, lease.accountId(), listed)
-                .chain(() -> nightly ? lists.oweFullSyncs(connection, lease.accountId()) : Uni.createFrom().item(0))
-                .chain(() -> discoveries.complete(connection, lease, schedule.nextAfter(Instant.now()), run.startedAt(),
-                        config.listCheckInterval()));
+        return discoveries.complete(connection, lease, schedule.nextAfter(Instant.now()), run.startedAt(), config.listCheckInterval())
+                .invoke(completed -> DiscoveryLeaseLostException.unlessOne(completed, lease))
+                .chain(() -> lists.markMissingDeleted(connection, lease.accountId(), listed))
+                .chain(() -> nightly ? lists.oweFullSyncs(connection, lease.accountId()) : Uni.createFrom().item(0));
     }
 
     private Uni<Void> recordFailure(DiscoveryLease lease, StartedRun run, Throwable failure) {
@@ -145,6 +146,12 @@ public class ListDiscoveryService {
             LOG.infof("discovery for account %s handed over", lease.accountId());
             return pool.withTransaction(connection -> discoveries.releaseFailed(connection, lease, Instant.now()))
                     .call(() -> runs.fail(run, failure.getMessage()))
+                    .onFailure().recoverWithNull()
+                    .replaceWithVoid();
+        }
+        if (failure instanceof DiscoveryLeaseLostException) {
+            LOG.warnf("discovery for account %s stopped: %s", lease.accountId(), failure.getMessage());
+            return runs.fail(run, failure.getMessage())
                     .onFailure().recoverWithNull()
                     .replaceWithVoid();
         }

@@ -182,18 +182,20 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
             delete from klaviyo_list where id in (select id from klaviyo_list where account_id = $1 limit $2)""";
 
     /**
-     * A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed,
-     * active, and of an active account (only an active account's key lists them).
+     * A page of discovered lists (ON CONFLICT, unnest batch): new ones due at once, known ones renamed
+     * and active; each follows its account's status, which may have changed while the walk ran (the
+     * account deleted, or its key refused).
      */
     static final String SAVE_DISCOVERED = """
             with saved as (
-                insert into klaviyo_list as l (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
-                select $1::uuid, d.id, d.name, $3::text, now(), $4::text
+                insert into klaviyo_list as l (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger,
+                                               account_active)
+                select $1::uuid, d.id, d.name, $3::text, now(), $4::text, (select a.status = $7 from account a where a.id = $1)
                   from unnest($2::text[], $5::text[]) as d(id, name)
                 on conflict (account_id, klaviyo_list_id) do update set
                     name = excluded.name,
                     status = $6,
-                    account_active = true,
+                    account_active = excluded.account_active,
                     updated_at = now()
                 returning (l.xmax = 0) as inserted
             )
@@ -353,7 +355,8 @@ public class ListRepository implements PanacheRepository<KlaviyoList> {
                 .addString(DiscoveredVia.DISCOVERY.wire())
                 .addString(trigger.wire())
                 .addArrayOfString(Rows.column(lists, list -> list.name() == null ? list.id() : list.name(), String[]::new))
-                .addString(ListStatus.ACTIVE.wire());
+                .addString(ListStatus.ACTIVE.wire())
+                .addString(AccountStatus.ACTIVE.wire());
         return connection.preparedQuery(SAVE_DISCOVERED)
                 .execute(parameters)
                 .map(rows -> Rows.single(rows).getLong("added").intValue());

@@ -154,6 +154,68 @@ class ListCheckTest {
     }
 
     /** Claims and runs due discoveries and checks under the test's owner, as the job does each tick, until {@code done}. */
+    /**
+     * A walk whose lease lapsed while the account was claimed again (by this instance or another)
+     * writes nothing more: not its pages, not its completion, not the lists it would mark deleted.
+     * The owner's name alone could not tell the two claims apart.
+     */
+    @Test
+    void aDiscoveryWhoseClaimWasTakenAgainWritesNothing() throws Throwable {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String list = klaviyo.createList("Welcome");
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        execute("update list_discovery set next_discovery_at = now() where account_id = ?", accountId);
+        discoverUntil(accountId, "the first discovery", () -> value("select last_discovery_at from list_discovery where account_id = ?",
+                accountId) != null);
+
+        execute("update list_discovery set next_discovery_at = now() where account_id = ?", accountId);
+        DiscoveryLease stale = claimed(accountId);
+        execute("update list_discovery set lease_until = now() - interval '1 second' where account_id = ?", accountId);
+        DiscoveryLease current = claimed(accountId);
+        klaviyo.renameList(list, "Welcome (renamed)");
+        klaviyo.createList("Spring pop-up");
+
+        VertxContextSupport.subscribeAndAwait(() -> discovery.discover(stale));
+
+        Map<String, Object> run = row("select status, error from sync_run where account_id = ? and kind = 'discovery'"
+                + " order by started_at desc limit 1", accountId);
+        assertEquals("failed", run.get("status"));
+        assertThat((String) run.get("error"), containsString("was lost"));
+        assertEquals("Welcome", value("select name from klaviyo_list where account_id = ? and klaviyo_list_id = ?", accountId, list),
+                "the stale walk's page was not saved");
+        assertEquals(1L, listCount(accountId), "nor its new list");
+        assertEquals(current.token(), value("select lease_token from list_discovery where account_id = ?", accountId),
+                "the current claim stands");
+
+        VertxContextSupport.subscribeAndAwait(() -> discovery.discover(current));
+        assertEquals("Welcome (renamed)", value("select name from klaviyo_list where account_id = ? and klaviyo_list_id = ?",
+                accountId, list));
+        assertEquals(2L, listCount(accountId));
+        assertEquals("succeeded", value("select status from sync_run where account_id = ? and kind = 'discovery'"
+                + " order by started_at desc limit 1", accountId));
+    }
+
+    /** Claims until this account's discovery is claimed, running the other accounts' claims as the job would. */
+    private DiscoveryLease claimed(UUID accountId) throws Throwable {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<DiscoveryLease> leases = VertxContextSupport.subscribeAndAwait(() -> discovery.claim(OWNER, 50, Duration.ofMinutes(1)));
+            DiscoveryLease found = null;
+            for (DiscoveryLease lease : leases) {
+                if (lease.accountId().equals(accountId)) {
+                    found = lease;
+                } else {
+                    VertxContextSupport.subscribeAndAwait(() -> discovery.discover(lease));
+                }
+            }
+            if (found != null) {
+                return found;
+            }
+            Eventually.pause(Duration.ofMillis(50));
+        }
+        throw new AssertionError("account " + accountId + " was not claimed within " + WAIT);
+    }
+
     private void discoverUntil(UUID accountId, String what, java.util.function.BooleanSupplier done) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.klaviyosync.gateway.klaviyo.model.ListItem;
+import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
 import io.github.klaviyosync.gateway.testsupport.RolledBack;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -202,6 +204,28 @@ class ListRepositoryTest {
         return connection.preparedQuery("update klaviyo_list set next_sync_at = 'infinity' where account_id <> all($1::uuid[])")
                 .execute(Tuple.of(accounts))
                 .replaceWithVoid();
+    }
+
+    /**
+     * A walk that began before its account was deleted (or its key refused) saves its lists as of the
+     * account's status: they stay out of the due lists, as {@code ListsFollowAccountStatus} left them.
+     */
+    @Test
+    void discoveredListsFollowTheirAccountsStatusNotTheWalks() {
+        UUID deleted = UUID.randomUUID();
+        List<Row> saved = RolledBack.run(pool, connection -> account(connection, deleted)
+                .call(() -> dueLists(connection, deleted, 1))
+                .call(() -> status(connection, deleted, "deleted"))
+                .call(() -> connection.preparedQuery("update klaviyo_list set account_active = false where account_id = $1")
+                        .execute(Tuple.of(deleted)))
+                .call(() -> lists.saveDiscovered(connection, deleted, SyncTrigger.SCHEDULE, List.of(
+                        new ListItem("L1", "Renamed", null, null), new ListItem("L2", "New", null, null))))
+                .chain(() -> rows(connection, "select klaviyo_list_id, name, account_active from klaviyo_list"
+                        + " where account_id = $1 order by klaviyo_list_id", deleted)));
+
+        assertEquals(List.of("L1:Renamed:false", "L2:New:false"), saved.stream()
+                .map(row -> row.getString("klaviyo_list_id") + ":" + row.getString("name") + ":" + row.getBoolean("account_active"))
+                .toList());
     }
 
     private static Uni<Void> account(SqlConnection connection, UUID id) {
