@@ -58,6 +58,17 @@ public class ProfileSweepRepository implements PanacheRepositoryBase<ProfileSwee
             update profile_sweep set lease_until = now() + make_interval(secs => $2)
              where lease_owner = $1 and lease_until > now()""";
 
+    /**
+     * The confirm step's fence, first in its transaction: the claim is still the sweep's and its
+     * account active (as a page commit checks), held FOR SHARE so that another claim or a release
+     * waits until the step's writes commit.
+     */
+    static final String HOLD = """
+            select 1 from profile_sweep s
+             where s.account_id = $1 and s.lease_token = $2
+               and exists (select 1 from account a where a.id = $1 and a.status = $3)
+               for share of s""";
+
     /** Completion, fenced by the claim: checked as of the sweep's start, due again one interval after it. */
     static final String COMPLETE = """
             update profile_sweep
@@ -110,6 +121,19 @@ public class ProfileSweepRepository implements PanacheRepositoryBase<ProfileSwee
         return connection.preparedQuery(RELEASE_OWNED)
                 .execute(Tuple.of(owner))
                 .map(rows -> rows.rowCount());
+    }
+
+    /** Holds the sweep's claim for the rest of the caller's transaction; fails with {@link LeaseLostException} when it was lost. */
+    Uni<Void> hold(SqlConnection connection, ProfileSweepLease lease) {
+        return connection.preparedQuery(HOLD)
+                .execute(Tuple.of(lease.accountId(), lease.token(), AccountStatus.ACTIVE.wire()))
+                .invoke(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw new LeaseLostException("the profile sweep of account " + lease.accountId()
+                                + " lost its claim (" + lease.owner() + ") before confirming pushed people");
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /** Ends a complete sweep that started at {@code startedAt}; false when the claim was lost meanwhile. */

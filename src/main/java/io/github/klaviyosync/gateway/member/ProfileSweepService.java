@@ -17,6 +17,7 @@ import io.github.klaviyosync.gateway.syncrun.SyncTrigger;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -131,9 +132,13 @@ public class ProfileSweepService {
      * list normally brings Klaviyo's values at once) are asked for by id, a hundred a request: those
      * Klaviyo has are stored as it gives them. A pushed id Klaviyo no longer answers for (profiles
      * merged) is found again by the pushed email, then phone, and the person's memberships follow the
-     * surviving id; one found by neither stays until a full sync of their list finds them gone.
+     * surviving id; one found by neither stays until a full sync of their list finds them gone. Each
+     * write holds the sweep's claim: a sweep whose claim was lost meanwhile writes nothing more.
      */
     private Uni<Void> confirmPushed(ProfileSweepLease lease, KlaviyoCredentials key) {
+        if (handingOver.isHandingOver(lease.owner())) {
+            return Uni.createFrom().failure(handedOver(lease));
+        }
         Instant before = Instant.now().minus(config.memberInterval());
         return pool.withConnection(connection -> subscribers.unconfirmedPushed(connection, lease.accountId(), before,
                         PUSHED_PER_SWEEP))
@@ -150,10 +155,16 @@ public class ProfileSweepService {
                 .replaceWithVoid();
     }
 
+    /** The people Klaviyo answered for, in one transaction under the sweep's claim (one statement each, in turn). */
     private Uni<Void> storeAll(ProfileSweepLease lease, List<MemberProfile> found) {
-        return Multi.createFrom().iterable(people.of(found))
-                .onItem().transformToUniAndConcatenate(person -> pool.withTransaction(connection ->
-                        subscribers.storeFromKlaviyo(connection, lease.accountId(), person)))
+        List<KlaviyoPerson> foundPeople = people.of(found);
+        return pool.withTransaction(connection -> sweeps.hold(connection, lease)
+                .chain(() -> storeEach(connection, lease, foundPeople)));
+    }
+
+    private Uni<Void> storeEach(SqlConnection connection, ProfileSweepLease lease, List<KlaviyoPerson> found) {
+        return Multi.createFrom().iterable(found)
+                .onItem().transformToUniAndConcatenate(person -> subscribers.storeFromKlaviyo(connection, lease.accountId(), person))
                 .collect().last()
                 .replaceWithVoid();
     }
@@ -175,8 +186,9 @@ public class ProfileSweepService {
                         : klaviyo.profileWithPhone(key, gone.phone()))
                 .chain(survivor -> survivor == null || survivor.id().equals(gone.profileId())
                         ? Uni.createFrom().voidItem()
-                        : pool.withTransaction(connection -> subscribers.replaceWithSurvivor(connection, lease.accountId(),
-                                gone.profileId(), people.of(survivor))));
+                        : pool.withTransaction(connection -> sweeps.hold(connection, lease)
+                                .chain(() -> subscribers.replaceWithSurvivor(connection, lease.accountId(), gone.profileId(),
+                                        people.of(survivor)))));
     }
 
     private Uni<Void> complete(ProfileSweepLease lease, StartedRun run) {

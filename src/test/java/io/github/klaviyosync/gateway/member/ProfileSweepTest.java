@@ -36,6 +36,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -356,6 +358,52 @@ class ProfileSweepTest {
         assertNotNull(feed.getString("data[0].member.removedAt"), "the merged-away member is off the list");
         assertNull(feed.getString("data[0].member.email"), "a deleted person's data is not kept for the feed");
         assertEquals(email, feed.getString("data[1].member.email"));
+    }
+
+    /**
+     * The confirm step asks Klaviyo for pushed people after the pages: a sweep whose claim was taken
+     * meanwhile (its lease lapsed) stores none of what Klaviyo answered, and the sweep that holds the
+     * claim now does.
+     */
+    @Test
+    void theConfirmStepOfASweepWhoseClaimWasTakenWritesNothing() throws Throwable {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String email = TestSecrets.email();
+        String profileId = klaviyo.addProfile(SimProfile.empty().email(email));
+        UUID accountId = accounts.register(klaviyo, null, null, false);
+        // Pushed an hour ago and not confirmed since; the sweep's pages (changes since tomorrow) do not bring the person.
+        execute("insert into subscriber (account_id, klaviyo_profile_id, pushed, created_at) values (?, ?, true, now() - interval '1 hour')",
+                accountId, profileId);
+        execute("update profile_sweep set next_sweep_at = now(), updated_cursor = now() + interval '1 day' where account_id = ?",
+                accountId);
+        ProfileSweepLease first = claimed(accountId, "owner-a");
+        klaviyo.faults().latency(Duration.ofMillis(1_200)); // under the test profile's read timeout (2 s)
+        long requestsBefore = klaviyo.counters().requests("get_profiles");
+        CompletableFuture<Void> stale = CompletableFuture.runAsync(() -> sweepWith(first));
+        Eventually.until(WAIT, "the sweep asks for its pushed people", () -> klaviyo.counters().requests("get_profiles") - requestsBefore == 2);
+
+        execute("update profile_sweep set lease_until = now() - interval '1 second' where account_id = ?", accountId);
+        ProfileSweepLease second = claimed(accountId, "owner-b");
+        stale.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertEquals(true, value("select pushed from subscriber where account_id = ?", accountId), "not confirmed");
+        assertNull(value("select email from subscriber where account_id = ?", accountId), "Klaviyo's values not stored");
+        assertEquals("failed", lastSweep(accountId).get("status"));
+        assertThat((String) lastSweep(accountId).get("error"), containsString("lost its claim"));
+
+        klaviyo.faults().latency(Duration.ZERO);
+        sweepWith(second);
+        assertEquals(false, value("select pushed from subscriber where account_id = ?", accountId), "confirmed under the claim");
+        assertEquals(email, value("select email from subscriber where account_id = ?", accountId));
+        assertEquals("succeeded", lastSweep(accountId).get("status"));
+    }
+
+    private void sweepWith(ProfileSweepLease lease) {
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> service.sweep(lease));
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private UUID slowQuietAccount() {
