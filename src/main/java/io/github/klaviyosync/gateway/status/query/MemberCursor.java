@@ -12,6 +12,10 @@ import java.util.Base64;
  */
 public record MemberCursor(Instant joinedAt, long subscriberId) {
 
+    /** The join times a cursor may carry: any a real member has, none PostgreSQL cannot bind. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     private static final String VERSION = "m1";
 
     public String encode() {
@@ -45,7 +49,11 @@ public record MemberCursor(Instant joinedAt, long subscriberId) {
         if (secondsAndNanos.length != 2) {
             throw invalid();
         }
-        return Instant.ofEpochSecond(Long.parseLong(secondsAndNanos[0]), Long.parseLong(secondsAndNanos[1]));
+        Instant joinedAt = Instant.ofEpochSecond(Long.parseLong(secondsAndNanos[0]), Long.parseLong(secondsAndNanos[1]));
+        if (joinedAt.isBefore(EARLIEST) || joinedAt.isAfter(LATEST)) {
+            throw invalid(); // no join time is out there, and PostgreSQL's timestamps end well before Instant's
+        }
+        return joinedAt;
     }
 
     private static ApiProblem invalid() {
