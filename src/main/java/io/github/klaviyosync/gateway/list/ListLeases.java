@@ -3,6 +3,7 @@ package io.github.klaviyosync.gateway.list;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +44,13 @@ public class ListLeases {
      * {@code startedAt}. False when the claim was no longer this sync's: nothing was written then.
      */
     public Uni<Boolean> complete(ListLease lease, Instant startedAt, Duration interval, boolean didFull) {
-        return pool.withTransaction(connection -> lists.complete(connection, lease, startedAt, interval, didFull));
+        return pool.withTransaction(connection -> complete(connection, lease, startedAt, interval, didFull));
+    }
+
+    /** As {@link #complete(ListLease, Instant, Duration, boolean)}, in the caller's transaction. */
+    public Uni<Boolean> complete(SqlConnection connection, ListLease lease, Instant startedAt, Duration interval,
+            boolean didFull) {
+        return lists.complete(connection, lease, startedAt, interval, didFull);
     }
 
     /** The sync failed: the list keeps its cursors (the next sync resumes there) and is retried after {@code retry}. */

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -91,8 +92,11 @@ public class MemberSyncService {
         KlaviyoCredentials key = credentials.of(lease.accountId(), lease.klaviyoAccountId(), lease.apiKeySealed())
                 .withPriority(priorityOf(lease))
                 .heldBy(lease.owner());
-        return (lease.full() ? fullSync(lease, run, key) : fetchNewMembers(lease, run, key))
-                .call(outcome -> complete(lease, run))
+        Uni<Outcome> synced = lease.full()
+                ? fullSync(lease, run, key)
+                : fetchNewMembers(lease, run, key)
+                        .call(() -> pool.withTransaction(connection -> complete(connection, lease, run)));
+        return synced
                 .call(outcome -> runs.succeed(run, outcome.removed()))
                 .invoke(outcome -> countIngested(key, outcome))
                 .onFailure().recoverWithUni(failure -> recordFailure(lease, run, failure));
@@ -106,7 +110,9 @@ public class MemberSyncService {
     /**
      * Every member, from the first page (or, for a full sync cut short, from the page where it stopped,
      * with the stamp it began with), each page's memberships stamped as seen; when all pages are in,
-     * the memberships not stamped, and not written since the walk began (a push, a join), left.
+     * the memberships not stamped, and not written since the walk began (a push, a join), left, in the
+     * transaction that completes the sync: if the completion fails, nobody is marked gone and the next
+     * full sync resumes the same walk.
      */
     private Uni<Outcome> fullSync(ListLease lease, StartedRun run, KlaviyoCredentials key) {
         boolean resuming = lease.fullScanRun() != null;
@@ -114,8 +120,8 @@ public class MemberSyncService {
                 : new FullScan(run.id(), run.startedAt());
         return commitAll(lease, run, key, scan,
                         klaviyo.members(key, lease.klaviyoListId(), null, resuming ? lease.pageCursor() : null))
-                .chain(outcome -> pool.withTransaction(connection ->
-                                memberships.markUnstamped(connection, lease, scan))
+                .chain(outcome -> pool.withTransaction(connection -> memberships.markUnstamped(connection, lease, scan)
+                                .call(() -> complete(connection, lease, run)))
                         .map(outcome::withRemoved));
     }
 
@@ -151,9 +157,12 @@ public class MemberSyncService {
         }
     }
 
-    /** Hands the list back; a claim taken over meanwhile fails the sync instead of recording success. */
-    private Uni<Void> complete(ListLease lease, StartedRun run) {
-        return leases.complete(lease, run.startedAt(), config.memberInterval(), lease.full())
+    /**
+     * Hands the list back in the caller's transaction; a claim taken over meanwhile fails the sync
+     * instead of recording success.
+     */
+    private Uni<Void> complete(SqlConnection connection, ListLease lease, StartedRun run) {
+        return leases.complete(connection, lease, run.startedAt(), config.memberInterval(), lease.full())
                 .invoke(completed -> {
                     if (!completed) {
                         throw new LeaseLostException(lease);

@@ -121,6 +121,48 @@ class FencedFullSyncTest {
         assertEquals(idWalks, klaviyo.counters().requests("get_profile_ids_for_list"), "the member pages, not an id walk");
     }
 
+    /**
+     * Who left is marked in the transaction that completes the full sync: when the completion fails
+     * (here a trigger refuses it once), nobody is marked gone, the list still owes its full sync, and
+     * the next one marks them.
+     */
+    @Test
+    void aFullSyncWhoseCompletionFailsMarksNobodyGone() throws Throwable {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Completion fails");
+        List<String> members = addSmsMembers(klaviyo, listId, 20,
+                Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS), false);
+        UUID accountId = storedList(klaviyo, listId);
+        tickUntil("engine-a", () -> activeMembers(accountId, listId) == 20, "the backfill");
+        klaviyo.removeMember(listId, members.get(7));
+        execute("""
+                create function test_refuse_full_completion() returns trigger language plpgsql as $$
+                begin
+                    if new.account_id = '%s' and old.full_scan_run is not null and new.full_scan_run is null then
+                        raise exception 'the test refuses this completion';
+                    end if;
+                    return new;
+                end $$""".formatted(accountId));
+        execute("create trigger test_refuse_full_completion before update on klaviyo_list"
+                + " for each row execute function test_refuse_full_completion()");
+        try {
+            requestFullSync(accountId, listId);
+            tickUntil("engine-a", () -> fullRuns(accountId).stream().anyMatch(run -> "failed".equals(run.get("status"))),
+                    "the full sync whose completion fails");
+            assertNull(removedAt(accountId, members.get(7)), "nobody marked gone without the completion");
+            assertEquals(true, list(accountId, listId).get("pending_full"), "the full sync is still owed");
+        } finally {
+            execute("drop trigger test_refuse_full_completion on klaviyo_list");
+            execute("drop function test_refuse_full_completion()");
+        }
+
+        execute("update klaviyo_list set next_sync_at = now() where account_id = ?", accountId);
+        tickUntil("engine-a", () -> fullRuns(accountId).stream().anyMatch(run -> "succeeded".equals(run.get("status"))),
+                "the next full sync");
+        assertTrue(removedAt(accountId, members.get(7)) != null, "who left is marked gone with the completion");
+        assertEquals(19L, activeMembers(accountId, listId));
+    }
+
     /** An account whose discovery is never due, with {@code listId} known to the gateway and due now. */
     private UUID storedList(SimulatedAccount klaviyo, String listId) {
         UUID accountId = accounts.register(klaviyo, null, null, false);
