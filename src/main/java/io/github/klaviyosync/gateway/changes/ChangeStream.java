@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.problem.ApiProblem;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -80,12 +82,16 @@ public class ChangeStream {
         }
     });
 
-    ChangeStream(ChangeFeed feed, StreamConnections connections, Vertx vertx, ObjectMapper json, GatewayConfig config) {
+    ChangeStream(ChangeFeed feed, StreamConnections connections, Vertx vertx, ObjectMapper json, GatewayConfig config,
+            MeterRegistry registry) {
         this.feed = feed;
         this.connections = connections;
         this.vertx = vertx;
         this.json = json;
         this.config = config.changes();
+        Gauge.builder("gateway.change.streams", consumers, List::size)
+                .description("Change streams open on this instance")
+                .register(registry);
     }
 
     /**
@@ -97,9 +103,20 @@ public class ChangeStream {
         Context request = Vertx.currentContext();
         return start(sse)
                 .chain(() -> feed.requireAccount(reader, accountId))
-                .chain(() -> after == null ? Uni.createFrom().voidItem() : feed.page(reader, after, accountId, 1).replaceWithVoid())
+                .chain(() -> startingPoint(after, accountId))
                 .emitOn(task -> onRequestThread(request, task))
-                .invoke(() -> follow(sink, after, accountId));
+                .invoke(from -> follow(sink, from, accountId))
+                .replaceWithVoid();
+    }
+
+    /**
+     * After the given cursor (a read checks it against retention: 410 behind it), or, without one, the
+     * feed's tail now: not the live reader's position, which stands still while no stream is open.
+     */
+    private Uni<ChangeCursor> startingPoint(ChangeCursor after, UUID accountId) {
+        return after == null
+                ? feed.tail(reader)
+                : feed.page(reader, after, accountId, 1).replaceWith(after);
     }
 
     /** The request's own event loop, where the REST layer writes the head of the answer once this returns. */
@@ -157,8 +174,8 @@ public class ChangeStream {
      * reconnecting before any change resumes from here) is written before the REST layer writes the
      * answer's head, which it then leaves alone; every later write comes from the stream's thread.
      */
-    private void follow(SseEventSink sink, ChangeCursor after, UUID accountId) {
-        StreamConsumer consumer = new StreamConsumer(sink, accountId, after == null ? live : after);
+    private void follow(SseEventSink sink, ChangeCursor from, UUID accountId) {
+        StreamConsumer consumer = new StreamConsumer(sink, accountId, from);
         consumer.pending++;
         sink.send(sse.newEventBuilder().id(consumer.position.encode()).comment("following changes").build())
                 .whenComplete((done, failure) -> serial.execute(() -> written(consumer, failure)));
@@ -169,6 +186,11 @@ public class ChangeStream {
     private void add(StreamConsumer consumer) {
         if (consumer.closed) {
             return;
+        }
+        if (consumers.isEmpty()) {
+            // The live position stood still while no stream was open (nobody to read for): it moves to
+            // the newest start, skipping what committed meanwhile, which no open stream waits for.
+            live = ChangeCursor.max(live, consumer.position);
         }
         consumers.add(consumer);
         consumer.live = consumer.position.compareTo(live) >= 0;
@@ -315,9 +337,16 @@ public class ChangeStream {
         }
     }
 
+    /**
+     * A comment with the consumer's position as its id and no data: the client's Last-Event-ID moves
+     * past the changes it was not sent (another account's), so a stream of a quiet account resumes
+     * from near now, not from a cursor that retention has passed (410).
+     */
     private void heartbeat() {
-        OutboundSseEvent beat = sse.newEventBuilder().comment("heartbeat").build();
-        List.copyOf(consumers).forEach(consumer -> send(consumer, beat));
+        List.copyOf(consumers).forEach(consumer -> send(consumer, sse.newEventBuilder()
+                .id(consumer.position.encode())
+                .comment("heartbeat")
+                .build()));
     }
 
     private void close(StreamConsumer consumer) {

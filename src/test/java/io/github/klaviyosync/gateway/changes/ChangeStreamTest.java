@@ -9,6 +9,7 @@ import io.github.klaviyosync.gateway.crypto.SecretBox;
 import io.github.klaviyosync.gateway.status.ApiFixtures;
 import io.github.klaviyosync.gateway.testsupport.Eventually;
 import io.github.klaviyosync.gateway.testsupport.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,6 +42,9 @@ class ChangeStreamTest {
 
     @Inject
     Scheduler scheduler;
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void aChangeReachesAnOpenStreamAsItsCursorAndTheChangeAndAReconnectResumesAfterIt() {
@@ -137,6 +141,65 @@ class ChangeStreamTest {
             scheduler.resume();
             clients.forEach(SseClient::close);
         }
+    }
+
+    /**
+     * The live position stands still while no stream is open (nobody to read for): a stream opened
+     * without a cursor after such a while starts now, instead of replaying what committed meanwhile.
+     */
+    @Test
+    void aStreamWithoutACursorStartsNowAfterAWhileWithNoStreamOpen() {
+        ApiFixtures fixtures = new ApiFixtures(secretBox);
+        UUID account = fixtures.account().id();
+        long list = fixtures.list(account, fixtures.newListId());
+        try (SseClient first = SseClient.open(uri(account), ApiFixtures.TOKEN, null)) {
+            Eventually.until(WAIT, "the first stream is open", () -> first.lastId() != null);
+        }
+        Eventually.until(WAIT, "no stream is open on the instance (a heartbeat finds the closed one)", () -> openStreams() == 0);
+        join(fixtures, account, list);
+
+        try (SseClient second = SseClient.open(uri(account), ApiFixtures.TOKEN, null)) {
+            Eventually.until(WAIT, "the second stream is open", () -> second.lastId() != null);
+            String live = profileOf(join(fixtures, account, list));
+            assertEquals(List.of(live), profiles(second.awaitEvents(1, WAIT)), "only what committed after it opened");
+            int heartbeats = second.comments();
+            Eventually.until(WAIT, "two more heartbeats", () -> second.comments() >= heartbeats + 2);
+            assertEquals(1, second.events().size());
+        }
+    }
+
+    /**
+     * A stream of a quiet account is sent no change while others commit; its heartbeats carry its
+     * position as their id, so a reconnect resumes from there rather than from its last change, which
+     * retention may have passed (410).
+     */
+    @Test
+    void aQuietAccountsStreamMovesItsLastEventIdWithTheHeartbeats() {
+        ApiFixtures fixtures = new ApiFixtures(secretBox);
+        UUID quiet = fixtures.account().id();
+        UUID busy = fixtures.account().id();
+        long quietList = fixtures.list(quiet, fixtures.newListId());
+        long busyList = fixtures.list(busy, fixtures.newListId());
+        String resumeFrom;
+        try (SseClient client = SseClient.open(uri(quiet), ApiFixtures.TOKEN, null)) {
+            Eventually.until(WAIT, "the stream is open", () -> client.lastId() != null);
+            String opened = client.lastId();
+            join(fixtures, busy, busyList);
+            Eventually.until(WAIT, "a heartbeat moves the last id past the other account's change",
+                    () -> !opened.equals(client.lastId()));
+            assertEquals(0, client.events().size(), "the other account's change was not sent");
+            resumeFrom = client.lastId();
+        }
+        join(fixtures, busy, busyList);
+        String mine = profileOf(join(fixtures, quiet, quietList));
+        try (SseClient resumed = SseClient.open(uri(quiet), ApiFixtures.TOKEN, resumeFrom)) {
+            assertEquals(200, resumed.status());
+            assertEquals(List.of(mine), profiles(resumed.awaitEvents(1, WAIT)));
+        }
+    }
+
+    private double openStreams() {
+        return registry.find("gateway.change.streams").gauge().value();
     }
 
     private URI uri(UUID account) {
