@@ -27,6 +27,17 @@ class KlaviyoPeopleTest {
         assertEquals("NEVER_SUBSCRIBED", page.get(1).smsConsent());
     }
 
+    /** Klaviyo's schema allows a resource without an id; such a person cannot be stored, and fails nothing else. */
+    @Test
+    void passesOverAProfileWithoutAnId() {
+        List<KlaviyoPerson> page = rows.of(List.of(
+                profile("01J00000000000000000000002", "+14155550123", "SUBSCRIBED"),
+                profile(null, "+14155550124", "SUBSCRIBED"),
+                profile(" ", "+14155550125", "SUBSCRIBED")));
+
+        assertEquals(List.of("01J00000000000000000000002"), page.stream().map(KlaviyoPerson::profileId).toList());
+    }
+
     @Test
     void keepsAnUnreadablePhoneRawAndFlaggedAndAnUnknownConsentWordUnrecorded() {
         KlaviyoPerson row = rows.of(profile("01J00000000000000000000009", "call me maybe", "MAYBE"));
