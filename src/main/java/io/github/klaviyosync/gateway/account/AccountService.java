@@ -57,7 +57,7 @@ public class AccountService {
     public Uni<ConnectedAccount> connect(String name, String apiKey, String webhookSecret) {
         AccountInput.requireConnect(name, apiKey, webhookSecret);
         UUID id = UUID.randomUUID();
-        return keyCheck.accountOf(id, apiKey)
+        return keyCheck.accountOfNewKey(apiKey)
                 .chain(owner -> storeNew(id, name.trim(), apiKey, webhookSecret, owner))
                 .onFailure(AccountService::isKlaviyoAccountTaken)
                 .transform(taken -> ApiProblem.conflict("this Klaviyo account is already connected"));

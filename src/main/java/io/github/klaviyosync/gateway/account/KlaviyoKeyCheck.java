@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.account;
 
 import io.github.klaviyosync.gateway.config.GatewayConfig;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthException;
+import io.github.klaviyosync.gateway.klaviyo.KlaviyoAuthRejected;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoBadRequestException;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoClient;
 import io.github.klaviyosync.gateway.klaviyo.KlaviyoException;
@@ -24,8 +25,10 @@ import java.util.UUID;
 @ApplicationScoped
 class KlaviyoKeyCheck {
 
-    /** Appended to the account id for the client's account key of a check (not a UUID: no account is marked). */
+    /** Appended to the account id (or a new key's name) for the client's account key of a check (not a UUID: no account is marked). */
     static final String CHECK_SUFFIX = ":key-check";
+    /** How much of a key's fingerprint names a new account's check: 64 bits, never the key. */
+    private static final int FINGERPRINT_CHARS = 16;
     /** The metric label of every check: one series whatever the account, and no account id in it. */
     static final String CHECK_METRIC_LABEL = "key-check";
 
@@ -44,7 +47,19 @@ class KlaviyoKeyCheck {
      * account's own calls are stopped. The check's stop is lifted once it ends, whatever its outcome.
      */
     Uni<AccountInfo> accountOf(UUID accountId, String apiKey) {
-        String checkKey = accountId + CHECK_SUFFIX;
+        return check(accountId + CHECK_SUFFIX, apiKey);
+    }
+
+    /**
+     * The key of an account not stored yet: checked under the key's own name (its fingerprint), so
+     * that connects of one key, repeated or at once, share one pace of Klaviyo's few checks a minute,
+     * instead of each taking a fresh one under the new account's random id.
+     */
+    Uni<AccountInfo> accountOfNewKey(String apiKey) {
+        return check("key-" + KlaviyoAuthRejected.fingerprint(apiKey).substring(0, FINGERPRINT_CHARS) + CHECK_SUFFIX, apiKey);
+    }
+
+    private Uni<AccountInfo> check(String checkKey, String apiKey) {
         Duration wait = klaviyo.accountCallWait(checkKey);
         if (wait.compareTo(config.api().keyCheckMaxWait()) > 0) {
             // Holding the request for a minute would outlast most callers' timeouts.

@@ -2,6 +2,7 @@ package io.github.klaviyosync.gateway.klaviyo;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.klaviyosync.gateway.klaviyo.model.KlaviyoCredentials;
@@ -47,6 +48,27 @@ class KeyCheckPaceTest {
         assertTrue(seconds >= 20 && seconds <= 30, "Retry-After " + seconds);
 
         patchKey(free, other.apiKey()).then().statusCode(200);
+    }
+
+    /**
+     * Connects of one key share its checks' pace (the new account's id is random each time, and
+     * checks under it each took a fresh pace): one that would wait long for it is answered 429 too.
+     */
+    @Test
+    void connectsOfOneKeyShareTheirChecksPace() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String checkKey = "key-" + KlaviyoAuthRejected.fingerprint(klaviyo.apiKey()).substring(0, 16) + ":key-check";
+        quota.observe(new KlaviyoCredentials(checkKey, "key-check", "not-a-key"), KlaviyoOperation.GET_ACCOUNTS, 15, 0, 30);
+
+        given().auth().oauth2("test-token-for-the-test-suite").contentType(ContentType.JSON)
+                .body(Map.of("name", "Shop", "apiKey", klaviyo.apiKey()))
+                .when().post("/api/accounts")
+                .then().statusCode(429).header("Retry-After", notNullValue());
+        SimulatedAccount other = accounts.klaviyoAccount();
+        given().auth().oauth2("test-token-for-the-test-suite").contentType(ContentType.JSON)
+                .body(Map.of("name", "Other shop", "apiKey", other.apiKey()))
+                .when().post("/api/accounts")
+                .then().statusCode(201);
     }
 
     private static io.restassured.response.Response patchKey(UUID account, String apiKey) {
