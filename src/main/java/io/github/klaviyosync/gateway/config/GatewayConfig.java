@@ -258,7 +258,7 @@ public interface GatewayConfig {
         @WithDefault("32")
         int discoveriesPerTick();
 
-        /** How long a claimed discovery stays with its instance (discoveries are short; not renewed). */
+        /** How long a claimed discovery or list check stays with its instance; each page renews it. */
         @WithDefault("10m")
         Duration discoveryLeaseDuration();
 

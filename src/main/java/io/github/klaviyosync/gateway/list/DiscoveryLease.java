@@ -9,8 +9,8 @@ import java.util.UUID;
  * one list check of the lists updated since {@code listsCheckedAt}; {@code token} is this claim's, and
  * fences its writes.
  */
-public record DiscoveryLease(UUID accountId, UUID token, byte[] apiKeySealed, String klaviyoAccountId, SyncTrigger trigger, Instant dueAt,
-        boolean discoveryDue, Instant listsCheckedAt, String owner) {
+public record DiscoveryLease(UUID accountId, UUID token, byte[] apiKeySealed, String klaviyoAccountId, SyncTrigger trigger,
+        Instant dueAt, boolean discoveryDue, Instant listsCheckedAt, String owner) {
 
     @Override
     public String toString() {
