@@ -158,6 +158,9 @@ public class ProfileSweepService {
     /** The people Klaviyo answered for, in one transaction under the sweep's claim (one statement each, in turn). */
     private Uni<Void> storeAll(ProfileSweepLease lease, List<MemberProfile> found) {
         List<KlaviyoPerson> foundPeople = people.of(found);
+        if (foundPeople.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return pool.withTransaction(connection -> sweeps.hold(connection, lease)
                 .chain(() -> storeEach(connection, lease, foundPeople)));
     }
