@@ -68,7 +68,7 @@ class PackagedAppIT {
 
                 assertTrue(readiness.contains("\"status\": \"UP\"") || readiness.contains("\"status\":\"UP\""), readiness);
                 assertTrue(readiness.contains("Reactive PostgreSQL connections health check"), readiness);
-                assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19"), appliedMigrations(database));
+                assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"), appliedMigrations(database));
                 assertTrue(tables(database).containsAll(List.of("account", "klaviyo_list", "subscriber", "list_membership",
                         "sync_run", "webhook_event")), () -> "tables: " + tables(database));
                 app.awaitOk(management + "/q/health/live", START_TIMEOUT);
