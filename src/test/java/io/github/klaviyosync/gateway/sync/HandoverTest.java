@@ -108,20 +108,12 @@ class HandoverTest {
     @Test
     void aHandedOverOwnerWaitingForAPageStopsAtOnceWithoutIt() throws Throwable {
         String owner = "engine-handing-over-while-waiting";
-        SimulatedAccount klaviyo = accounts.klaviyoAccount();
-        String listId = klaviyo.createList("Handed over while waiting");
-        klaviyo.addMembers(listId, 200, Instant.parse("2026-01-01T00:00:00Z"));
-        klaviyo.faults().latency(Duration.ofSeconds(60));
-        UUID accountId = accounts.register(klaviyo, null, null, false);
+        SlowKlaviyo klaviyo = slowKlaviyo();
+        UUID accountId = accounts.register(klaviyo.account(), null, null, false);
         // Paused first: a sync of the application's engine would hold the list for the page's minute.
         applicationEngine.pauseQuiet();
         try {
-            execute("""
-                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
-                    values (?, ?, 'Handed over while waiting', 'discovery', now(), 'connect')""", accountId, listId);
-            Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(owner, accountId));
-            Eventually.until(Duration.ofSeconds(10), "the sync awaits its first page",
-                    () -> klaviyo.counters().requests("get_profiles_for_list") == 1);
+            syncAwaitingItsFirstPage(owner, klaviyo, accountId);
 
             int released = VertxContextSupport.subscribeAndAwait(() -> dispatcher.handOver(owner, Duration.ofSeconds(5)));
 
@@ -136,7 +128,7 @@ class HandoverTest {
             assertNull(list.get("lease_owner"), "the lease is released");
             assertEquals(true, list.get("due"), "due at once");
         } finally {
-            klaviyo.faults().latency(Duration.ZERO);
+            klaviyo.account().faults().latency(Duration.ZERO);
             execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
             applicationEngine.resume();
         }
@@ -150,19 +142,11 @@ class HandoverTest {
     @Test
     void aTickUnderWayIsInFlightUntilItEnds() throws Throwable {
         String owner = "engine-ticking";
-        SimulatedAccount klaviyo = accounts.klaviyoAccount();
-        String listId = klaviyo.createList("Renewed while locked");
-        klaviyo.addMembers(listId, 200, Instant.parse("2026-01-01T00:00:00Z"));
-        klaviyo.faults().latency(Duration.ofSeconds(60));
-        UUID accountId = accounts.register(klaviyo, null, null, false);
+        SlowKlaviyo klaviyo = slowKlaviyo();
+        UUID accountId = accounts.register(klaviyo.account(), null, null, false);
         applicationEngine.pauseQuiet();
         try (Connection locker = TestDatabase.connect()) {
-            execute("""
-                    insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
-                    values (?, ?, 'Renewed while locked', 'discovery', now(), 'connect')""", accountId, listId);
-            Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(owner, accountId));
-            Eventually.until(Duration.ofSeconds(10), "the sync awaits its first page",
-                    () -> klaviyo.counters().requests("get_profiles_for_list") == 1);
+            syncAwaitingItsFirstPage(owner, klaviyo, accountId);
             assertEquals(1, dispatcher.inFlight(owner), "the sync alone");
 
             // The tick's renewal of the list's lease waits on this row lock.
@@ -179,7 +163,7 @@ class HandoverTest {
             tick.get(10, TimeUnit.SECONDS);
             assertEquals(1, dispatcher.inFlight(owner), "the tick ended; the sync goes on");
         } finally {
-            klaviyo.faults().latency(Duration.ZERO);
+            klaviyo.account().faults().latency(Duration.ZERO);
             VertxContextSupport.subscribeAndAwait(() -> dispatcher.handOver(owner, Duration.ofSeconds(5)));
             execute("update klaviyo_list set next_sync_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
             applicationEngine.resume();
@@ -255,6 +239,28 @@ class HandoverTest {
             execute("update profile_sweep set next_sweep_at = ? where account_id = ?", OffsetDateTime.now().plusYears(1), accountId);
             scheduler.resume(APPLICATION_SWEEPS);
         }
+    }
+
+    /** A Klaviyo account that answers after a minute, and its one list of 200 members. */
+    private record SlowKlaviyo(SimulatedAccount account, String listId) {
+    }
+
+    private SlowKlaviyo slowKlaviyo() {
+        SimulatedAccount klaviyo = accounts.klaviyoAccount();
+        String listId = klaviyo.createList("Slow");
+        klaviyo.addMembers(listId, 200, Instant.parse("2026-01-01T00:00:00Z"));
+        klaviyo.faults().latency(Duration.ofSeconds(60));
+        return new SlowKlaviyo(klaviyo, listId);
+    }
+
+    /** The list, due now, claimed by {@code owner}, whose sync then awaits its first page. */
+    private void syncAwaitingItsFirstPage(String owner, SlowKlaviyo klaviyo, UUID accountId) {
+        execute("""
+                insert into klaviyo_list (account_id, klaviyo_list_id, name, discovered_via, next_sync_at, pending_trigger)
+                values (?, ?, 'Slow', 'discovery', now(), 'connect')""", accountId, klaviyo.listId());
+        Eventually.until(Duration.ofSeconds(30), "the list is claimed", () -> listClaimedAfterATick(owner, accountId));
+        Eventually.until(Duration.ofSeconds(10), "the sync awaits its first page",
+                () -> klaviyo.account().counters().requests("get_profiles_for_list") == 1);
     }
 
     private Supplier<Integer> tickOf(String owner) {
