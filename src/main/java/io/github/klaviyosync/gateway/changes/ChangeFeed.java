@@ -28,16 +28,19 @@ public class ChangeFeed {
     /*
      * A page after ($1, $2), at most $3 changes (a lateral join, so that the bounds come back on an
      * empty page too), each with the member's current state; whether ($1, $2) lies behind what
-     * retention deleted; and whether committed changes wait behind an older transaction in flight.
+     * retention deleted, or ahead of every transaction the database has begun (restored from a backup,
+     * or failed over to a replica that lagged: changes after it would be skipped); and whether
+     * committed changes wait behind an older transaction in flight.
      * A person deleted since is named by the profile id their deletion's changes kept (V11); the
      * other changes of a deleted person, naming no one, are passed over.
      */
     private static final String PAGE = """
             with bound as (
-                select pg_snapshot_xmin(pg_current_snapshot()) as xmin
+                select pg_snapshot_xmin(pg_current_snapshot()) as xmin, pg_snapshot_xmax(pg_current_snapshot()) as xmax
             )
             select b.xmin::text as servable_below,
                    ($1::text::xid8, $2::bigint) < (h.txid, h.id) as expired,
+                   $1::text::xid8 > b.xmax as ahead,
                    exists (select 1 from member_change w where w.txid >= b.xmin) as waiting,
                    c.*
               from bound b
@@ -118,6 +121,11 @@ public class ChangeFeed {
             throw ApiProblem.withStatus(410, "the changes after this cursor are older than the feed keeps "
                     + "(GATEWAY_CHANGES_RETENTION): read the lists' members again, then follow the feed from the `next` "
                     + "of a read without `after`");
+        }
+        if (after != null && first.getBoolean("ahead")) {
+            throw ApiProblem.withStatus(410, "this cursor lies ahead of every transaction of the database (restored "
+                    + "from a backup, or failed over to a replica that lagged): read the lists' members again, then "
+                    + "follow the feed from the `next` of a read without `after`");
         }
         List<FeedEntry> entries = new ArrayList<>();
         ChangeCursor last = from;

@@ -194,6 +194,26 @@ class ChangeFeedTest {
         assertEquals(0, page(account, null, 10).getList("data").size(), "the deleted changes are gone from the start too");
     }
 
+    /**
+     * A cursor ahead of every transaction the database has begun (after a restore, or a failover to a
+     * replica that lagged, transaction ids start again below it): reading on from it would skip the
+     * changes committed until the ids caught up, so it is a 410 as well.
+     */
+    @Test
+    void aCursorAheadOfTheDatabaseIsA410TellingToReadTheListsAgain() {
+        UUID account = new ApiFixtures(secretBox).account().id();
+        String next = page(account, null, 10).getString("next");
+        ChangeCursor current = ChangeCursor.decode(next, "after");
+        String ahead = new ChangeCursor(current.txid() + 1_000_000, 0).encode();
+
+        api().queryParam("after", ahead).queryParam("accountId", account).get("/api/changes")
+                .then().statusCode(410).contentType(Problem.MEDIA_TYPE)
+                .body("detail", containsString("ahead of every transaction"));
+        api().header("Last-Event-ID", ahead).queryParam("accountId", account).get("/api/changes/stream")
+                .then().statusCode(410).contentType(Problem.MEDIA_TYPE);
+        api().queryParam("after", next).queryParam("accountId", account).get("/api/changes").then().statusCode(200);
+    }
+
     private static void join(Connection connection, long list, long subscriber, UUID account) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "insert into list_membership (list_id, subscriber_id, account_id, source) values (?, ?, ?, 'webhook')")) {
