@@ -25,16 +25,20 @@ record QuotaSettings(GatewayConfig.RateLimits tiers, double share, long windowMi
 
     /**
      * The share of the tier's limits, at least one request per window; a lower steady limit that
-     * Klaviyo announced ({@code announcedSteady} > 0) lowers both, the burst in proportion.
+     * Klaviyo announced ({@code announcedSteady} > 0) lowers both, the burst in proportion. A share of
+     * the burst under one request (a tier of 1/s) is kept by a longer burst window instead: one
+     * request in it.
      */
     QuotaLimits limits(RateTier tier, int announcedSteady, CallPriority priority) {
         int steady = tier.steady(tiers);
         double scale = announcedSteady > 0 && announcedSteady < steady ? (double) announcedSteady / steady : 1;
         int perWindow = (int) Math.max(1, Math.floor(steady * scale * share));
-        int perBurst = (int) Math.max(1, Math.floor(tier.burst(tiers) * scale * share));
+        double burstShare = tier.burst(tiers) * scale * share;
+        int perBurst = (int) Math.max(1, Math.floor(burstShare));
+        long burst = burstShare >= 1 ? burstMillis : (long) Math.ceil(burstMillis / burstShare);
         long lead = Math.round(leads[priority.ordinal()] * windowMillis);
         int regained = (int) Math.max(1, Math.round(perWindow * recovery));
         // A lease reserves up to half a slice's time ahead of its lead: the reserved permits mature in time to be spent.
-        return new QuotaLimits(perWindow, perBurst, windowMillis, burstMillis, lead, sliceTtlMillis / 2, guardMillis, regained);
+        return new QuotaLimits(perWindow, perBurst, windowMillis, burst, lead, sliceTtlMillis / 2, guardMillis, regained);
     }
 }

@@ -217,6 +217,22 @@ class QuotaCacheTest {
         assertEquals(3, rig.ledger.lastLease().limits().perBurst());
     }
 
+    /**
+     * A tier of one request a second (get_accounts, a list's profile_count) cannot be split into half
+     * a permit: its share is kept by a longer burst window, one request every two seconds, where it
+     * took Klaviyo's whole second before. Tiers of several a second keep the one-second window.
+     */
+    @Test
+    void aTierOfOneRequestASecondKeepsItsShareByALongerBurstWindow() {
+        assertTrue(rig.acquire(account("a", CallPriority.LOOKUP), KlaviyoOperation.GET_ACCOUNTS).released);
+        QuotaLedger.QuotaLimits single = rig.ledger.lastLease().limits();
+        assertEquals(1, single.perBurst());
+        assertEquals(2_000, single.burstMillis(), "0.5 of 1/s");
+
+        assertTrue(rig.acquire(account("b", CallPriority.SYNC), MEMBERS).released);
+        assertEquals(1_000, rig.ledger.lastLease().limits().burstMillis());
+    }
+
     @Test
     void theOtherToolsPaceSoFarIsLeftToThemForTheRestOfTheWindow() {
         KlaviyoCredentials sync = account("a", CallPriority.SYNC);
