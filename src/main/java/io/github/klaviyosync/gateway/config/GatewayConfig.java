@@ -582,7 +582,10 @@ public interface GatewayConfig {
         @WithDefault("1000")
         int maxPageSize();
 
-        /** How often an open stream gets a heartbeat (an SSE comment with its position as id), so proxies keep it open. */
+        /**
+         * How often an open stream gets a heartbeat (an SSE comment with the stream's position as its
+         * id), so proxies keep it open.
+         */
         @WithDefault("15s")
         Duration heartbeat();
 

@@ -9,8 +9,8 @@ public class LeaseLostException extends RuntimeException {
         super("lease on list " + lease.klaviyoListId() + " lost by " + lease.owner());
     }
 
-    /** Another claim than a list's lease (a profile sweep's), lost as {@code message} says. */
-    public LeaseLostException(String message) {
-        super(message);
+    /** A profile sweep's claim, lost {@code when} (empty: at a page commit). */
+    public LeaseLostException(ProfileSweepLease lease, String when) {
+        super("the profile sweep of account " + lease.accountId() + " lost its claim" + when + " (" + lease.owner() + ")");
     }
 }

@@ -129,8 +129,7 @@ public class ProfileSweepRepository implements PanacheRepositoryBase<ProfileSwee
                 .execute(Tuple.of(lease.accountId(), lease.token(), AccountStatus.ACTIVE.wire()))
                 .invoke(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw new LeaseLostException("the profile sweep of account " + lease.accountId()
-                                + " lost its claim (" + lease.owner() + ") before confirming pushed people");
+                        throw new LeaseLostException(lease, " before confirming pushed people");
                     }
                 })
                 .replaceWithVoid();

@@ -198,8 +198,7 @@ public class ProfileSweepService {
         return pool.withTransaction(connection -> sweeps.complete(connection, lease, run.startedAt(), config.memberInterval()))
                 .invoke(completed -> {
                     if (!completed) {
-                        throw new LeaseLostException("the profile sweep of account " + lease.accountId()
-                                + " lost its claim before it completed (" + lease.owner() + ")");
+                        throw new LeaseLostException(lease, " before it completed");
                     }
                 })
                 .replaceWithVoid();

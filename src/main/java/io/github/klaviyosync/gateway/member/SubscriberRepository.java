@@ -201,8 +201,7 @@ public class SubscriberRepository implements PanacheRepository<Subscriber> {
 
     private static Swept swept(ProfileSweepLease lease, int seen, Row row) {
         if (row.getLong("fenced") == 0) {
-            throw new LeaseLostException("the profile sweep of account " + lease.accountId() + " lost its claim ("
-                    + lease.owner() + ")");
+            throw new LeaseLostException(lease, "");
         }
         return new Swept(seen, row.getLong("stored").intValue(), row.getLong("changed").intValue());
     }
