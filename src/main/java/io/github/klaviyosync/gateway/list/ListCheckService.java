@@ -15,6 +15,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,13 +69,22 @@ public class ListCheckService {
         if (page.items().isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return pool.withTransaction(connection -> discoveries.renew(connection, lease, config.discoveryLeaseDuration())
-                        .chain(() -> lists.saveDiscovered(connection, lease.accountId(), SyncTrigger.SCHEDULE, page.items())))
+        return saveUnderClaim(lease, SyncTrigger.SCHEDULE, page.items())
                 .invoke(added -> {
                     if (added > 0) {
                         LOG.infof("list check of account %s found %d new list(s)", lease.accountId(), added);
                     }
                 });
+    }
+
+    /**
+     * A page of a walk (a check's or a discovery's), saved in one transaction after its claim is
+     * renewed: a walk whose claim was taken saves nothing ({@link DiscoveryLeaseLostException}).
+     * Returns how many lists were new.
+     */
+    Uni<Integer> saveUnderClaim(DiscoveryLease lease, SyncTrigger trigger, List<ListItem> page) {
+        return pool.withTransaction(connection -> discoveries.renew(connection, lease, config.discoveryLeaseDuration())
+                .chain(() -> lists.saveDiscovered(connection, lease.accountId(), trigger, page)));
     }
 
     private Uni<Void> recordFailure(DiscoveryLease lease, Throwable failure) {

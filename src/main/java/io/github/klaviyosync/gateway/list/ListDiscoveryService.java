@@ -117,8 +117,7 @@ public class ListDiscoveryService {
 
     private Uni<Integer> savePage(DiscoveryLease lease, StartedRun run, Page<ListItem> page, Set<String> listed) {
         page.items().forEach(list -> listed.add(list.id()));
-        return pool.withTransaction(connection -> discoveries.renew(connection, lease, config.discoveryLeaseDuration())
-                        .chain(() -> lists.saveDiscovered(connection, lease.accountId(), lease.trigger(), page.items())))
+        return checks.saveUnderClaim(lease, lease.trigger(), page.items())
                 .call(added -> runs.addDiscoveryPage(run.id(), page.items().size(), added))
                 .invoke(() -> {
                     if (handingOver.isHandingOver(lease.owner())) {
